@@ -1,0 +1,49 @@
+import Link from 'next/link';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { requireUser } from '@/lib/auth';
+import { formatPoints } from '@/lib/messaging';
+import { signOutAction } from '../(auth)/sign-out/actions';
+import { NavLinks } from '../_components/nav-links';
+
+// Layouts do not re-render on client navigation, so every page checks the session itself too.
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  const t = await getTranslations('nav');
+  const locale = await getLocale();
+  const items = (['send', 'history', 'bulk', 'reports', 'contacts', 'settings'] as const).map((key) => ({
+    href: `/${key}`,
+    label: t(key),
+  }));
+  return (
+    <div className="min-h-dvh">
+      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2">
+        {t('skipToContent')}
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href="/history" className="text-base font-semibold tracking-tight text-brand-700">
+            SMS Portal
+          </Link>
+          <div className="flex items-center gap-4 text-sm">
+            <p data-testid="balance" className="rounded-md bg-slate-100 px-3 py-1">
+              <span className="text-slate-600">{t('balance')}: </span>
+              <span className="tabular font-semibold">{t('points', { value: formatPoints(user.account.balance, locale) })}</span>
+            </p>
+            <span className="hidden text-slate-600 sm:inline">{user.account.name} · {user.email}</span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-2 py-1 text-slate-700 underline-offset-2 hover:underline">
+                {t('signOut')}
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 md:flex-row">
+        <NavLinks items={items} label={t('main')} openLabel={t('openMenu')} closeLabel={t('closeMenu')} />
+        <main id="content" className="min-w-0 flex-1">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+'use server';
+
+import { AuthError, CredentialsSignin } from 'next-auth';
+import { z } from 'zod';
+import { signIn } from '@/lib/auth/config';
+
+export type SignInState = { error?: 'invalid' | 'rateLimited' | 'failed'; email?: string };
+
+const schema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(256),
+  callbackUrl: z.string().max(2048).optional(),
+});
+
+// Only same-site paths: never an open redirect to another origin.
+function safeCallback(value: string | undefined): string {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/history';
+}
+
+export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
+  const parsed = schema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { error: 'invalid', email: String(formData.get('email') ?? '') };
+  const { email, password, callbackUrl } = parsed.data;
+  try {
+    await signIn('credentials', { email, password, redirectTo: safeCallback(callbackUrl) });
+    return {};
+  } catch (error) {
+    if (error instanceof CredentialsSignin) {
+      return { error: error.code === 'rate_limited' ? 'rateLimited' : 'invalid', email };
+    }
+    if (error instanceof AuthError) {
+      console.error('sign-in failed', error);
+      return { error: 'failed', email };
+    }
+    throw error; // the redirect after a successful sign-in
+  }
+}

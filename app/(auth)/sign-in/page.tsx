@@ -1,0 +1,32 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { getCurrentUser } from '@/lib/auth';
+import { SignInForm } from './sign-in-form';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('signIn'))('title') };
+}
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string | string[]; signedOut?: string }>;
+}) {
+  if (await getCurrentUser()) redirect('/history');
+  const params = await searchParams;
+  const t = await getTranslations('signIn');
+  const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : undefined;
+  return (
+    <>
+      <h1 className="text-xl font-semibold">{t('title')}</h1>
+      <p className="mt-1 mb-6 text-sm text-slate-600">{t('subtitle')}</p>
+      {params.signedOut ? (
+        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          {t('signedOut')}
+        </p>
+      ) : null}
+      <SignInForm callbackUrl={callbackUrl} />
+    </>
+  );
+}

@@ -1,0 +1,444 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// Points are stored in minor units (1 point = 10,000 units) so that every sum is exact.
+const units = (name?: string) =>
+  name ? bigint(name, { mode: 'number' }) : bigint({ mode: 'number' });
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+export const userRole = pgEnum('user_role', ['owner', 'member']);
+export const language = pgEnum('language', ['en', 'bg']);
+export const messageSource = pgEnum('message_source', ['api', 'portal']);
+export const messageEncoding = pgEnum('message_encoding', ['gsm7', 'ucs2']);
+export const campaignStatus = pgEnum('campaign_status', [
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'stopped',
+]);
+export const ledgerKind = pgEnum('ledger_kind', ['top_up', 'debit', 'refund', 'adjustment']);
+export const reportMethod = pgEnum('report_method', ['once', 'periodic']);
+export const reportFrequency = pgEnum('report_frequency', ['daily', 'weekly', 'monthly']);
+export const reportType = pgEnum('report_type', ['detailed', 'short', 'group']);
+export const reportFormat = pgEnum('report_format', ['csv', 'pdf']);
+export const reportRunStatus = pgEnum('report_run_status', [
+  'queued',
+  'generating',
+  'ready',
+  'failed',
+  'cancelled',
+]);
+export const emailStatus = pgEnum('email_status', ['queued', 'sent', 'failed', 'not_configured']);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    name: text().notNull().unique(),
+    country: text().notNull().default('BG'),
+    timeZone: text().notNull().default('Europe/Sofia'),
+    balance: units().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('accounts_balance_non_negative', sql`${t.balance} >= 0`),
+    check('accounts_country_iso', sql`${t.country} ~ '^[A-Z]{2}$'`),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    email: text().notNull(),
+    name: text().notNull().default(''),
+    passwordHash: text().notNull(),
+    role: userRole().notNull().default('member'),
+    // null: follow the browser's Accept-Language
+    language: language(),
+    disabled: boolean().notNull().default(false),
+    // Sessions issued before this instant are rejected (password change, disabling).
+    sessionsValidAfter: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    index('users_account_idx').on(t.accountId),
+  ],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    name: text().notNull().default(''),
+    // SHA-256 of the token; the token itself is shown once and never stored.
+    tokenHash: bytea().notNull(),
+    // The first characters, so that a user can tell tokens apart.
+    displayPrefix: text().notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_account_idx').on(t.accountId)],
+);
+
+export const senderNames = pgTable(
+  'sender_names',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    name: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('sender_names_account_name_key').on(t.accountId, t.name),
+    check(
+      'sender_names_format',
+      sql`${t.name} ~ '^[A-Za-z0-9 .\\-]{1,11}$' or ${t.name} ~ '^\\+?[0-9]{1,16}$'`,
+    ),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    phone: text().notNull(),
+    firstName: text().notNull().default(''),
+    lastName: text().notNull().default(''),
+    email: text(),
+    customFields: jsonb().$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('contacts_account_phone_key').on(t.accountId, t.phone)],
+);
+
+export const contactGroups = pgTable(
+  'contact_groups',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    name: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('contact_groups_account_name_key').on(t.accountId, t.name)],
+);
+
+export const contactGroupMembers = pgTable(
+  'contact_group_members',
+  {
+    groupId: uuid()
+      .notNull()
+      .references(() => contactGroups.id, { onDelete: 'cascade' }),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.contactId] }), index('contact_group_members_contact_idx').on(t.contactId)],
+);
+
+// Price per message part by destination country (ISO 3166 alpha-2), in point units.
+export const prices = pgTable(
+  'prices',
+  {
+    country: text().primaryKey(),
+    unitsPerPart: units().notNull(),
+  },
+  (t) => [check('prices_positive', sql`${t.unitsPerPart} > 0`)],
+);
+
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    userId: integer().references(() => users.id),
+    name: text().notNull().default(''),
+    senderName: text().notNull(),
+    content: text().notNull(),
+    encoding: messageEncoding().notNull(),
+    parts: smallint().notNull(),
+    source: messageSource().notNull().default('portal'),
+    status: campaignStatus().notNull(),
+    // messages per second handed to the gateway
+    rate: integer().notNull().default(100),
+    recipients: integer().notNull(),
+    points: units().notNull(),
+    pointsRefunded: units().notNull().default(0),
+    scheduledAt: timestamp({ withTimezone: true }),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('campaigns_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    check('campaigns_rate_positive', sql`${t.rate} > 0`),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    campaignId: uuid().references(() => campaigns.id),
+    userId: integer().references(() => users.id),
+    senderName: text().notNull(),
+    // E.164 with the leading '+'
+    recipient: text().notNull(),
+    country: text().notNull(),
+    content: text().notNull(),
+    encoding: messageEncoding().notNull(),
+    parts: smallint().notNull(),
+    points: units().notNull(),
+    // Provider delivery-status code, see shared/spec/statuses.md (401..412)
+    status: smallint().notNull().default(409),
+    source: messageSource().notNull(),
+    idx: text(),
+    errorCode: integer(),
+    createdAt: createdAt(),
+    scheduledAt: timestamp({ withTimezone: true }),
+    sentAt: timestamp({ withTimezone: true }),
+    doneAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    check('messages_status_code', sql`${t.status} between 401 and 412`),
+    check('messages_parts_positive', sql`${t.parts} between 1 and 10`),
+    // History: keyset pagination newest first within an account.
+    index('messages_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Recipient prefix search (LIKE '+35988%') needs pattern ops under a non-C collation.
+    index('messages_account_recipient_idx').using(
+      'btree',
+      t.accountId,
+      sql`${t.recipient} text_pattern_ops`,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('messages_account_sender_idx').on(t.accountId, t.senderName, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Messages still awaiting a delivery report stay in the default history window for 4 days.
+    index('messages_account_pending_idx')
+      .on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.status} in (403, 409, 410, 411)`),
+    index('messages_campaign_idx').on(t.campaignId, t.id).where(sql`${t.campaignId} is not null`),
+  ],
+);
+
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    kind: ledgerKind().notNull(),
+    // Signed: credits positive, debits negative.
+    amount: units().notNull(),
+    campaignId: uuid().references(() => campaigns.id),
+    messageId: bigint({ mode: 'number' }),
+    userId: integer().references(() => users.id),
+    note: text().notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('ledger_entries_account_idx').on(t.accountId, t.createdAt.desc().nullsFirst()),
+    // Backstop for "refund exactly once" per stopped campaign.
+    uniqueIndex('ledger_entries_campaign_refund_key')
+      .on(t.campaignId)
+      .where(sql`${t.kind} = 'refund' and ${t.campaignId} is not null`),
+    check('ledger_entries_amount_nonzero', sql`${t.amount} <> 0`),
+  ],
+);
+
+export const shortLinks = pgTable(
+  'short_links',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    messageId: bigint({ mode: 'number' }).references(() => messages.id),
+    code: text().notNull().unique(),
+    targetUrl: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('short_links_message_idx').on(t.messageId)],
+);
+
+export const shortLinkClicks = pgTable(
+  'short_link_clicks',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    shortLinkId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => shortLinks.id, { onDelete: 'cascade' }),
+    clickedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    userAgent: text(),
+  },
+  (t) => [index('short_link_clicks_link_idx').on(t.shortLinkId, t.clickedAt)],
+);
+
+export type ReportOptions = {
+  includeBulk: boolean;
+  includeContent: boolean;
+  idx: boolean;
+  contacts: boolean;
+  shortLinks: boolean;
+};
+
+export const reportDefinitions = pgTable(
+  'report_definitions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    name: text().notNull(),
+    method: reportMethod().notNull(),
+    frequency: reportFrequency(),
+    type: reportType().notNull(),
+    format: reportFormat().notNull(),
+    // For one-off reports: the chosen period, whole days in the account's time zone.
+    periodFrom: text(),
+    periodTo: text(),
+    options: jsonb().$type<ReportOptions>().notNull(),
+    emails: text().array().notNull().default(sql`'{}'::text[]`),
+    paused: boolean().notNull().default(false),
+    nextRunAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('report_definitions_account_idx').on(t.accountId, t.createdAt.desc().nullsFirst()),
+    index('report_definitions_due_idx').on(t.nextRunAt).where(sql`${t.method} = 'periodic' and not ${t.paused}`),
+  ],
+);
+
+export const reportRuns = pgTable(
+  'report_runs',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    definitionId: uuid()
+      .notNull()
+      .references(() => reportDefinitions.id, { onDelete: 'cascade' }),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    status: reportRunStatus().notNull().default('queued'),
+    periodStart: timestamp({ withTimezone: true }).notNull(),
+    periodEnd: timestamp({ withTimezone: true }).notNull(),
+    rowsDone: bigint({ mode: 'number' }).notNull().default(0),
+    rowsEstimated: bigint({ mode: 'number' }),
+    sizeBytes: bigint({ mode: 'number' }),
+    fileName: text(),
+    contentType: text(),
+    error: text(),
+    createdAt: createdAt(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    expiresAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('report_runs_account_idx').on(t.accountId, t.createdAt.desc().nullsFirst()),
+    // A schedule produces at most one run per period.
+    uniqueIndex('report_runs_definition_period_key').on(t.definitionId, t.periodStart, t.periodEnd),
+  ],
+);
+
+// Generated report files live in Postgres, in chunks, so every app instance can serve them.
+export const reportFileChunks = pgTable(
+  'report_file_chunks',
+  {
+    runId: uuid()
+      .notNull()
+      .references(() => reportRuns.id, { onDelete: 'cascade' }),
+    seq: integer().notNull(),
+    data: bytea().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);
+
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    idempotencyKey: text().notNull().unique(),
+    to: text().array().notNull(),
+    subject: text().notNull(),
+    html: text().notNull(),
+    text: text().notNull(),
+    attachments: jsonb().$type<{ filename: string; runId: string }[]>().notNull().default([]),
+    status: emailStatus().notNull().default('queued'),
+    attempts: integer().notNull().default(0),
+    providerId: text(),
+    error: text(),
+    createdAt: createdAt(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('email_outbox_account_idx').on(t.accountId, t.createdAt.desc().nullsFirst())],
+);
+
+// Sign-in attempts, counted in Postgres so that rate limits hold across app instances.
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ip: text().notNull(),
+    email: text().notNull(),
+    userId: integer().references(() => users.id),
+    succeeded: boolean().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sign_in_attempts_ip_idx').on(t.ip, t.createdAt),
+    index('sign_in_attempts_email_idx').on(t.email, t.createdAt),
+  ],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type Campaign = typeof campaigns.$inferSelect;

@@ -1,0 +1,234 @@
+import { sql as dsql } from 'drizzle-orm';
+import { db, sqlClient } from '@/db';
+import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, ledgerEntries, prices } from '@/db/schema';
+import { addSenderName, createAccount, createUser, findAccountByName } from '@/lib/accounts';
+import { POINT_UNITS } from '@/lib/messaging';
+import { generateMessages, templates } from './messages';
+
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+// Units per message part by destination country (1 point = 10,000 units).
+export const DEFAULT_PRICES: Record<string, number> = {
+  BG: 650,
+  RO: 900,
+  GR: 1_000,
+  DE: 1_400,
+  GB: 1_100,
+  US: 700,
+};
+
+const FIRST_NAMES = ['Иван', 'Мария', 'Георги', 'Елена', 'Petar', 'Anna', 'Николай', 'Десислава', 'Stefan', 'Viktoria'];
+const LAST_NAMES = ['Иванов', 'Петрова', 'Георгиев', 'Димитрова', 'Nikolov', 'Stoyanova', 'Тодоров', 'Kirova'];
+const CITIES = ['София', 'Пловдив', 'Варна', 'Бургас', 'Русе', 'Stara Zagora'];
+
+export async function ensurePrices(): Promise<void> {
+  await db
+    .insert(prices)
+    .values(Object.entries(DEFAULT_PRICES).map(([country, unitsPerPart]) => ({ country, unitsPerPart })))
+    .onConflictDoNothing();
+}
+
+type DemoAccount = {
+  name: string;
+  owner: string;
+  member?: string;
+  senders: string[];
+  messages: number;
+  contacts: number;
+  groups: string[];
+  topUpPoints: number;
+  campaigns: { status: 'completed' | 'stopped' | 'paused' | 'sending' | 'scheduled'; recipients: number; sent: number; daysAgo: number; name: string }[];
+};
+
+const DEMO_ACCOUNTS: DemoAccount[] = [
+  {
+    name: 'Demo',
+    owner: 'demo@example.com',
+    member: 'maria@example.com',
+    senders: ['DemoShop', 'DemoBank', 'Info'],
+    messages: 44_000,
+    contacts: 200,
+    groups: ['Clients', 'VIP', 'Staff', 'Newsletter'],
+    topUpPoints: 10_000,
+    campaigns: [
+      { status: 'completed', recipients: 1_500, sent: 1_500, daysAgo: 120, name: 'Summer sale' },
+      { status: 'completed', recipients: 900, sent: 900, daysAgo: 30, name: 'Коледна промоция' },
+      { status: 'stopped', recipients: 800, sent: 300, daysAgo: 12, name: 'Wrong price list' },
+      { status: 'paused', recipients: 1_000, sent: 420, daysAgo: 1, name: 'Black Friday' },
+      { status: 'sending', recipients: 1_200, sent: 500, daysAgo: 0, name: 'Напомняне за плащане' },
+      { status: 'scheduled', recipients: 600, sent: 0, daysAgo: -1, name: 'New Year greetings' },
+    ],
+  },
+  {
+    name: 'Other',
+    owner: 'other@example.com',
+    senders: ['OtherCo'],
+    messages: 2_000,
+    contacts: 20,
+    groups: ['Customers'],
+    topUpPoints: 1_000,
+    campaigns: [{ status: 'completed', recipients: 300, sent: 300, daysAgo: 20, name: 'Launch' }],
+  },
+];
+
+/** Seeds the demo accounts unless they exist. Returns the names of the accounts it created. */
+export async function seedDemo(log: (line: string) => void = () => {}): Promise<string[]> {
+  await ensurePrices();
+  const created: string[] = [];
+  for (const spec of DEMO_ACCOUNTS) {
+    if (await findAccountByName(spec.name)) continue;
+    await seedAccount(spec, log);
+    created.push(spec.name);
+  }
+  return created;
+}
+
+async function seedAccount(spec: DemoAccount, log: (line: string) => void): Promise<void> {
+  const sql = sqlClient();
+  const unitsPerPart = DEFAULT_PRICES.BG;
+  const account = await createAccount({ name: spec.name });
+  const owner = await createUser({ accountId: account.id, email: spec.owner, password: DEMO_PASSWORD, name: spec.name + ' Owner', role: 'owner' });
+  const userIds = [owner.id];
+  if (spec.member) {
+    const member = await createUser({ accountId: account.id, email: spec.member, password: DEMO_PASSWORD, name: 'Мария Петрова', role: 'member', language: 'bg' });
+    userIds.push(member.id);
+  }
+  for (const sender of spec.senders) await addSenderName(account.id, sender);
+
+  const contactRows = await db
+    .insert(contacts)
+    .values(
+      Array.from({ length: spec.contacts }, (_, i) => ({
+        accountId: account.id,
+        phone: `+35988810${String(i + 1).padStart(4, '0')}`,
+        firstName: FIRST_NAMES[i % FIRST_NAMES.length],
+        lastName: LAST_NAMES[(i * 7) % LAST_NAMES.length],
+        email: i % 3 === 0 ? null : `contact${i + 1}@example.com`,
+        customFields: { city: CITIES[i % CITIES.length], customerNo: `C-${1000 + i}` },
+      })),
+    )
+    .returning({ id: contacts.id });
+  const groupRows = await db
+    .insert(contactGroups)
+    .values(spec.groups.map((name) => ({ accountId: account.id, name })))
+    .returning({ id: contactGroups.id });
+  await db.insert(contactGroupMembers).values(
+    contactRows.flatMap((contact, i) =>
+      groupRows.filter((_, g) => g === 0 || (i + g) % (g + 2) === 0).map((group) => ({ groupId: group.id, contactId: contact.id })),
+    ),
+  );
+
+  const entries: (typeof ledgerEntries.$inferInsert)[] = [
+    {
+      accountId: account.id,
+      kind: 'top_up',
+      amount: spec.topUpPoints * POINT_UNITS,
+      note: 'Demo top-up',
+      createdAt: new Date(Date.now() - 401 * 86_400_000),
+    },
+  ];
+
+  const single = await generateMessages(sql, {
+    accountId: account.id,
+    count: spec.messages,
+    days: 400,
+    senders: spec.senders,
+    userIds,
+    unitsPerPart,
+  });
+  await addShortLinks(account.id, single.minId, single.maxId);
+  const [{ spent }] = await sql<{ spent: string }[]>`
+    select coalesce(sum(points), 0)::text as spent from messages where account_id = ${account.id}`;
+  entries.push({ accountId: account.id, kind: 'debit', amount: -Number(spent), note: `Demo history: ${spec.messages} messages` });
+
+  const tpls = templates();
+  for (const [i, c] of spec.campaigns.entries()) {
+    const template = tpls[(i * 5 + 3) % tpls.length];
+    const createdAt = new Date(Date.now() - c.daysAgo * 86_400_000 - (c.daysAgo > 0 ? 3_600_000 : c.daysAgo === 0 ? 600_000 : 0));
+    const points = c.recipients * template.parts * unitsPerPart;
+    const [campaign] = await db
+      .insert(campaigns)
+      .values({
+        accountId: account.id,
+        userId: owner.id,
+        name: c.name,
+        senderName: spec.senders[i % spec.senders.length],
+        content: template.content,
+        encoding: template.encoding,
+        parts: template.parts,
+        status: c.status,
+        rate: 50,
+        recipients: c.recipients,
+        points,
+        pointsRefunded: c.status === 'stopped' ? (c.recipients - c.sent) * template.parts * unitsPerPart : 0,
+        scheduledAt: c.status === 'scheduled' ? createdAt : null,
+        startedAt: c.status === 'scheduled' ? null : createdAt,
+        finishedAt: c.status === 'completed' || c.status === 'stopped' ? new Date(createdAt.getTime() + 3_600_000) : null,
+        createdAt: c.status === 'scheduled' ? new Date() : createdAt,
+      })
+      .returning({ id: campaigns.id });
+    const range = await generateMessages(sql, {
+      accountId: account.id,
+      count: c.recipients,
+      days: 0,
+      senders: spec.senders,
+      userIds: [owner.id],
+      unitsPerPart,
+      campaign: {
+        id: campaign.id,
+        template,
+        sender: spec.senders[i % spec.senders.length],
+        createdAt: c.status === 'scheduled' ? new Date() : createdAt,
+        spreadMinutes: c.status === 'scheduled' ? 0 : 20,
+      },
+    });
+    await addShortLinks(account.id, range.minId, range.maxId);
+    // The part never handed to the gateway: waiting (scheduled, paused, sending) or stopped.
+    const unsentStatus = c.status === 'stopped' ? 412 : 409;
+    await sql`
+      update messages
+      set status = ${unsentStatus}, sent_at = null, done_at = null, error_code = null,
+          scheduled_at = ${c.status === 'scheduled' ? createdAt.toISOString() : null}::timestamptz
+      where campaign_id = ${campaign.id} and id >= ${range.minId + c.sent}`;
+    entries.push({ accountId: account.id, kind: 'debit', amount: -points, campaignId: campaign.id, note: `Campaign ${c.name}` });
+    if (c.status === 'stopped') {
+      entries.push({
+        accountId: account.id,
+        kind: 'refund',
+        amount: (c.recipients - c.sent) * template.parts * unitsPerPart,
+        campaignId: campaign.id,
+        note: `Refund for stopped campaign ${c.name}`,
+      });
+    }
+  }
+
+  // The cached balance moves by exactly the ledger's sum, in one transaction.
+  await db.transaction(async (tx) => {
+    await tx.insert(ledgerEntries).values(entries);
+    await tx
+      .update(accounts)
+      .set({ balance: dsql`(select sum(amount) from ${ledgerEntries} where ${ledgerEntries.accountId} = ${account.id})` })
+      .where(dsql`${accounts.id} = ${account.id}`);
+  });
+  await sql`analyze messages`;
+  log(`seeded account ${spec.name}: ${spec.messages} messages, ${spec.campaigns.length} campaigns, ${spec.contacts} contacts`);
+}
+
+/** Short links for the messages in [minId, maxId] that carry one, with 0-4 clicks each. */
+export async function addShortLinks(accountId: number, minId: number, maxId: number): Promise<void> {
+  const sql = sqlClient();
+  await sql`
+    with links as (
+      insert into short_links (account_id, message_id, code, target_url, created_at)
+      select account_id, id, substring(content from 'https://sms\\.li/([0-9a-f]{10})'),
+             'https://shop.example.bg/offers?m=' || id, created_at
+      from messages
+      where account_id = ${accountId} and id between ${minId} and ${maxId} and content like '%https://sms.li/%'
+      on conflict (code) do nothing
+      returning id, created_at
+    )
+    insert into short_link_clicks (short_link_id, clicked_at)
+    select links.id, links.created_at + make_interval(mins => (n * 37 + links.id % 600)::int)
+    from links cross join lateral generate_series(1, (links.id % 5)::int) n
+    where links.created_at + make_interval(mins => (n * 37 + links.id % 600)::int) < now()`;
+}

@@ -1,0 +1,127 @@
+import type postgres from 'postgres';
+import { countParts } from '@/lib/messaging';
+
+const LINK_SAMPLE = 'https://sms.li/0123456789';
+
+// Realistic content: Bulgarian and Latin, one to three parts, GSM-7 extension characters,
+// and '{link}' where a short link goes.
+export const MESSAGE_TEMPLATES = [
+  'Здравейте, вашата поръчка е готова.',
+  'Your verification code is 482913. It expires in 10 minutes.',
+  'Уважаеми клиенти, от 1 декември работим с удължено работно време: 9:00-20:00 ч.',
+  'Промоция -20% само днес! Вижте офертите: {link}',
+  'Reminder: your appointment is tomorrow at 10:30. Reply STOP to opt out.',
+  'Вашият код за вход е 5531.',
+  'Track your parcel here: {link}',
+  'Благодарим ви, че избрахте нашия магазин! Като наш редовен клиент получавате 15% отстъпка за следващата си покупка. Кодът важи до края на месеца.',
+  'Invoice #2024-118 for €149.90 is due on 15 Dec. Pay online at {link} or by bank transfer [IBAN BG80BNBG96611020345678].',
+  'Напомняне: срокът за плащане на фактура № 118 изтича утре.',
+  'Your table for 4 at Sofia Grill is confirmed for Friday 19:30. See you soon!',
+  'Записът ви при д-р Петрова е потвърден за 12.12 в 14:00 ч. За отказ: {link}',
+];
+
+export type Template = { content: string; encoding: 'gsm7' | 'ucs2'; parts: number };
+
+export function templates(): Template[] {
+  return MESSAGE_TEMPLATES.map((content) => {
+    const { encoding, parts } = countParts(content.replace('{link}', LINK_SAMPLE));
+    return { content, encoding, parts };
+  });
+}
+
+export type GenerateOptions = {
+  accountId: number;
+  count: number;
+  /** messages are spread over this many days back from now, denser towards now */
+  days: number;
+  senders: string[];
+  userIds: number[];
+  unitsPerPart: number;
+  campaign?: { id: string; template: Template; sender: string; createdAt: Date; spreadMinutes: number };
+};
+
+/**
+ * Inserts `count` messages in one INSERT … SELECT generated inside PostgreSQL, so a million rows
+ * need no round trips. Statuses follow a realistic spread: mostly delivered, some failed, and
+ * reports still awaited only for messages younger than four days.
+ */
+export async function generateMessages(sql: postgres.Sql, options: GenerateOptions): Promise<{ minId: number; maxId: number }> {
+  const list = options.campaign ? [options.campaign.template] : templates();
+  const campaign = options.campaign;
+  const [range] = await sql<{ min_id: string | null; max_id: string | null }[]>`
+    with tpl as (
+      select * from unnest(
+        ${list.map((t) => t.content)}::text[],
+        ${list.map((t) => t.encoding)}::text[],
+        ${list.map((t) => t.parts)}::int[]
+      ) with ordinality as tpl(content, encoding, parts, n)
+    ),
+    src as (
+      select
+        g,
+        1 + floor(random() * ${list.length})::int as tn,
+        random() as r_status,
+        random() as r_source,
+        random() as r_recipient,
+        random() as r_sender,
+        random() as r_user,
+        ${
+          campaign
+            ? sql`${campaign.createdAt.toISOString()}::timestamptz + random() * make_interval(mins => ${campaign.spreadMinutes})`
+            : sql`now() - power(random(), 1.6) * make_interval(days => ${options.days})`
+        } as created
+      from generate_series(1, ${options.count}) g
+    ),
+    rows as (
+      select
+        src.*,
+        tpl.content as tcontent, tpl.encoding, tpl.parts,
+        case
+          when r_status < 0.80 then 404
+          when r_status < 0.86 then 405
+          when r_status < 0.89 then 402
+          when r_status < 0.91 then 407
+          when r_status < 0.92 then 406
+          when r_status < 0.935 then 401
+          when created < now() - interval '4 days' then 408
+          when r_status < 0.96 then 403
+          when r_status < 0.98 then 410
+          when r_status < 0.99 then 409
+          else 411
+        end as status
+      from src join tpl on tpl.n = src.tn
+    ),
+    inserted as (
+    insert into messages (
+      account_id, campaign_id, user_id, sender_name, recipient, country, content, encoding, parts, points,
+      status, source, idx, error_code, created_at, sent_at, done_at
+    )
+    select
+      ${options.accountId},
+      ${campaign?.id ?? null}::uuid,
+      (${options.userIds}::int[])[1 + floor(r_user * ${options.userIds.length})::int],
+      ${campaign ? sql`${campaign.sender}` : sql`(${options.senders}::text[])[1 + floor(r_sender * ${options.senders.length})::int]`},
+      case
+        when r_recipient < 0.2 then '+35988810' || lpad((1 + floor(r_recipient * 1000)::int % 200)::text, 4, '0')
+        else '+359' || (array['87','88','89','98','99'])[1 + floor(r_recipient * 5)::int]
+          || lpad(floor(random() * 10000000)::int::text, 7, '0')
+      end,
+      'BG',
+      replace(tcontent, '{link}', 'https://sms.li/' || substr(md5(random()::text), 1, 10)),
+      encoding::message_encoding,
+      parts,
+      parts * ${options.unitsPerPart}::bigint,
+      status,
+      ${campaign ? sql`'portal'::message_source` : sql`(case when r_source < 0.6 then 'api' else 'portal' end)::message_source`},
+      case when r_source < 0.25 then 'order-' || g end,
+      case when status in (402, 405, 406, 407) then (array[1, 4, 8, 13, 21])[1 + (g % 5)] end,
+      created,
+      case when status <> 409 then created + make_interval(secs => 1 + r_user * 9) end,
+      case when status in (401, 402, 404, 405, 406, 407, 408) then created + make_interval(secs => 5 + r_sender * 170) end
+    from rows
+    returning id
+    )
+    select min(id)::text as min_id, max(id)::text as max_id from inserted
+  `;
+  return { minId: Number(range.min_id ?? 0), maxId: Number(range.max_id ?? 0) };
+}

@@ -1,0 +1,83 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { db } from '@/db';
+import { apiTokens, users } from '@/db/schema';
+
+const TOKEN_PREFIX = 'smsp_';
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export type NewApiToken = { id: string; token: string };
+
+/** 256 random bits; only the SHA-256 is stored, so the token can be shown once and never again. */
+export async function createApiToken(input: { accountId: number; userId: number; name: string }): Promise<NewApiToken> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const [row] = await db
+    .insert(apiTokens)
+    .values({
+      accountId: input.accountId,
+      userId: input.userId,
+      name: input.name,
+      tokenHash: digest(token),
+      displayPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
+    })
+    .returning({ id: apiTokens.id });
+  return { id: row.id, token };
+}
+
+export type ApiPrincipal = { tokenId: string; userId: number; accountId: number };
+
+/** Resolves `Authorization: Bearer <token>` to its user; null for a missing, unknown or revoked token. */
+export async function verifyApiToken(authorization: string | null): Promise<ApiPrincipal | null> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match) return null;
+  const presented = digest(match[1]);
+  const [row] = await db
+    .select({ id: apiTokens.id, hash: apiTokens.tokenHash, userId: apiTokens.userId, accountId: apiTokens.accountId })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, presented), isNull(apiTokens.revokedAt), eq(users.disabled, false)))
+    .limit(1);
+  // The lookup is by hash, so it reveals nothing about the token; the explicit constant-time
+  // comparison keeps that true even if the lookup ever changes.
+  if (!row || row.hash.length !== presented.length || !timingSafeEqual(row.hash, presented)) return null;
+  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
+  return { tokenId: row.id, userId: row.userId, accountId: row.accountId };
+}
+
+/** An owner sees every token of the account; a member only their own. */
+export function listApiTokens(accountId: number, onlyUserId: number | null) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      displayPrefix: apiTokens.displayPrefix,
+      owner: users.email,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      createdAt: apiTokens.createdAt,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.accountId, accountId), onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId)))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+/** Returns false when no such live token exists in this account (or, for a member, among theirs). */
+export async function revokeApiToken(accountId: number, tokenId: string, onlyUserId: number | null): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(apiTokens.id, tokenId),
+        eq(apiTokens.accountId, accountId),
+        onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
+        isNull(apiTokens.revokedAt),
+      ),
+    )
+    .returning({ id: apiTokens.id });
+  return rows.length === 1;
+}

@@ -1,0 +1,14 @@
+import { headers } from 'next/headers';
+import { getRequestConfig } from 'next-intl/server';
+import { getCurrentUser } from '@/lib/auth';
+import { DEFAULT_TIME_ZONE, resolveLocale } from './locale';
+
+export default getRequestConfig(async () => {
+  const user = await getCurrentUser();
+  const locale = resolveLocale(user?.language, (await headers()).get('accept-language'));
+  return {
+    locale,
+    timeZone: user?.account.timeZone ?? DEFAULT_TIME_ZONE,
+    messages: (await import(`./messages/${locale}.json`)).default,
+  };
+});

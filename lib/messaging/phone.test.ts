@@ -1,0 +1,273 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { normalizeNumber, parseRecipientList, numberPrefixForSearch } from './phone';
+
+const BG = 'BG' as const;
+
+describe('normalizeNumber', () => {
+  it.each([
+    '+359888123456',
+    '00359888123456',
+    '0888123456',
+    '359888123456',
+    '888123456',
+    '+359 888 123 456',
+    '+359-888-123-456',
+    '(0888) 123-456',
+    '0888.123.456',
+    ' 0888 12 34 56 ',
+    '+359\u00a0888\u00a0123\u00a0456',
+    '0888\u2013123\u2013456',
+  ])('%j -> +359888123456', (input) => {
+    expect(normalizeNumber(input, BG)).toEqual({ ok: true, e164: '+359888123456', country: 'BG' });
+  });
+
+  it('accepts other Bulgarian mobile ranges and Sofia landlines', () => {
+    expect(normalizeNumber('0878 123 456', BG)).toMatchObject({ ok: true, e164: '+359878123456' });
+    expect(normalizeNumber('0898123456', BG)).toMatchObject({ ok: true, e164: '+359898123456' });
+    expect(normalizeNumber('02 812 3456', BG)).toMatchObject({ ok: true, e164: '+35928123456', country: 'BG' });
+  });
+
+  it('accepts foreign numbers in international form', () => {
+    expect(normalizeNumber('+40 721 234 567', BG)).toEqual({ ok: true, e164: '+40721234567', country: 'RO' });
+    expect(normalizeNumber('0040721234567', BG)).toEqual({ ok: true, e164: '+40721234567', country: 'RO' });
+    expect(normalizeNumber('+49 1512 3456789', BG)).toEqual({ ok: true, e164: '+4915123456789', country: 'DE' });
+  });
+
+  it('treats a leading foreign country code as international when not valid nationally', () => {
+    expect(normalizeNumber('40721234567', BG)).toEqual({ ok: true, e164: '+40721234567', country: 'RO' });
+  });
+
+  it('uses the default country for national numbers', () => {
+    expect(normalizeNumber('0721 234 567', 'RO')).toEqual({ ok: true, e164: '+40721234567', country: 'RO' });
+  });
+
+  it('reports non-geographic numbers with region 001', () => {
+    expect(normalizeNumber('+800 1234 5678', BG)).toEqual({ ok: true, e164: '+80012345678', country: '001' });
+  });
+
+  it.each(['', '   ', ' - ', '()', '\n'])('%j is empty', (input) => {
+    expect(normalizeNumber(input, BG)).toEqual({ ok: false, input, reason: 'empty' });
+  });
+
+  it.each([
+    'abc',
+    '+',
+    '00',
+    '0888 123 456 x12',
+    '+359 888 123 456 ext 2',
+    '0888/123456',
+    '++359888123456',
+    '+0888123456',
+    '0888123',
+    '088812345',
+    '+3598881234567',
+    '12',
+    '0',
+    '+359000000000',
+  ])('%j is invalid', (input) => {
+    expect(normalizeNumber(input, BG)).toEqual({ ok: false, input, reason: 'invalid' });
+  });
+
+  it.each(['+1234567890123456', '001234567890123456', '1234567890123456', '0888123456789012', '08881234567890'])(
+    '%j is too long for E.164',
+    (input) => {
+      expect(normalizeNumber(input, BG)).toEqual({ ok: false, input, reason: 'too_long' });
+    },
+  );
+
+  it('never produces more than 15 digits', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^(\+|00)?[0-9 ]{0,25}$/), (input) => {
+        const r = normalizeNumber(input, BG);
+        return !r.ok || /^\+[1-9]\d{1,14}$/.test(r.e164);
+      }),
+    );
+  });
+});
+
+const bgMobileNsn = fc
+  .tuple(fc.constantFrom('87', '88', '89', '98'), fc.stringMatching(/^\d{7}$/))
+  .map(([range, rest]) => range + rest);
+
+const separator = fc.constantFrom('', '', ' ', '-', '.', '  ');
+
+function sprinkle(digits: string, seps: string[]): string {
+  return Array.from(digits, (d, i) => d + (i < digits.length - 1 ? (seps[i % seps.length] ?? '') : '')).join('');
+}
+
+describe('normalizeNumber properties', () => {
+  it('every BG mobile number in any input form normalises to the same E.164', () => {
+    const forms: ((nsn: string, seps: string[]) => string)[] = [
+      (nsn, seps) => '+359' + sprinkle(nsn, seps),
+      (nsn, seps) => '+359 ' + sprinkle(nsn, seps),
+      (nsn, seps) => '00359' + sprinkle(nsn, seps),
+      (nsn, seps) => '00 359 ' + sprinkle(nsn, seps),
+      (nsn, seps) => '0' + sprinkle(nsn, seps),
+      (nsn, seps) => '359' + sprinkle(nsn, seps),
+      (nsn, seps) => sprinkle(nsn, seps),
+      (nsn) => `(0${nsn.slice(0, 2)}) ${nsn.slice(2, 5)}-${nsn.slice(5)}`,
+      (nsn) => `+359 (${nsn.slice(0, 3)}) ${nsn.slice(3)}`,
+    ];
+    fc.assert(
+      fc.property(
+        bgMobileNsn,
+        fc.constantFrom(...forms),
+        fc.array(separator, { minLength: 1, maxLength: 12 }),
+        (nsn, form, seps) => {
+          expect(normalizeNumber(form(nsn, seps), BG)).toEqual({ ok: true, e164: '+359' + nsn, country: 'BG' });
+        },
+      ),
+    );
+  });
+
+  it('is idempotent on its own output', () => {
+    fc.assert(
+      fc.property(bgMobileNsn, fc.constantFrom('0', '359', '00359', '+359'), (nsn, prefix) => {
+        const first = normalizeNumber(prefix + nsn, BG);
+        if (!first.ok) return false;
+        const second = normalizeNumber(first.e164, 'US');
+        return second.ok && second.e164 === first.e164;
+      }),
+    );
+  });
+});
+
+describe('parseRecipientList', () => {
+  it('splits on newlines, commas, semicolons and whitespace', () => {
+    const text = '0888123456\n+359899123456, 0878123456;0898123456\t00359888111222  0888222333\r\n0888333444';
+    const r = parseRecipientList(text, BG);
+    expect(r.valid.map((v) => v.e164)).toEqual([
+      '+359888123456',
+      '+359899123456',
+      '+359878123456',
+      '+359898123456',
+      '+359888111222',
+      '+359888222333',
+      '+359888333444',
+    ]);
+    expect(r.invalid).toEqual([]);
+    expect(r.duplicates).toBe(0);
+  });
+
+  it('keeps the first occurrence of a duplicate and counts the rest', () => {
+    const r = parseRecipientList('0888123456\n+359 888 123 456\n359888123456\n0899123456', BG);
+    expect(r.valid).toEqual([
+      { e164: '+359888123456', country: 'BG', input: '0888123456' },
+      { e164: '+359899123456', country: 'BG', input: '0899123456' },
+    ]);
+    expect(r.duplicates).toBe(2);
+  });
+
+  it('keeps a number written with spaces as one recipient', () => {
+    const r = parseRecipientList('+359 888 123 456\n0888 12 34 57, (0899) 123-456', BG);
+    expect(r.valid.map((v) => [v.e164, v.input])).toEqual([
+      ['+359888123456', '+359 888 123 456'],
+      ['+359888123457', '0888 12 34 57'],
+      ['+359899123456', '(0899) 123-456'],
+    ]);
+    expect(r.invalid).toEqual([]);
+  });
+
+  it('reports invalid tokens with 1-based token position and text line', () => {
+    const text = '0888123456\n\nabc, 0899123456; 12\n+1234567890123456';
+    const r = parseRecipientList(text, BG);
+    expect(r.invalid).toEqual([
+      { line: 2, textLine: 3, input: 'abc', reason: 'invalid' },
+      { line: 4, textLine: 3, input: '12', reason: 'invalid' },
+      { line: 5, textLine: 4, input: '+1234567890123456', reason: 'too_long' },
+    ]);
+    expect(r.valid).toHaveLength(2);
+  });
+
+  it('ignores empty tokens', () => {
+    expect(parseRecipientList('', BG)).toEqual({ valid: [], invalid: [], duplicates: 0 });
+    expect(parseRecipientList(' ,, ;\n\n\t', BG)).toEqual({ valid: [], invalid: [], duplicates: 0 });
+  });
+
+  it('accounts for every token exactly once and never repeats an E.164', () => {
+    const token = fc.oneof(
+      bgMobileNsn.map((n) => '0' + n),
+      bgMobileNsn.map((n) => '+359' + n),
+      fc.constantFrom('0888123456', '+359888123456', 'abc', '12', '+1234567890123456'),
+    );
+    const sep = fc.constantFrom('\n', ',', ';', ' ', '\r\n', ', ', '\t');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, sep), { maxLength: 30 }), (pairs) => {
+        const text = pairs.map(([t, s]) => t + s).join('');
+        const r = parseRecipientList(text, BG);
+        const e164s = r.valid.map((v) => v.e164);
+        expect(new Set(e164s).size).toBe(e164s.length);
+        expect(r.valid.length + r.invalid.length + r.duplicates).toBe(pairs.length);
+        const lines = r.invalid.map((i) => i.line);
+        expect(lines).toEqual([...lines].sort((x, y) => x - y));
+      }),
+    );
+  });
+});
+
+describe('numberPrefixForSearch', () => {
+  it.each([
+    ['+35988', '+35988'],
+    ['+359 88', '+35988'],
+    ['0035988', '+35988'],
+    ['0888', '+359888'],
+    ['0888 123', '+359888123'],
+    ['359888', '+359888'],
+    ['888', '+359888'],
+    ['8', '+3598'],
+    ['0', '+359'],
+    ['359', '+359'],
+    ['0888123456', '+359888123456'],
+  ])('%j -> %j', (input, expected) => {
+    expect(numberPrefixForSearch(input, BG)).toBe(expected);
+  });
+
+  it.each(['', '   ', 'abc', '0888a', '+', '00', '+0888', '%', "0888'--", '1234567890123456'])('%j -> null', (input) => {
+    expect(numberPrefixForSearch(input, BG)).toBeNull();
+  });
+
+  it('follows the default country trunk-prefix rules', () => {
+    expect(numberPrefixForSearch('0721', 'RO')).toBe('+40721');
+    expect(numberPrefixForSearch('06', 'IT')).toBe('+3906');
+    expect(numberPrefixForSearch('8916', 'RU')).toBe('+7916');
+  });
+
+  it('only ever returns "+" followed by digits', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (input) => {
+        const p = numberPrefixForSearch(input, BG);
+        return p === null || /^\+[1-9]\d{0,14}$/.test(p);
+      }),
+    );
+  });
+
+  it('any typed prefix of a BG mobile number in any form is a prefix of its E.164', () => {
+    // `min`: shortest typed prefix that is unambiguous ("35" could be the start of an NSN).
+    const forms = [
+      { lead: '+359', min: 2 },
+      { lead: '00359', min: 3 },
+      { lead: '0', min: 1 },
+      { lead: '359', min: 3 },
+      { lead: '', min: 1 },
+    ];
+    fc.assert(
+      fc.property(bgMobileNsn, fc.constantFrom(...forms), fc.nat(), (nsn, { lead, min }, cut) => {
+        const full = lead + nsn;
+        const typed = full.slice(0, min + (cut % (full.length - min + 1)));
+        const result = numberPrefixForSearch(typed, BG);
+        expect(result).not.toBeNull();
+        expect(('+359' + nsn).startsWith(result ?? '?')).toBe(true);
+      }),
+    );
+  });
+
+  it('agrees with normalizeNumber on complete numbers', () => {
+    fc.assert(
+      fc.property(bgMobileNsn, fc.constantFrom('+359', '00359', '0', '359', ''), (nsn, prefix) => {
+        const r = normalizeNumber(prefix + nsn, BG);
+        return r.ok && numberPrefixForSearch(prefix + nsn, BG) === r.e164;
+      }),
+    );
+  });
+});

@@ -1,0 +1,3 @@
+import { withDatabase } from './with-database';
+
+await withDatabase(async () => console.log('Migrations applied.'));

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { sqlClient } from '../db';
+import { addShortLinks, DEFAULT_PRICES, ensurePrices } from '../db/seed/demo';
+import { generateMessages } from '../db/seed/messages';
+import { listSenderNames, requireAccountByName } from '../lib/accounts';
+import { fail, withDatabase } from './with-database';
+
+// Bulk generator for benchmarks: npm run seed -- --account Demo --messages 1000000
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { account: { type: 'string' }, messages: { type: 'string' }, days: { type: 'string', default: '400' } },
+  strict: true,
+});
+const count = Number(values.messages);
+const days = Number(values.days);
+if (!values.account || !Number.isSafeInteger(count) || count < 1 || count > 100_000_000 || !(days > 0 && days <= 3650)) {
+  fail(new Error('usage: npm run seed -- --account NAME --messages N [--days 400]  (1 <= N <= 100,000,000)'), false);
+}
+
+const BATCH = 250_000;
+try {
+  const result = await withDatabase(async () => {
+    await ensurePrices();
+    const account = await requireAccountByName(values.account!);
+    const senders = (await listSenderNames(account.id)).map((s) => s.name);
+    const sql = sqlClient();
+    const users = await sql<{ id: number }[]>`select id from users where account_id = ${account.id} order by id`;
+    const started = performance.now();
+    for (let done = 0; done < count; done += BATCH) {
+      const range = await generateMessages(sql, {
+        accountId: account.id,
+        count: Math.min(BATCH, count - done),
+        days,
+        senders: senders.length ? senders : ['Info'],
+        userIds: users.map((u) => u.id),
+        unitsPerPart: DEFAULT_PRICES.BG,
+      });
+      await addShortLinks(account.id, range.minId, range.maxId);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await sql`analyze messages`;
+    return { account: account.name, messages: count, seconds: Number(seconds.toFixed(2)), rows_per_s: Math.round(count / seconds) };
+  });
+  console.log(JSON.stringify(result));
+} catch (error) {
+  fail(error, false);
+}

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import next from 'next';
+import { closeDb } from '../db';
+import { resolveDatabase } from '../db/embedded';
+import { runMigrations } from '../db/migrate';
+import { seedDemo } from '../db/seed/demo';
+
+const dev = process.argv.includes('--dev');
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? '0.0.0.0';
+const root = process.cwd();
+
+const database = await resolveDatabase();
+process.env.DATABASE_URL = database.url;
+await runMigrations(database.url);
+process.env.AUTH_SECRET ??= authSecret();
+
+if (process.env.SEED_DEMO !== '0') {
+  const created = await seedDemo((line) => console.log(line));
+  if (created.length) console.log(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
+}
+if (!dev) ensureBuild();
+
+const app = next({ dev, dir: root, hostname: 'localhost', port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const trustedHops = Number(process.env.TRUST_PROXY_HOPS ?? 0) || 0;
+const server = http.createServer((req, res) => {
+  // The client address as this server saw it goes last in X-Forwarded-For; without trusted
+  // proxies in front, whatever the client claimed there is dropped (lib/auth/client-ip.ts).
+  const socketIp = req.socket.remoteAddress ?? 'unknown';
+  const claimed = trustedHops > 0 ? req.headers['x-forwarded-for'] : undefined;
+  req.headers['x-forwarded-for'] = claimed ? `${claimed}, ${socketIp}` : socketIp;
+  // Internal to Next.js; never accepted from outside (CVE-2025-29927).
+  delete req.headers['x-middleware-subrequest'];
+  void handle(req, res);
+});
+server.listen(port, hostname, () => {
+  console.log(`SMS Portal ${dev ? '(development) ' : ''}on http://localhost:${port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping`);
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await app.close?.();
+  await closeDb();
+  await database.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+// A per-installation secret for session cookies, kept beside the embedded database.
+function authSecret(): string {
+  const file = path.join(root, '.data', 'auth-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+// `npm start` right after `npm install` (or after pulling new code) builds first.
+function ensureBuild() {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const sources = ['app', 'lib', 'db', 'emails', 'public', 'proxy.ts', 'next.config.mjs', 'package-lock.json'];
+  const newest = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
+  if (built && built >= newest) return;
+  console.log('Building the app (first start or changed sources)…');
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs.readdirSync(target).reduce((max, name) => Math.max(max, newestMtime(path.join(target, name))), stat.mtimeMs);
+}
