@@ -23,7 +23,7 @@ const USAGE = `Usage: npm run admin -- <command> [options] [--json]
   user:disable   --email E                  (ends the user's sessions)
   user:enable    --email E
   token:create   --email E [--name LABEL]   (prints the token once, as the last line)
-  points:add     --account NAME --points N  (a ledger entry; N may be negative, e.g. -1.5)
+  points:add     --account NAME --points N  (a ledger entry; a correction is negative: --points=-1.5)
   sender:add     --account NAME --name SENDER`;
 
 const options = {

@@ -63,7 +63,7 @@ export async function ledgerTotals(accountId: number): Promise<{ balance: number
   const [row] = await db
     .select({
       balance: accounts.balance,
-      ledgerSum: sql<number>`(select coalesce(sum(${ledgerEntries.amount}), 0)::bigint from ${ledgerEntries} where ${ledgerEntries.accountId} = ${accounts.id})`.mapWith(Number),
+      ledgerSum: sql<number>`(select coalesce(sum(le.amount), 0)::bigint from ledger_entries le where le.account_id = ${accountId})`.mapWith(Number),
     })
     .from(accounts)
     .where(eq(accounts.id, accountId));
