@@ -54,10 +54,9 @@ describe('admin CLI commands', () => {
   });
 
   it('runs as `npm run admin` with --json output and a non-zero exit on errors', async () => {
-    const env = { ...process.env, NODE_ENV: 'production' };
-    const { stdout } = await run('npm', ['run', '--silent', 'admin', '--', 'account:create', '--name', 'Spawned', '--json'], { env });
+    const { stdout } = await run('npm', ['run', '--silent', 'admin', '--', 'account:create', '--name', 'Spawned', '--json']);
     expect(JSON.parse(stdout.trim())).toMatchObject({ name: 'Spawned', balanceUnits: 0 });
-    const failed = await run('npm', ['run', '--silent', 'admin', '--', 'account:create', '--name', 'Spawned', '--json'], { env }).catch((e) => e);
+    const failed = await run('npm', ['run', '--silent', 'admin', '--', 'account:create', '--name', 'Spawned', '--json']).catch((e) => e);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout.trim())).toEqual({ error: 'An account named "Spawned" already exists' });
   });

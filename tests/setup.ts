@@ -9,7 +9,7 @@ const name = `t_${randomBytes(6).toString('hex')}`;
 process.env.DATABASE_URL = await createTestDatabase(inject('pgServerUrl'), name);
 process.env.AUTH_SECRET ??= 'test-secret-for-vitest-only-0123456789';
 
-beforeAll(() => mockHttp.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => mockHttp.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => mockHttp.resetHandlers());
 afterAll(async () => {
   mockHttp.close();

@@ -9,6 +9,7 @@ import { NavLinks } from '../_components/nav-links';
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const t = await getTranslations('nav');
+  const meta = await getTranslations('meta');
   const locale = await getLocale();
   const items = (['send', 'history', 'bulk', 'reports', 'contacts', 'settings'] as const).map((key) => ({
     href: `/${key}`,
@@ -22,7 +23,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <Link href="/history" className="text-base font-semibold tracking-tight text-brand-700">
-            SMS Portal
+            {meta('title')}
           </Link>
           <div className="flex items-center gap-4 text-sm">
             <p data-testid="balance" className="rounded-md bg-slate-100 px-3 py-1">
