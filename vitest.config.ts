@@ -10,6 +10,7 @@ export default defineConfig({
     },
   },
   test: {
+    reporters: ['default', ['json', { outputFile: 'test-results/unit.json' }]],
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
     setupFiles: ['tests/setup.ts'],

@@ -108,7 +108,14 @@ export async function startEmbeddedPostgres(dataDir: string, database = APP_DATA
       },
       // C collation keeps text ordering and LIKE-prefix index use predictable.
       initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-      postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=512MB', '-c', 'listen_addresses=127.0.0.1'],
+      postgresFlags: [
+        '-c', 'max_connections=200',
+        '-c', 'shared_buffers=512MB',
+        '-c', 'listen_addresses=127.0.0.1',
+        // Bulk loads (seed, benchmarks) write far more than 1 GB of WAL between checkpoints.
+        '-c', 'max_wal_size=8GB',
+        '-c', 'checkpoint_timeout=30min',
+      ],
     });
     const initialised = await fs
       .stat(path.join(absolute, 'PG_VERSION'))

@@ -1,6 +1,7 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sqlClient } from '../db';
-import { addShortLinks, DEFAULT_PRICES, ensurePrices } from '../db/seed/demo';
+import { DEFAULT_PRICES, ensurePrices } from '../db/seed/demo';
 import { generateMessages } from '../db/seed/messages';
 import { listSenderNames, requireAccountByName } from '../lib/accounts';
 import { fail, withDatabase } from './with-database';
@@ -17,7 +18,7 @@ if (!values.account || !Number.isSafeInteger(count) || count < 1 || count > 100_
   fail(new Error('usage: npm run seed -- --account NAME --messages N [--days 400]  (1 <= N <= 100,000,000)'), false);
 }
 
-const BATCH = 250_000;
+const BATCH = 100_000;
 try {
   const result = await withDatabase(async () => {
     await ensurePrices();
@@ -25,18 +26,27 @@ try {
     const senders = (await listSenderNames(account.id)).map((s) => s.name);
     const sql = sqlClient();
     const users = await sql<{ id: number }[]>`select id from users where account_id = ${account.id} order by id`;
+    const batches = Array.from({ length: Math.ceil(count / BATCH) }, (_, i) => Math.min(BATCH, count - i * BATCH));
     const started = performance.now();
-    for (let done = 0; done < count; done += BATCH) {
-      const range = await generateMessages(sql, {
-        accountId: account.id,
-        count: Math.min(BATCH, count - done),
-        days,
-        senders: senders.length ? senders : ['Info'],
-        userIds: users.map((u) => u.id),
-        unitsPerPart: DEFAULT_PRICES.BG,
-      });
-      await addShortLinks(account.id, range.minId, range.maxId);
-    }
+    // One loader per core; each batch is its own transaction.
+    const loaders = Array.from({ length: Math.min(os.availableParallelism(), batches.length) }, async () => {
+      for (let size = batches.pop(); size !== undefined; size = batches.pop()) {
+        await sql.begin(async (tx) => {
+          // The account and user ids were just read from the database, so the per-row foreign-key
+          // triggers (more than half the load time) are skipped for this bulk load only.
+          await tx`set local session_replication_role = replica`;
+          await generateMessages(tx, {
+            accountId: account.id,
+            count: size,
+            days,
+            senders: senders.length ? senders : ['Info'],
+            userIds: users.map((u) => u.id),
+            unitsPerPart: DEFAULT_PRICES.BG,
+          });
+        });
+      }
+    });
+    await Promise.all(loaders);
     const seconds = (performance.now() - started) / 1000;
     await sql`analyze messages`;
     return { account: account.name, messages: count, seconds: Number(seconds.toFixed(2)), rows_per_s: Math.round(count / seconds) };

@@ -128,7 +128,7 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
     },
   ];
 
-  const single = await generateMessages(sql, {
+  await generateMessages(sql, {
     accountId: account.id,
     count: spec.messages,
     days: 400,
@@ -136,7 +136,6 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
     userIds,
     unitsPerPart,
   });
-  await addShortLinks(account.id, single.minId, single.maxId);
   const [{ spent }] = await sql<{ spent: string }[]>`
     select coalesce(sum(points), 0)::text as spent from messages where account_id = ${account.id}`;
   entries.push({ accountId: account.id, kind: 'debit', amount: -Number(spent), note: `Demo history: ${spec.messages} messages` });
@@ -182,7 +181,6 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
         spreadMinutes: c.status === 'scheduled' ? 0 : 20,
       },
     });
-    await addShortLinks(account.id, range.minId, range.maxId);
     // The part never handed to the gateway: waiting (scheduled, paused, sending) or stopped.
     const unsentStatus = c.status === 'stopped' ? 412 : 409;
     await sql`
@@ -212,23 +210,4 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
   });
   await sql`analyze messages`;
   log(`seeded account ${spec.name}: ${spec.messages} messages, ${spec.campaigns.length} campaigns, ${spec.contacts} contacts`);
-}
-
-/** Short links for the messages in [minId, maxId] that carry one, with 0-4 clicks each. */
-export async function addShortLinks(accountId: number, minId: number, maxId: number): Promise<void> {
-  const sql = sqlClient();
-  await sql`
-    with links as (
-      insert into short_links (account_id, message_id, code, target_url, created_at)
-      select account_id, id, substring(content from 'https://sms\\.li/([0-9a-f]{10})'),
-             'https://shop.example.bg/offers?m=' || id, created_at
-      from messages
-      where account_id = ${accountId} and id between ${minId} and ${maxId} and content like '%https://sms.li/%'
-      on conflict (code) do nothing
-      returning id, created_at
-    )
-    insert into short_link_clicks (short_link_id, clicked_at)
-    select links.id, links.created_at + make_interval(mins => (n * 37 + links.id % 600)::int)
-    from links cross join lateral generate_series(1, (links.id % 5)::int) n
-    where links.created_at + make_interval(mins => (n * 37 + links.id % 600)::int) < now()`;
 }

@@ -41,11 +41,11 @@ export type GenerateOptions = {
 };
 
 /**
- * Inserts `count` messages in one INSERT … SELECT generated inside PostgreSQL, so a million rows
- * need no round trips. Statuses follow a realistic spread: mostly delivered, some failed, and
+ * Inserts `count` messages, with short links and their clicks, in one statement generated inside
+ * PostgreSQL, so a million rows need no round trips. Statuses follow a realistic spread: mostly delivered, some failed, and
  * reports still awaited only for messages younger than four days.
  */
-export async function generateMessages(sql: postgres.Sql, options: GenerateOptions): Promise<{ minId: number; maxId: number }> {
+export async function generateMessages(sql: postgres.Sql | postgres.TransactionSql, options: GenerateOptions): Promise<{ minId: number; maxId: number }> {
   const list = options.campaign ? [options.campaign.template] : templates();
   const campaign = options.campaign;
   const [range] = await sql<{ min_id: string | null; max_id: string | null }[]>`
@@ -119,7 +119,23 @@ export async function generateMessages(sql: postgres.Sql, options: GenerateOptio
       case when status <> 409 then created + make_interval(secs => 1 + r_user * 9) end,
       case when status in (401, 402, 404, 405, 406, 407, 408) then created + make_interval(secs => 5 + r_sender * 170) end
     from rows
-    returning id
+    returning id, account_id, content, created_at
+    ),
+    links as (
+      insert into short_links (account_id, message_id, code, target_url, created_at)
+      select account_id, id, substring(content from 'https://sms\\.li/([0-9a-f]{10})'),
+             'https://shop.example.bg/offers?m=' || id, created_at
+      from inserted
+      where content like '%https://sms.li/%'
+      on conflict (code) do nothing
+      returning id, created_at
+    ),
+    clicks as (
+      -- zero to four clicks per link, none in the future
+      insert into short_link_clicks (short_link_id, clicked_at)
+      select links.id, links.created_at + make_interval(mins => (n * 37 + links.id % 600)::int)
+      from links cross join lateral generate_series(1, (links.id % 5)::int) n
+      where links.created_at + make_interval(mins => (n * 37 + links.id % 600)::int) < now()
     )
     select min(id)::text as min_id, max(id)::text as max_id from inserted
   `;
