@@ -2,6 +2,9 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { Logger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
+
+const quietLogger = new Logger(() => () => {});
 
 export const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 
@@ -12,6 +15,8 @@ export async function runMigrations(url: string): Promise<void> {
   try {
     await client`select pg_advisory_lock(7246001)`;
     await migrate(drizzle({ client }), { migrationsFolder });
+    // The job queue's own schema (graphile_worker), so that jobs can be added in any transaction.
+    await runJobQueueMigrations({ connectionString: url, logger: quietLogger });
   } finally {
     await client.end({ timeout: 5 });
   }

@@ -235,6 +235,8 @@ export const messages = pgTable(
     source: messageSource().notNull(),
     idx: text(),
     errorCode: integer(),
+    // The gateway's own id for the message, to match its delivery reports.
+    gatewayMessageId: text(),
     createdAt: createdAt(),
     scheduledAt: timestamp({ withTimezone: true }),
     sentAt: timestamp({ withTimezone: true }),
@@ -259,6 +261,9 @@ export const messages = pgTable(
       .on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.status} in (403, 409, 410, 411)`),
     index('messages_campaign_idx').on(t.campaignId, t.id).where(sql`${t.campaignId} is not null`),
+    // Dispatch claims a campaign's waiting messages in id order; tiny once they are sent.
+    index('messages_campaign_queued_idx').on(t.campaignId, t.id).where(sql`${t.status} = 409 and ${t.campaignId} is not null`),
+    index('messages_gateway_id_idx').on(t.gatewayMessageId).where(sql`${t.gatewayMessageId} is not null`),
   ],
 );
 
@@ -284,6 +289,10 @@ export const ledgerEntries = pgTable(
     uniqueIndex('ledger_entries_campaign_refund_key')
       .on(t.campaignId)
       .where(sql`${t.kind} = 'refund' and ${t.campaignId} is not null`),
+    // A message the gateway refused outright is refunded once, alone.
+    uniqueIndex('ledger_entries_message_refund_key')
+      .on(t.messageId)
+      .where(sql`${t.kind} = 'refund' and ${t.messageId} is not null`),
     check('ledger_entries_amount_nonzero', sql`${t.amount} <> 0`),
   ],
 );
@@ -419,6 +428,23 @@ export const emailOutbox = pgTable(
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('email_outbox_account_idx').on(t.accountId, t.createdAt.desc().nullsFirst())],
+);
+
+// API requests with an Idempotency-Key: the first response is kept for 24 h and replayed.
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    key: text().notNull(),
+    // SHA-256 of the method, path and parameters: the same key with other parameters is refused.
+    requestHash: text().notNull(),
+    status: integer().notNull(),
+    response: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
 
 // Sign-in attempts, counted in Postgres so that rate limits hold across app instances.

@@ -27,3 +27,14 @@ export {
 } from './phone';
 
 export { POINT_UNITS, POINT_DECIMALS, messageCost, formatPoints, parsePoints } from './pricing';
+
+export {
+  STATUS,
+  STATUS_CODES,
+  PENDING_STATUSES,
+  isFinalStatus,
+  isStatusCode,
+  statusName,
+  type StatusCode,
+  type StatusName,
+} from './statuses';

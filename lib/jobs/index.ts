@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '@/db';
+
+export type JobName =
+  | 'campaign.dispatch'
+  | 'messages.dispatch'
+  | 'gateway.reports'
+  | 'messages.expire';
+
+export type EnqueueOptions = {
+  runAt?: Date | null;
+  /** at most one pending job per key; adding again replaces it */
+  jobKey?: string;
+  maxAttempts?: number;
+};
+
+/**
+ * Adds a job in the caller's transaction (graphile-worker's add_job is plain SQL), so the job
+ * exists exactly when the write that needs it commits.
+ */
+export async function enqueue(tx: Executor, name: JobName, payload: object, options: EnqueueOptions = {}): Promise<void> {
+  await tx.execute(sql`
+    select graphile_worker.add_job(
+      ${name},
+      ${JSON.stringify(payload)}::json,
+      run_at => ${options.runAt ? options.runAt.toISOString() : null}::timestamptz,
+      max_attempts => ${options.maxAttempts ?? 25}::int,
+      job_key => ${options.jobKey ?? null}::text
+    )`);
+}
