@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sqlClient } from '../db';
-import { DEFAULT_PRICES, ensurePrices } from '../db/seed/demo';
+import { BG_UNITS_PER_PART } from '../db/seed/demo';
 import { generateMessages } from '../db/seed/messages';
 import { listSenderNames, requireAccountByName } from '../lib/accounts';
 import { fail, withDatabase } from './with-database';
@@ -21,7 +21,6 @@ if (!values.account || !Number.isSafeInteger(count) || count < 1 || count > 100_
 const BATCH = 100_000;
 try {
   const result = await withDatabase(async () => {
-    await ensurePrices();
     const account = await requireAccountByName(values.account!);
     const senders = (await listSenderNames(account.id)).map((s) => s.name);
     const sql = sqlClient();
@@ -41,7 +40,7 @@ try {
             days,
             senders: senders.length ? senders : ['Info'],
             userIds: users.map((u) => u.id),
-            unitsPerPart: DEFAULT_PRICES.BG,
+            unitsPerPart: BG_UNITS_PER_PART,
           });
         });
       }

@@ -8,6 +8,7 @@ import { closeDb } from '../db';
 import { resolveDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { seedDemo } from '../db/seed/demo';
+import { startWorker } from '../lib/jobs/worker';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
@@ -24,6 +25,9 @@ if (process.env.SEED_DEMO !== '0') {
   if (created.length) console.log(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
 }
 if (!dev) ensureBuild();
+
+// Job workers run inside the app unless WORKER=0 (then `npm run worker` runs them elsewhere).
+const worker = process.env.WORKER === '0' ? null : await startWorker(database.url);
 
 const app = next({ dev, dir: root, hostname: 'localhost', port });
 const handle = app.getRequestHandler();
@@ -52,6 +56,7 @@ async function shutdown(signal: string) {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await app.close?.();
+  await worker?.stop();
   await closeDb();
   await database.stop();
   process.exit(0);

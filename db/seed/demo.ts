@@ -1,32 +1,18 @@
 import { sql as dsql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
-import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, ledgerEntries, prices } from '@/db/schema';
+import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, ledgerEntries } from '@/db/schema';
 import { addSenderName, createAccount, createUser, findAccountByName } from '@/lib/accounts';
 import { POINT_UNITS } from '@/lib/messaging';
 import { generateMessages, templates } from './messages';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
 
-// Units per message part by destination country (1 point = 10,000 units).
-export const DEFAULT_PRICES: Record<string, number> = {
-  BG: 650,
-  RO: 900,
-  GR: 1_000,
-  DE: 1_400,
-  GB: 1_100,
-  US: 700,
-};
+// The demo's messages are to Bulgaria; the price comes with the migrations (0003_default_prices).
+export const BG_UNITS_PER_PART = 650;
 
 const FIRST_NAMES = ['Иван', 'Мария', 'Георги', 'Елена', 'Petar', 'Anna', 'Николай', 'Десислава', 'Stefan', 'Viktoria'];
 const LAST_NAMES = ['Иванов', 'Петрова', 'Георгиев', 'Димитрова', 'Nikolov', 'Stoyanova', 'Тодоров', 'Kirova'];
 const CITIES = ['София', 'Пловдив', 'Варна', 'Бургас', 'Русе', 'Stara Zagora'];
-
-export async function ensurePrices(): Promise<void> {
-  await db
-    .insert(prices)
-    .values(Object.entries(DEFAULT_PRICES).map(([country, unitsPerPart]) => ({ country, unitsPerPart })))
-    .onConflictDoNothing();
-}
 
 type DemoAccount = {
   name: string;
@@ -73,7 +59,6 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
 
 /** Seeds the demo accounts unless they exist. Returns the names of the accounts it created. */
 export async function seedDemo(log: (line: string) => void = () => {}): Promise<string[]> {
-  await ensurePrices();
   const created: string[] = [];
   for (const spec of DEMO_ACCOUNTS) {
     if (await findAccountByName(spec.name)) continue;
@@ -85,7 +70,7 @@ export async function seedDemo(log: (line: string) => void = () => {}): Promise<
 
 async function seedAccount(spec: DemoAccount, log: (line: string) => void): Promise<void> {
   const sql = sqlClient();
-  const unitsPerPart = DEFAULT_PRICES.BG;
+  const unitsPerPart = BG_UNITS_PER_PART;
   const account = await createAccount({ name: spec.name });
   const owner = await createUser({ accountId: account.id, email: spec.owner, password: DEMO_PASSWORD, name: spec.name + ' Owner', role: 'owner' });
   const userIds = [owner.id];

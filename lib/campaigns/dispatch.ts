@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import { db } from '@/db';
+import { applySendOutcomes } from '@/lib/gateway/reports';
+import type { Gateway, OutgoingMessage } from '@/lib/gateway/types';
+import { STATUS } from '@/lib/messaging/statuses';
+
+/** Largest batch claimed at once, whatever the rate. */
+export const MAX_BATCH = 5_000;
+
+type ClaimedRow = { id: string; sender_name: string; recipient: string; content: string; parts: number; idx: string | null };
+
+function toOutgoing(rows: ClaimedRow[]): OutgoingMessage[] {
+  return rows.map((r) => ({ id: Number(r.id), sender: r.sender_name, recipient: r.recipient, content: r.content, parts: r.parts, idx: r.idx }));
+}
+
+/**
+ * QUEUE -> SENT ("handed to the gateway") by one conditional UPDATE: a message is claimed once,
+ * however many jobs run or retry, and only while its campaign is sending.
+ */
+async function claimCampaignBatch(campaignId: string, limit: number): Promise<OutgoingMessage[]> {
+  const rows = await db.execute<ClaimedRow>(sql`
+    update messages m set status = ${STATUS.SENT}, sent_at = now()
+    where m.id in (
+        select id from messages
+        where campaign_id = ${campaignId} and status = ${STATUS.QUEUE}
+        order by id limit ${limit}
+        for update skip locked)
+      and m.status = ${STATUS.QUEUE}
+      and exists (select 1 from campaigns c where c.id = ${campaignId} and c.status = 'sending')
+    returning m.id, m.sender_name, m.recipient, m.content, m.parts, m.idx`);
+  return toOutgoing(rows);
+}
+
+export type DispatchOutcome = 'completed' | 'not_sending' | 'more';
+
+/**
+ * Sends a campaign's waiting messages in batches at its rate (messages per second) for up to
+ * `budgetMs`, then says whether more remain. A scheduled campaign whose time has come starts here.
+ */
+export async function dispatchCampaign(campaignId: string, gateway: Gateway, budgetMs = 5_000): Promise<DispatchOutcome> {
+  await db.execute(sql`
+    update campaigns set status = 'sending', started_at = now()
+    where id = ${campaignId} and status = 'scheduled' and (scheduled_at is null or scheduled_at <= now())`);
+  const started = Date.now();
+  let sent = 0;
+  for (;;) {
+    const [campaign] = await db.execute<{ status: string; rate: number }>(
+      sql`select status, rate from campaigns where id = ${campaignId}`,
+    );
+    if (!campaign || campaign.status !== 'sending') return 'not_sending';
+    const batch = await claimCampaignBatch(campaignId, Math.min(campaign.rate, MAX_BATCH));
+    if (batch.length === 0) {
+      const done = await db.execute(sql`
+        update campaigns set status = 'completed', finished_at = now()
+        where id = ${campaignId} and status = 'sending'
+          and not exists (select 1 from messages where campaign_id = ${campaignId} and status = ${STATUS.QUEUE})
+        returning id`);
+      // Nothing claimable but some still waiting: another worker holds them; look again soon.
+      return done.length ? 'completed' : 'more';
+    }
+    try {
+      await handOver(gateway, batch);
+    } catch (error) {
+      // The gateway is down: hold the rest of the campaign until someone resumes it.
+      await db.execute(sql`update campaigns set status = 'paused' where id = ${campaignId} and status = 'sending'`);
+      throw error;
+    }
+    sent += batch.length;
+    // Pace to the rate: the next batch starts when this many messages' worth of time has passed.
+    const wait = started + (sent / campaign.rate) * 1000 - Date.now();
+    if (Date.now() - started + Math.max(wait, 0) >= budgetMs) {
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return 'more';
+    }
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** Single (non-campaign) messages, by id. */
+export async function dispatchMessages(ids: number[], gateway: Gateway): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db.execute<ClaimedRow>(sql`
+    update messages set status = ${STATUS.SENT}, sent_at = now()
+    where id in (select unnest(${`{${ids.map(Number).join(',')}}`}::bigint[]))
+      and status = ${STATUS.QUEUE} and campaign_id is null
+      and (scheduled_at is null or scheduled_at <= now())
+    returning id, sender_name, recipient, content, parts, idx`);
+  const batch = toOutgoing(rows);
+  if (batch.length) await handOver(gateway, batch);
+  return batch.length;
+}
+
+/**
+ * If the gateway cannot be reached, the claimed messages are not sent again later (a timeout may
+ * have delivered them): they end FAILED and are refunded, and the error is raised to the job.
+ */
+async function handOver(gateway: Gateway, batch: OutgoingMessage[]): Promise<void> {
+  let outcomes;
+  try {
+    outcomes = await gateway.send(batch);
+  } catch (error) {
+    await applySendOutcomes(batch.map((m) => ({ id: m.id, accepted: false, status: STATUS.FAILED, errorCode: null })));
+    throw error;
+  }
+  await applySendOutcomes(outcomes);
+}

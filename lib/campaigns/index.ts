@@ -1,0 +1,134 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { campaigns, messages } from '@/db/schema';
+import { enqueue } from '@/lib/jobs';
+import { postEntry } from '@/lib/ledger';
+import { STATUS } from '@/lib/messaging/statuses';
+
+export type CampaignAction = 'pause' | 'resume' | 'stop';
+export type ControlResult =
+  | { ok: true; status: 'paused' | 'sending' | 'stopped'; refunded: number }
+  | { ok: false; reason: 'not_found' | 'invalid_state'; status?: string };
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+// Inside a transaction this must use the transaction's connection, or concurrent calls can
+// exhaust the pool while each waits for a second connection.
+async function currentStatus(executor: Executor, accountId: number, campaignId: string): Promise<ControlResult> {
+  const [row] = await executor
+    .select({ status: campaigns.status })
+    .from(campaigns)
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId)));
+  return row ? { ok: false, reason: 'invalid_state', status: row.status } : { ok: false, reason: 'not_found' };
+}
+
+/** Pause takes effect before the next batch: dispatch claims messages only while the campaign sends. */
+export async function pauseCampaign(accountId: number, campaignId: string): Promise<ControlResult> {
+  if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
+  const rows = await db
+    .update(campaigns)
+    .set({ status: 'paused' })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), inArray(campaigns.status, ['sending', 'scheduled'])))
+    .returning({ id: campaigns.id });
+  return rows.length ? { ok: true, status: 'paused', refunded: 0 } : currentStatus(db, accountId, campaignId);
+}
+
+/** Resume continues where it stopped: the remaining QUEUE messages, at the campaign's rate. */
+export async function resumeCampaign(accountId: number, campaignId: string): Promise<ControlResult> {
+  if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(campaigns)
+      .set({ status: 'sending', startedAt: sql`coalesce(${campaigns.startedAt}, now())` })
+      .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), eq(campaigns.status, 'paused')))
+      .returning({ id: campaigns.id });
+    if (!rows.length) return currentStatus(tx, accountId, campaignId);
+    await enqueue(tx, 'campaign.dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
+    return { ok: true, status: 'sending', refunded: 0 } as const;
+  });
+}
+
+/**
+ * Stop is one conditional UPDATE of the campaign row; only the call that moved it refunds, in the
+ * same transaction, exactly the points of the messages never handed to the gateway (now STOP).
+ * The unique index on refund entries per campaign is the backstop.
+ */
+export async function stopCampaign(accountId: number, campaignId: string, userId: number | null = null): Promise<ControlResult> {
+  if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(campaigns)
+      .set({ status: 'stopped', finishedAt: sql`now()` })
+      .where(
+        and(
+          eq(campaigns.id, campaignId),
+          eq(campaigns.accountId, accountId),
+          inArray(campaigns.status, ['scheduled', 'sending', 'paused']),
+        ),
+      )
+      .returning({ id: campaigns.id });
+    if (!rows.length) return currentStatus(tx, accountId, campaignId);
+    const [{ refund }] = await tx.execute<{ refund: string }>(sql`
+      with stopped as (
+        update messages set status = ${STATUS.STOP}, done_at = now()
+        where campaign_id = ${campaignId} and status = ${STATUS.QUEUE}
+        returning points
+      )
+      select coalesce(sum(points), 0)::text as refund from stopped`);
+    const refunded = Number(refund);
+    if (refunded > 0) {
+      await postEntry(tx, { accountId, kind: 'refund', amount: refunded, campaignId, userId, note: 'Campaign stopped: unsent messages' });
+      await tx.update(campaigns).set({ pointsRefunded: refunded }).where(eq(campaigns.id, campaignId));
+    }
+    return { ok: true, status: 'stopped', refunded } as const;
+  });
+}
+
+export function controlCampaign(action: CampaignAction, accountId: number, campaignId: string, userId: number | null) {
+  if (action === 'pause') return pauseCampaign(accountId, campaignId);
+  if (action === 'resume') return resumeCampaign(accountId, campaignId);
+  return stopCampaign(accountId, campaignId, userId);
+}
+
+export type CampaignProgress = {
+  id: string;
+  name: string;
+  status: string;
+  sender: string;
+  recipients: number;
+  rate: number;
+  points: number;
+  pointsRefunded: number;
+  createdAt: Date;
+  /** counts per status code */
+  counts: Record<number, number>;
+  /** points of the messages still waiting: what a stop would refund now */
+  refundableUnits: number;
+};
+
+export async function getCampaignProgress(accountId: number, campaignId: string): Promise<CampaignProgress | null> {
+  if (!isUuid(campaignId)) return null;
+  const [campaign] = await db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId)));
+  if (!campaign) return null;
+  const rows = await db
+    .select({ status: messages.status, n: sql<number>`count(*)::int`, points: sql<string>`sum(${messages.points})::text` })
+    .from(messages)
+    .where(and(eq(messages.campaignId, campaignId), eq(messages.accountId, accountId)))
+    .groupBy(messages.status);
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    sender: campaign.senderName,
+    recipients: campaign.recipients,
+    rate: campaign.rate,
+    points: campaign.points,
+    pointsRefunded: campaign.pointsRefunded,
+    createdAt: campaign.createdAt,
+    counts: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+    refundableUnits: Number(rows.find((r) => r.status === STATUS.QUEUE)?.points ?? 0),
+  };
+}

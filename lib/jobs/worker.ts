@@ -1,0 +1,58 @@
+import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { z } from 'zod';
+import { dispatchCampaign, dispatchMessages } from '@/lib/campaigns/dispatch';
+import { getGateway } from '@/lib/gateway';
+import { applyDeliveryReports, expireUnreported } from '@/lib/gateway/reports';
+import { isStatusCode } from '@/lib/messaging/statuses';
+import { db } from '@/db';
+import { enqueue } from './index';
+
+const reportSchema = z.object({
+  messageId: z.number().int().positive().optional(),
+  gatewayMessageId: z.string().optional(),
+  status: z.number().int().refine(isStatusCode),
+  doneAt: z.coerce.date(),
+  errorCode: z.number().int().nullish(),
+  network: z.string().nullish(),
+});
+
+export const MESSAGE_VALIDITY_SECONDS = () => Number(process.env.MESSAGE_VALIDITY_SECONDS ?? 48 * 3600);
+
+export const tasks: TaskList = {
+  'campaign.dispatch': async (payload) => {
+    const { campaignId } = z.object({ campaignId: z.uuid() }).parse(payload);
+    const outcome = await dispatchCampaign(campaignId, await getGateway());
+    if (outcome === 'more') {
+      await enqueue(db, 'campaign.dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
+    }
+  },
+  'messages.dispatch': async (payload) => {
+    const { ids } = z.object({ ids: z.array(z.number().int().positive()).max(10_000) }).parse(payload);
+    await dispatchMessages(ids, await getGateway());
+  },
+  'gateway.reports': async (payload) => {
+    const { reports } = z.object({ reports: z.array(reportSchema) }).parse(payload);
+    await applyDeliveryReports(reports as Parameters<typeof applyDeliveryReports>[0]);
+  },
+  'messages.expire': async () => {
+    await expireUnreported(MESSAGE_VALIDITY_SECONDS());
+  },
+};
+
+const logger = new Logger((scope) => (level, message) => {
+  if (level === 'error' || level === 'warning' || process.env.DEBUG_JOBS) console.error(`[jobs ${level}] ${scope.label ?? ''} ${message}`);
+});
+
+/** Starts the job workers in this process (the app's, or `npm run worker` alone). */
+export function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
+  return run({
+    connectionString,
+    concurrency,
+    noHandleSignals: true,
+    pollInterval: 1_000,
+    taskList: tasks,
+    logger,
+    // Reports that never come end UNKNOWN after the validity period.
+    crontab: '* * * * * messages.expire ?max=1',
+  });
+}

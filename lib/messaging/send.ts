@@ -1,0 +1,226 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, messages, prices } from '@/db/schema';
+import { isApprovedSender } from '@/lib/accounts';
+import { enqueue } from '@/lib/jobs';
+import { InsufficientBalanceError, postEntry } from '@/lib/ledger';
+import { normalizeNumber, type CountryCode } from './phone';
+import { countParts, MAX_PARTS } from './segments';
+import { STATUS } from './statuses';
+
+export type SendErrorCode =
+  | 'BAD_REQUEST'
+  | 'EMPTY_MESSAGE'
+  | 'MESSAGE_TOO_LONG'
+  | 'NO_VALID_NUMBERS'
+  | 'SENDER_NOT_ALLOWED'
+  | 'INSUFFICIENT_POINTS'
+  | 'DUPLICATE_IDX';
+
+export class SendError extends Error {
+  constructor(
+    readonly code: SendErrorCode,
+    message: string,
+    readonly invalid: InvalidRecipient[] = [],
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+}
+
+export const MAX_RECIPIENTS = 200_000;
+export const MAX_IDX_LENGTH = 255;
+
+export type SendInput = {
+  accountId: number;
+  userId: number | null;
+  source: 'api' | 'portal';
+  sender: string;
+  content: string;
+  /** numbers as typed: E.164, international, or national for the account's country */
+  recipients: string[];
+  /** contacts of these groups are added to the recipients */
+  groupIds?: string[];
+  /** one IDX for every message, or one per entry of `recipients` */
+  idx?: string | string[] | null;
+  /** refuse an IDX already used by this account in the last 24 hours (API check_idx) */
+  checkIdx?: boolean;
+  scheduledAt?: Date | null;
+  maxParts?: number;
+  /** a bulk campaign (with pause, resume, stop) rather than individual messages */
+  campaign?: { name?: string; rate?: number } | null;
+};
+
+export type InvalidRecipient = { input: string; reason: 'empty' | 'invalid' | 'too_long' | 'unsupported_country' };
+
+export type PlannedMessage = { recipient: string; input: string; country: string; points: number; idx: string | null };
+
+export type SendPlan = {
+  input: SendInput;
+  encoding: 'gsm7' | 'ucs2';
+  characters: number;
+  parts: number;
+  valid: PlannedMessage[];
+  invalid: InvalidRecipient[];
+  duplicates: number;
+  totalPoints: number;
+};
+
+export type SendResult = {
+  plan: SendPlan;
+  campaignId: string | null;
+  /** message ids in the order of plan.valid; empty for a test request */
+  messageIds: number[];
+  createdAt: Date;
+};
+
+/** Validates and prices a send without writing anything (also the API's test=1 and the form's preview). */
+export async function planSend(input: SendInput): Promise<SendPlan> {
+  if (input.recipients.length > MAX_RECIPIENTS) throw new SendError('BAD_REQUEST', `At most ${MAX_RECIPIENTS} recipients per request`);
+  const maxParts = Math.min(input.maxParts ?? MAX_PARTS, MAX_PARTS);
+  const content = input.content;
+  if (content.trim() === '') throw new SendError('EMPTY_MESSAGE', 'The message is empty');
+  const counted = countParts(content);
+  if (counted.parts > maxParts) {
+    throw new SendError('MESSAGE_TOO_LONG', `The message needs ${counted.parts} parts; at most ${maxParts} are allowed`);
+  }
+  if (!(await isApprovedSender(input.accountId, input.sender))) {
+    throw new SendError('SENDER_NOT_ALLOWED', `The sender name "${input.sender}" is not approved for this account`);
+  }
+  const idxList = Array.isArray(input.idx) ? input.idx : null;
+  if (idxList && idxList.length !== input.recipients.length) {
+    throw new SendError('BAD_REQUEST', 'idx must have one value per recipient');
+  }
+  for (const value of idxList ?? (input.idx ? [input.idx] : [])) {
+    if (value.length > MAX_IDX_LENGTH) throw new SendError('BAD_REQUEST', `idx is longer than ${MAX_IDX_LENGTH} characters`);
+  }
+
+  const [account] = await db.select({ country: accounts.country }).from(accounts).where(eq(accounts.id, input.accountId));
+  const priceList = new Map((await db.select().from(prices)).map((p) => [p.country, p.unitsPerPart]));
+  const seen = new Set<string>();
+  const valid: PlannedMessage[] = [];
+  const invalid: InvalidRecipient[] = [];
+  let duplicates = 0;
+  const consider = (raw: string, idx: string | null) => {
+    const result = normalizeNumber(raw, account.country as CountryCode);
+    if (!result.ok) return invalid.push({ input: raw, reason: result.reason });
+    if (seen.has(result.e164)) return duplicates++;
+    seen.add(result.e164);
+    const price = priceList.get(result.country);
+    if (!price) return invalid.push({ input: raw, reason: 'unsupported_country' });
+    valid.push({ recipient: result.e164, input: raw, country: result.country, points: counted.parts * price, idx });
+  };
+  input.recipients.forEach((raw, i) => consider(raw, idxList ? idxList[i] || null : (input.idx as string | null | undefined) || null));
+  if (input.groupIds?.length) {
+    const members = await db
+      .selectDistinct({ phone: contacts.phone })
+      .from(contactGroupMembers)
+      .innerJoin(contactGroups, eq(contactGroups.id, contactGroupMembers.groupId))
+      .innerJoin(contacts, eq(contacts.id, contactGroupMembers.contactId))
+      .where(and(eq(contactGroups.accountId, input.accountId), inArray(contactGroups.id, input.groupIds)));
+    for (const member of members) consider(member.phone, typeof input.idx === 'string' ? input.idx : null);
+  }
+  if (valid.length === 0) throw new SendError('NO_VALID_NUMBERS', 'No valid recipient numbers', invalid);
+
+  if (input.checkIdx) {
+    const used = await db
+      .select({ idx: messages.idx })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.accountId, input.accountId),
+          inArray(messages.idx, [...new Set(valid.map((m) => m.idx).filter((v): v is string => !!v))]),
+          sql`${messages.createdAt} > now() - interval '24 hours'`,
+        ),
+      )
+      .limit(1);
+    if (used.length) throw new SendError('DUPLICATE_IDX', `The idx "${used[0].idx}" was already used in the last 24 hours`);
+  }
+
+  return {
+    input,
+    encoding: counted.encoding,
+    characters: counted.characters,
+    parts: counted.parts,
+    valid,
+    invalid,
+    duplicates,
+    totalPoints: valid.reduce((sum, m) => sum + m.points, 0),
+  };
+}
+
+/**
+ * Stores what a plan sends, pays for it and queues its dispatch, all in one transaction: a send
+ * that cannot be paid is refused whole and nothing is created.
+ */
+export async function submitSend(plan: SendPlan, tx?: Executor): Promise<SendResult> {
+  const run = (executor: Executor) => storeSend(executor, plan);
+  try {
+    return tx ? await run(tx) : await db.transaction(run);
+  } catch (error) {
+    if (error instanceof InsufficientBalanceError) throw new SendError('INSUFFICIENT_POINTS', 'Not enough points for this send');
+    throw error;
+  }
+}
+
+async function storeSend(tx: Executor, plan: SendPlan): Promise<SendResult> {
+  const { input } = plan;
+  const scheduledAt = input.scheduledAt && input.scheduledAt.getTime() > Date.now() ? input.scheduledAt : null;
+  let campaignId: string | null = null;
+  if (input.campaign) {
+    const [campaign] = await tx
+      .insert(campaigns)
+      .values({
+        accountId: input.accountId,
+        userId: input.userId,
+        name: input.campaign.name ?? '',
+        senderName: input.sender,
+        content: input.content,
+        encoding: plan.encoding,
+        parts: plan.parts,
+        source: input.source,
+        status: scheduledAt ? 'scheduled' : 'sending',
+        rate: input.campaign.rate ?? 100,
+        recipients: plan.valid.length,
+        points: plan.totalPoints,
+        scheduledAt,
+        startedAt: scheduledAt ? null : sql`now()`,
+      })
+      .returning({ id: campaigns.id });
+    campaignId = campaign.id;
+  }
+  // Paid first: an overdraft aborts before any row is written.
+  await postEntry(tx, {
+    accountId: input.accountId,
+    kind: 'debit',
+    amount: -plan.totalPoints,
+    campaignId,
+    userId: input.userId,
+    note: campaignId ? `Campaign of ${plan.valid.length} messages` : `${plan.valid.length} message(s) via ${input.source}`,
+  });
+  const rows = await tx.execute<{ id: string; created_at: string }>(sql`
+    insert into messages (account_id, campaign_id, user_id, sender_name, recipient, country, content, encoding, parts,
+                          points, status, source, idx, scheduled_at)
+    select ${input.accountId}, ${campaignId}::uuid, ${input.userId}::int, ${input.sender}, r.recipient, r.country,
+           ${input.content}, ${plan.encoding}::message_encoding, ${plan.parts}, r.points, ${STATUS.QUEUE},
+           ${input.source}::message_source, r.idx, ${scheduledAt?.toISOString() ?? null}::timestamptz
+    from unnest(${pgArray(plan.valid.map((m) => m.recipient))}::text[], ${pgArray(plan.valid.map((m) => m.country))}::text[],
+                ${pgArray(plan.valid.map((m) => String(m.points)))}::bigint[], ${pgArray(plan.valid.map((m) => m.idx))}::text[])
+         with ordinality as r(recipient, country, points, idx, n)
+    order by r.n
+    returning id, created_at`);
+  const messageIds = rows.map((r) => Number(r.id));
+  if (campaignId) {
+    await enqueue(tx, 'campaign.dispatch', { campaignId }, { runAt: scheduledAt, jobKey: `campaign:${campaignId}` });
+  } else {
+    for (let i = 0; i < messageIds.length; i += 1000) {
+      await enqueue(tx, 'messages.dispatch', { ids: messageIds.slice(i, i + 1000) }, { runAt: scheduledAt });
+    }
+  }
+  return { plan, campaignId, messageIds, createdAt: new Date(rows[0]?.created_at ?? Date.now()) };
+}
+
+/** A Postgres array literal, for passing large lists as one parameter. */
+function pgArray(values: (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+}
