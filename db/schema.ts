@@ -204,10 +204,13 @@ export const campaigns = pgTable(
     pointsRefunded: units().notNull().default(0),
     scheduledAt: timestamp({ withTimezone: true }),
     startedAt: timestamp({ withTimezone: true }),
+    // Last batch handed to the gateway: a sending campaign quiet for too long has lost its job.
+    dispatchedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
+    index('campaigns_sending_idx').on(t.status).where(sql`${t.status} in ('sending', 'scheduled')`),
     index('campaigns_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     check('campaigns_rate_positive', sql`${t.rate} > 0`),
   ],

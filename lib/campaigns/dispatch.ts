@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { applySendOutcomes } from '@/lib/gateway/reports';
+import { enqueue } from '@/lib/jobs';
 import type { Gateway, OutgoingMessage } from '@/lib/gateway/types';
 import { STATUS } from '@/lib/messaging/statuses';
 
@@ -58,6 +59,7 @@ export async function dispatchCampaign(campaignId: string, gateway: Gateway, bud
       // Nothing claimable but some still waiting: another worker holds them; look again soon.
       return done.length ? 'completed' : 'more';
     }
+    await db.execute(sql`update campaigns set dispatched_at = now() where id = ${campaignId}`);
     try {
       await handOver(gateway, batch);
     } catch (error) {
@@ -103,4 +105,29 @@ async function handOver(gateway: Gateway, batch: OutgoingMessage[]): Promise<voi
     throw error;
   }
   await applySendOutcomes(outcomes);
+}
+
+/**
+ * A worker killed mid-job leaves its job locked (graphile-worker frees such locks only after
+ * hours). This finds work that has gone quiet for `stallSeconds` and queues it again: a job key
+ * replaces a waiting job, and a new job is made beside a dead worker's locked one. Claims are
+ * conditional, so a job that was in fact alive sends nothing twice.
+ */
+export async function requeueStalledWork(stallSeconds: number): Promise<{ campaigns: number; messages: number }> {
+  const stalled = await db.execute<{ id: string }>(sql`
+    select id from campaigns
+    where status = 'sending'
+      and coalesce(dispatched_at, started_at, created_at) < now() - make_interval(secs => ${stallSeconds})
+      and exists (select 1 from messages where campaign_id = campaigns.id and status = ${STATUS.QUEUE})`);
+  const waiting = await db.execute<{ id: string }>(sql`
+    select id from messages
+    where status = ${STATUS.QUEUE} and campaign_id is null
+      and greatest(created_at, coalesce(scheduled_at, created_at)) < now() - make_interval(secs => ${stallSeconds})
+    limit 10000`);
+  await db.transaction(async (tx) => {
+    for (const { id } of stalled) await enqueue(tx, 'campaign:dispatch', { campaignId: id }, { jobKey: `campaign:${id}` });
+    const ids = waiting.map((m) => Number(m.id));
+    for (let i = 0; i < ids.length; i += 1000) await enqueue(tx, 'messages:dispatch', { ids: ids.slice(i, i + 1000) });
+  });
+  return { campaigns: stalled.length, messages: waiting.length };
 }

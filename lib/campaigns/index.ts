@@ -43,7 +43,7 @@ export async function resumeCampaign(accountId: number, campaignId: string): Pro
       .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), eq(campaigns.status, 'paused')))
       .returning({ id: campaigns.id });
     if (!rows.length) return currentStatus(tx, accountId, campaignId);
-    await enqueue(tx, 'campaign.dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
+    await enqueue(tx, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
     return { ok: true, status: 'sending', refunded: 0 } as const;
   });
 }

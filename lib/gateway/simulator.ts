@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { db } from '@/db';
 import { enqueue } from '@/lib/jobs';
 import { STATUS, type StatusCode } from '@/lib/messaging/statuses';
@@ -54,8 +55,11 @@ export class SimulatorGateway implements Gateway {
       if (fate.final) add(fate.finalAfterMs, { messageId: message.id, status: fate.final, errorCode: fate.errorCode, network: '28401' });
     }
     await db.transaction(async (tx) => {
-      for (const [at, reports] of due) await enqueue(tx, 'gateway.reports', { reports }, { runAt: new Date(at) });
+      for (const [at, reports] of due) await enqueue(tx, 'gateway:reports', { reports }, { runAt: new Date(at) });
     });
+    // The operator's receipt log (SIMULATOR_LOG): one line per message received, so that tests can
+    // prove no message was ever handed over twice.
+    if (process.env.SIMULATOR_LOG) fs.appendFileSync(process.env.SIMULATOR_LOG, messages.map((m) => `${m.id}\n`).join(''));
     return messages.map((m) => ({ id: m.id, accepted: true, gatewayMessageId: `sim-${m.id}` }));
   }
 }

@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '@/db';
 
 export type JobName =
-  | 'campaign.dispatch'
-  | 'messages.dispatch'
-  | 'gateway.reports'
-  | 'messages.expire';
+  | 'campaign:dispatch'
+  | 'messages:dispatch'
+  | 'gateway:reports'
+  | 'messages:expire'
+  | 'jobs:recover';
 
 export type EnqueueOptions = {
   runAt?: Date | null;

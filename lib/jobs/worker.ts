@@ -1,6 +1,6 @@
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import { z } from 'zod';
-import { dispatchCampaign, dispatchMessages } from '@/lib/campaigns/dispatch';
+import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/campaigns/dispatch';
 import { getGateway } from '@/lib/gateway';
 import { applyDeliveryReports, expireUnreported } from '@/lib/gateway/reports';
 import { isStatusCode } from '@/lib/messaging/statuses';
@@ -16,26 +16,30 @@ const reportSchema = z.object({
   network: z.string().nullish(),
 });
 
+const STALL_SECONDS = () => Number(process.env.WORKER_STALL_SECONDS ?? 60);
 export const MESSAGE_VALIDITY_SECONDS = () => Number(process.env.MESSAGE_VALIDITY_SECONDS ?? 48 * 3600);
 
 export const tasks: TaskList = {
-  'campaign.dispatch': async (payload) => {
+  'campaign:dispatch': async (payload) => {
     const { campaignId } = z.object({ campaignId: z.uuid() }).parse(payload);
     const outcome = await dispatchCampaign(campaignId, await getGateway());
     if (outcome === 'more') {
-      await enqueue(db, 'campaign.dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
+      await enqueue(db, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
     }
   },
-  'messages.dispatch': async (payload) => {
+  'messages:dispatch': async (payload) => {
     const { ids } = z.object({ ids: z.array(z.number().int().positive()).max(10_000) }).parse(payload);
     await dispatchMessages(ids, await getGateway());
   },
-  'gateway.reports': async (payload) => {
+  'gateway:reports': async (payload) => {
     const { reports } = z.object({ reports: z.array(reportSchema) }).parse(payload);
     await applyDeliveryReports(reports as Parameters<typeof applyDeliveryReports>[0]);
   },
-  'messages.expire': async () => {
+  'messages:expire': async () => {
     await expireUnreported(MESSAGE_VALIDITY_SECONDS());
+  },
+  'jobs:recover': async () => {
+    await requeueStalledWork(STALL_SECONDS());
   },
 };
 
@@ -44,7 +48,9 @@ const logger = new Logger((scope) => (level, message) => {
 });
 
 /** Starts the job workers in this process (the app's, or `npm run worker` alone). */
-export function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
+export async function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
+  // Work left behind by a worker that died is picked up at start, then every minute.
+  await requeueStalledWork(STALL_SECONDS());
   return run({
     connectionString,
     concurrency,
@@ -53,6 +59,6 @@ export function startWorker(connectionString: string, concurrency = Number(proce
     taskList: tasks,
     logger,
     // Reports that never come end UNKNOWN after the validity period.
-    crontab: '* * * * * messages.expire ?max=1',
+    crontab: ['* * * * * messages:expire ?max=1', '* * * * * jobs:recover ?max=1'].join('\n'),
   });
 }

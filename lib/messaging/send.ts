@@ -211,10 +211,10 @@ async function storeSend(tx: Executor, plan: SendPlan): Promise<SendResult> {
     returning id, created_at`);
   const messageIds = rows.map((r) => Number(r.id));
   if (campaignId) {
-    await enqueue(tx, 'campaign.dispatch', { campaignId }, { runAt: scheduledAt, jobKey: `campaign:${campaignId}` });
+    await enqueue(tx, 'campaign:dispatch', { campaignId }, { runAt: scheduledAt, jobKey: `campaign:${campaignId}` });
   } else {
     for (let i = 0; i < messageIds.length; i += 1000) {
-      await enqueue(tx, 'messages.dispatch', { ids: messageIds.slice(i, i + 1000) }, { runAt: scheduledAt });
+      await enqueue(tx, 'messages:dispatch', { ids: messageIds.slice(i, i + 1000) }, { runAt: scheduledAt });
     }
   }
   return { plan, campaignId, messageIds, createdAt: new Date(rows[0]?.created_at ?? Date.now()) };

@@ -1,0 +1,2 @@
+ALTER TABLE "campaigns" ADD COLUMN "dispatched_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "campaigns_sending_idx" ON "campaigns" USING btree ("status") WHERE "campaigns"."status" in ('sending', 'scheduled');
