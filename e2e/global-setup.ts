@@ -29,6 +29,8 @@ export default async function setup(project: TestProject) {
       // Lets a test stand for different client addresses via X-Forwarded-For.
       TRUST_PROXY_HOPS: '1',
       NEXT_TELEMETRY_DISABLED: '1',
+      // The simulated operator answers within about a second.
+      SIMULATOR_DELAY_SCALE: '0.05',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

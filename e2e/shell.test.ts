@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin } from './admin';
 import { baseUrl, DEMO, launchBrowser, newContext, screenshot, signIn } from './browser';
 
-const run = promisify(execFile);
 let browser: Browser;
 
 beforeAll(async () => {
@@ -13,13 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function admin(...args: string[]) {
-  const { stdout } = await run('npm', ['run', '--silent', 'admin', '--', ...args, '--json'], {
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
-  });
-  return JSON.parse(stdout.trim());
-}
 
 describe('the signed-in shell', () => {
   it('signs the demo user in and shows the shell with the balance, in English', async () => {
