@@ -1,5 +1,92 @@
-import { notBuiltPage } from '../../_components/not-built';
+import type { Metadata } from 'next';
+import { asc, count, eq } from 'drizzle-orm';
+import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { db } from '@/db';
+import { contactGroupMembers, contactGroups, prices } from '@/db/schema';
+import { listSenderNames } from '@/lib/accounts';
+import { requireUser } from '@/lib/auth';
+import { formatPoints } from '@/lib/messaging/pricing';
+import { PageHeader } from '../../_components/page-header';
+import { SendForm } from './send-form';
 
-const page = notBuiltPage('send');
-export const generateMetadata = page.generateMetadata;
-export default page.Page;
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('pages'))('send') };
+}
+
+function callingCodeOf(country: string): string {
+  try {
+    return getCountryCallingCode(country as CountryCode);
+  } catch {
+    return '359';
+  }
+}
+
+export default async function SendPage() {
+  const user = await requireUser();
+  const accountId = user.account.id;
+  const [t, pages, locale, senders, groups, priceList] = await Promise.all([
+    getTranslations('send'),
+    getTranslations('pages'),
+    getLocale(),
+    listSenderNames(accountId),
+    db
+      .select({ id: contactGroups.id, name: contactGroups.name, members: count(contactGroupMembers.contactId) })
+      .from(contactGroups)
+      .leftJoin(contactGroupMembers, eq(contactGroupMembers.groupId, contactGroups.id))
+      .where(eq(contactGroups.accountId, accountId))
+      .groupBy(contactGroups.id)
+      .orderBy(asc(contactGroups.name)),
+    db.select().from(prices).orderBy(asc(prices.country)),
+  ]);
+  const country = user.account.country;
+  const unitPrice = priceList.find((p) => p.country === country)?.unitsPerPart ?? null;
+  const countryNames = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
+  const countryName = (code: string) => {
+    try {
+      return countryNames.of(code) ?? code;
+    } catch {
+      return code;
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title={pages('send')} />
+      <SendForm
+        senders={senders.map((s) => s.name)}
+        groups={groups}
+        unitPrice={unitPrice}
+        country={country}
+        countryName={countryName(country)}
+        callingCode={callingCodeOf(country)}
+        balance={user.account.balance}
+        timeZone={user.account.timeZone}
+      />
+      <details className="mt-6 rounded-lg border border-slate-200 bg-white text-sm">
+        <summary className="cursor-pointer px-5 py-3 font-medium text-slate-700">{t('prices.title')}</summary>
+        <div className="overflow-x-auto px-5 pb-4">
+          <p className="mb-2 text-slate-600">{t('prices.help')}</p>
+          <table className="min-w-full sm:min-w-80">
+            <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <tr>
+                <th scope="col" className="py-2 pr-4 text-left">{t('prices.country')}</th>
+                <th scope="col" className="py-2 text-right">{t('prices.perPart')}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {priceList.map((p) => (
+                <tr key={p.country}>
+                  <td className="py-1.5 pr-4">
+                    {countryName(p.country)} <span className="text-slate-500">({p.country})</span>
+                  </td>
+                  <td className="tabular py-1.5 text-right">{formatPoints(p.unitsPerPart, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Wall-clock times in a named time zone, for `<input type="datetime-local">`: the browser's
+ * own zone is irrelevant, the account's zone decides. Pure and browser-safe (Intl only).
+ */
+
+/** ISO 8601 date-time that carries its offset (or Z): what the send actions accept. */
+export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** What a clock in `timeZone` reads at `instant`, expressed as if that reading were UTC (whole seconds). */
+function wallClock(instant: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour === 24 ? 0 : parts.hour, parts.minute, parts.second);
+}
+
+/** The zone's offset from UTC at `instant`, in minutes (Europe/Sofia: 120 in winter, 180 in summer). */
+export function offsetMinutes(instant: number, timeZone: string): number {
+  const whole = Math.floor(instant / 1000) * 1000;
+  return Math.round((wallClock(whole, timeZone) - whole) / 60_000);
+}
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `instant` written as ISO 8601 with the given offset, e.g. 2026-03-29T04:30:00+03:00. */
+export function isoWithOffset(instant: number, offset: number): string {
+  const wall = new Date(instant + offset * 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return (
+    `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}` +
+    `T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/**
+ * The instant a `datetime-local` value ("2026-05-04T09:30") means in `timeZone`, or null for a
+ * malformed value or an unknown zone. DST is resolved like Temporal's "compatible": a time
+ * skipped by the spring-forward gap moves forward by the gap (03:30 -> 04:30 in Sofia), and a
+ * time that occurs twice in the autumn overlap is the earlier of the two.
+ */
+export function zonedLocalToInstant(local: string, timeZone: string): number | null {
+  const m = LOCAL.exec(local);
+  if (!m || !isTimeZone(timeZone)) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0));
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(wall);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    return null;
+  }
+  const before = offsetMinutes(wall - DAY_MS, timeZone);
+  const after = offsetMinutes(wall + DAY_MS, timeZone);
+  const candidates = [...new Set([before, after])]
+    .map((offset) => wall - offset * 60_000)
+    .filter((instant) => wallClock(instant, timeZone) === wall);
+  if (candidates.length) return Math.min(...candidates);
+  // In a gap: read with the offset in force before the jump, which lands after it.
+  return wall - before * 60_000;
+}
+
+/** A `datetime-local` value as ISO 8601 with the zone's offset at that instant, or null. */
+export function zonedLocalToIso(local: string, timeZone: string): string | null {
+  const instant = zonedLocalToInstant(local, timeZone);
+  return instant === null ? null : isoWithOffset(instant, offsetMinutes(instant, timeZone));
+}
+
+/** What a `datetime-local` input should show for `instant` in `timeZone` (minutes precision). */
+export function instantToZonedLocal(instant: number, timeZone: string): string {
+  return isoWithOffset(instant, offsetMinutes(instant, timeZone)).slice(0, 16);
+}
