@@ -121,4 +121,16 @@ describe('/api/campaigns', () => {
     expect(stopped.body.points_refunded).toBeCloseTo(unsent * 0.065, 6);
     expect((await api(`/api/campaigns/${id}/stop`, { method: 'POST' })).status).toBe(409);
   });
+
+  it('creates a campaign once for a retried request with the same Idempotency-Key', async () => {
+    const json = { from: 'ApiCo', message: 'Once', to: ['0887200001', '0887200002'], rate: 5 };
+    const headers = { 'idempotency-key': 'campaign-retry-1' };
+    const [first, second] = await Promise.all([
+      api('/api/campaigns', { method: 'POST', json, headers }),
+      api('/api/campaigns', { method: 'POST', json, headers }),
+    ]);
+    expect(first.status).toBe(201);
+    expect(second).toEqual(first);
+    expect((await api(`/api/campaigns/${first.body.id}`, { method: 'GET' })).body.recipients).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '@/db';
+import { db, type Executor } from '@/db';
 import { accounts, senderNames, users } from '@/db/schema';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/sign-in';
@@ -137,8 +137,8 @@ export function listSenderNames(accountId: number) {
     .orderBy(asc(senderNames.name));
 }
 
-export async function isApprovedSender(accountId: number, name: string): Promise<boolean> {
-  const rows = await db
+export async function isApprovedSender(accountId: number, name: string, executor: Executor = db): Promise<boolean> {
+  const rows = await executor
     .select({ id: senderNames.id })
     .from(senderNames)
     .where(and(eq(senderNames.accountId, accountId), eq(senderNames.name, name)))

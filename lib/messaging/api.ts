@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '@/db';
+import { db, type Executor } from '@/db';
 import { contactGroups, messages } from '@/db/schema';
 import { POINT_UNITS } from './pricing';
 import { SendError, type SendErrorCode, type SendResult } from './send';
@@ -103,9 +103,9 @@ export const scheduleSchema = z
     return date;
   });
 
-export async function groupIdsByName(accountId: number, names: string[]): Promise<string[]> {
+export async function groupIdsByName(accountId: number, names: string[], executor: Executor = db): Promise<string[]> {
   if (!names.length) return [];
-  const rows = await db
+  const rows = await executor
     .select({ id: contactGroups.id, name: contactGroups.name })
     .from(contactGroups)
     .where(and(eq(contactGroups.accountId, accountId), inArray(contactGroups.name, names)));

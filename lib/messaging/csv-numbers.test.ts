@@ -6,9 +6,15 @@ import {
   guessNumberColumn,
   isNumericCell,
   MAX_ENTRY_LENGTH,
+  MAX_FORM_RECIPIENTS,
   splitRecipientText,
   toEntry,
 } from './csv-numbers';
+import { MAX_RECIPIENTS } from './send';
+
+it('lets the form hold as many recipients as the server takes', () => {
+  expect(MAX_FORM_RECIPIENTS).toBe(MAX_RECIPIENTS);
+});
 
 describe('isNumericCell / detectHeader', () => {
   it('treats phone numbers with the usual separators as numeric', () => {

@@ -4,6 +4,8 @@
  * count. Pure and browser-safe: the server's normalizeNumber (libphonenumber) has the last word.
  */
 
+/** Entries one send may hold: MAX_RECIPIENTS of send.ts, which is server-only (a test keeps them equal). */
+export const MAX_FORM_RECIPIENTS = 200_000;
 /** Largest CSV file the send form reads. */
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
 /** Longest recipient entry sent to the server; a longer one cannot be a phone number. */

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { verifyApiToken, type ApiPrincipal } from '@/lib/auth/api-tokens';
-import { API_ERRORS, apiError } from './api';
+import { API_ERRORS, apiError, sendErrorReply } from './api';
+import { requestHash, withIdempotency, type ApiReply } from './idempotency';
+import { SendError } from './send';
+import type { Transaction } from '@/db';
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -37,4 +40,24 @@ export function idempotencyKey(request: Request): string | null | Response {
   if (key === null) return null;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) return apiError(400, API_ERRORS.BAD_REQUEST, 'Idempotency-Key must be 1-255 visible ASCII characters');
   return key;
+}
+
+/**
+ * Runs a send request's work, once per Idempotency-Key when the client gave one, and answers
+ * refusals (SendError) with the provider's error codes.
+ */
+export async function replyToSend(
+  accountId: number,
+  key: string | null,
+  request: { route: string; params: unknown },
+  work: (tx?: Transaction) => Promise<ApiReply>,
+): Promise<Response> {
+  try {
+    const reply = key ? await withIdempotency(accountId, key, requestHash(request), work) : await work();
+    return Response.json(reply.body, { status: reply.status });
+  } catch (error) {
+    if (!(error instanceof SendError)) throw error;
+    const reply = sendErrorReply(error);
+    return Response.json(reply.body, { status: reply.status });
+  }
 }

@@ -75,7 +75,9 @@ export type SendResult = {
 };
 
 /** Validates and prices a send without writing anything (also the API's test=1 and the form's preview). */
-export async function planSend(input: SendInput): Promise<SendPlan> {
+// Reads go through `executor` so that, inside an idempotent request's transaction, one
+// connection does everything (a second one per request could exhaust the pool).
+export async function planSend(input: SendInput, executor: Executor = db): Promise<SendPlan> {
   if (input.recipients.length > MAX_RECIPIENTS) throw new SendError('BAD_REQUEST', `At most ${MAX_RECIPIENTS} recipients per request`);
   const maxParts = Math.min(input.maxParts ?? MAX_PARTS, MAX_PARTS);
   const content = input.content;
@@ -84,7 +86,7 @@ export async function planSend(input: SendInput): Promise<SendPlan> {
   if (counted.parts > maxParts) {
     throw new SendError('MESSAGE_TOO_LONG', `The message needs ${counted.parts} parts; at most ${maxParts} are allowed`);
   }
-  if (!(await isApprovedSender(input.accountId, input.sender))) {
+  if (!(await isApprovedSender(input.accountId, input.sender, executor))) {
     throw new SendError('SENDER_NOT_ALLOWED', `The sender name "${input.sender}" is not approved for this account`);
   }
   const idxList = Array.isArray(input.idx) ? input.idx : null;
@@ -95,8 +97,8 @@ export async function planSend(input: SendInput): Promise<SendPlan> {
     if (value.length > MAX_IDX_LENGTH) throw new SendError('BAD_REQUEST', `idx is longer than ${MAX_IDX_LENGTH} characters`);
   }
 
-  const [account] = await db.select({ country: accounts.country }).from(accounts).where(eq(accounts.id, input.accountId));
-  const priceList = new Map((await db.select().from(prices)).map((p) => [p.country, p.unitsPerPart]));
+  const [account] = await executor.select({ country: accounts.country }).from(accounts).where(eq(accounts.id, input.accountId));
+  const priceList = new Map((await executor.select().from(prices)).map((p) => [p.country, p.unitsPerPart]));
   const seen = new Set<string>();
   const valid: PlannedMessage[] = [];
   const invalid: InvalidRecipient[] = [];
@@ -112,7 +114,7 @@ export async function planSend(input: SendInput): Promise<SendPlan> {
   };
   input.recipients.forEach((raw, i) => consider(raw, idxList ? idxList[i] || null : (input.idx as string | null | undefined) || null));
   if (input.groupIds?.length) {
-    const members = await db
+    const members = await executor
       .selectDistinct({ phone: contacts.phone })
       .from(contactGroupMembers)
       .innerJoin(contactGroups, eq(contactGroups.id, contactGroupMembers.groupId))
@@ -123,7 +125,7 @@ export async function planSend(input: SendInput): Promise<SendPlan> {
   if (valid.length === 0) throw new SendError('NO_VALID_NUMBERS', 'No valid recipient numbers', invalid);
 
   if (input.checkIdx) {
-    const used = await db
+    const used = await executor
       .select({ idx: messages.idx })
       .from(messages)
       .where(

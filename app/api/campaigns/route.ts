@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { getCampaignProgress } from '@/lib/campaigns';
 import { campaignJson } from '@/lib/campaigns/api';
-import { API_ERRORS, apiError, groupIdsByName, scheduleSchema, sendErrorReply, toPoints } from '@/lib/messaging/api';
-import { requestHash, withIdempotency, type ApiReply } from '@/lib/messaging/idempotency';
-import { authenticate, idempotencyKey, readParams, zodMessage } from '@/lib/messaging/request';
-import { planSend, SendError, submitSend } from '@/lib/messaging/send';
+import { API_ERRORS, apiError, groupIdsByName, scheduleSchema, toPoints } from '@/lib/messaging/api';
+import type { ApiReply } from '@/lib/messaging/idempotency';
+import { authenticate, idempotencyKey, readParams, replyToSend, zodMessage } from '@/lib/messaging/request';
+import { planSend, submitSend } from '@/lib/messaging/send';
+import { STATUS } from '@/lib/messaging/statuses';
 
 const campaignSchema = z
   .strictObject({
@@ -42,14 +42,26 @@ export async function POST(request: Request) {
       sender: p.from,
       content: p.message,
       recipients: p.to ?? [],
-      groupIds: await groupIdsByName(principal.accountId, groups),
+      groupIds: await groupIdsByName(principal.accountId, groups, tx),
       idx: p.idx ?? null,
       scheduledAt: p.date ?? null,
       campaign: { name: p.name, rate: p.rate },
-    });
+    }, tx);
     const result = await submitSend(plan, tx);
-    const progress = await getCampaignProgress(principal.accountId, result.campaignId!);
-    const body = campaignJson(progress!);
+    // Built from what was just stored: inside an idempotent request the rows are not committed yet.
+    const body = campaignJson({
+      id: result.campaignId!,
+      name: p.name ?? '',
+      status: p.date && p.date.getTime() > Date.now() ? 'scheduled' : 'sending',
+      sender: p.from,
+      recipients: plan.valid.length,
+      rate: p.rate ?? 100,
+      points: plan.totalPoints,
+      pointsRefunded: 0,
+      createdAt: result.createdAt,
+      counts: { [STATUS.QUEUE]: plan.valid.length },
+      refundableUnits: plan.totalPoints,
+    });
     return {
       status: 201,
       body: {
@@ -61,16 +73,5 @@ export async function POST(request: Request) {
     };
   };
 
-  try {
-    const reply = key
-      ? await withIdempotency(principal.accountId, key, requestHash({ route: 'campaigns', params: raw }), create)
-      : await create();
-    return Response.json(reply.body, { status: reply.status });
-  } catch (error) {
-    if (error instanceof SendError) {
-      const reply = sendErrorReply(error);
-      return Response.json(reply.body, { status: reply.status });
-    }
-    throw error;
-  }
+  return replyToSend(principal.accountId, key, { route: 'campaigns', params: raw }, create);
 }

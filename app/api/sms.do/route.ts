@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { API_ERRORS, apiError, messageStatuses, scheduleSchema, sendErrorReply, smsDoResponse } from '@/lib/messaging/api';
-import { requestHash, withIdempotency, type ApiReply } from '@/lib/messaging/idempotency';
-import { authenticate, idempotencyKey, readParams, zodMessage } from '@/lib/messaging/request';
-import { planSend, SendError, submitSend } from '@/lib/messaging/send';
+import { API_ERRORS, apiError, messageStatuses, scheduleSchema, smsDoResponse } from '@/lib/messaging/api';
+import type { ApiReply } from '@/lib/messaging/idempotency';
+import { authenticate, idempotencyKey, readParams, replyToSend, zodMessage } from '@/lib/messaging/request';
+import { planSend, submitSend } from '@/lib/messaging/send';
 import { MAX_PARTS } from '@/lib/messaging/segments';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -44,23 +44,12 @@ export async function POST(request: Request) {
       checkIdx: p.check_idx,
       scheduledAt: p.date ?? null,
       maxParts: p.max_parts,
-    });
+    }, tx);
     if (p.test) return { status: 200, body: smsDoResponse({ plan, campaignId: null, messageIds: [], createdAt: new Date() }, true) };
     return { status: 200, body: smsDoResponse(await submitSend(plan, tx), false) };
   };
 
-  try {
-    const reply = key
-      ? await withIdempotency(principal.accountId, key, requestHash({ route: 'sms.do', params: raw }), send)
-      : await send();
-    return Response.json(reply.body, { status: reply.status });
-  } catch (error) {
-    if (error instanceof SendError) {
-      const reply = sendErrorReply(error);
-      return Response.json(reply.body, { status: reply.status });
-    }
-    throw error;
-  }
+  return replyToSend(principal.accountId, key, { route: 'sms.do', params: raw }, send);
 }
 
 // GET /api/sms.do?status=ID1|ID2: current statuses of this account's messages.
