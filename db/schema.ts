@@ -270,6 +270,21 @@ export const messages = pgTable(
   ],
 );
 
+// Messages per (campaign, status), kept by statement-level triggers on messages in the same
+// transaction as every status change, so progress never needs to scan a campaign's messages.
+export const campaignStatusCounts = pgTable(
+  'campaign_status_counts',
+  {
+    campaignId: uuid()
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    status: smallint().notNull(),
+    messages: integer().notNull(),
+    points: units().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.status] })],
+);
+
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {

@@ -136,3 +136,23 @@ describe('campaign control', () => {
     expect(campaign).toMatchObject({ status: 'stopped', pointsRefunded: 180 * 650 });
   });
 });
+
+describe('campaign counters', () => {
+  it('match a full count of the campaign’s messages after every kind of change', async () => {
+    const { account, campaignId } = await makeCampaign('CountersA', 50);
+    const actual = async () =>
+      Object.fromEntries(
+        (await db.execute<{ status: number; n: number }>(sql`select status, count(*)::int as n from messages where campaign_id = ${campaignId} group by status`)).map((r) => [r.status, r.n]),
+      );
+    const counted = async () => (await getCampaignProgress(account.id, campaignId))!.counts;
+    expect(await counted()).toEqual({ 409: 50 });
+    await db.execute(sql`update messages set status = 403 where id in (select id from messages where campaign_id = ${campaignId} order by id limit 20)`);
+    await db.execute(sql`update messages set status = 404 where id in (select id from messages where campaign_id = ${campaignId} and status = 403 limit 7)`);
+    await db.execute(sql`update messages set gateway_message_id = 'x' where campaign_id = ${campaignId}`);
+    expect(await counted()).toEqual(await actual());
+    await stopCampaign(account.id, campaignId);
+    expect(await counted()).toEqual({ 403: 13, 404: 7, 412: 30 });
+    expect(await counted()).toEqual(await actual());
+    expect((await getCampaignProgress(account.id, campaignId))!.refundableUnits).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
-import { campaigns, messages } from '@/db/schema';
+import { campaignStatusCounts, campaigns } from '@/db/schema';
 import { enqueue } from '@/lib/jobs';
 import { postEntry } from '@/lib/ledger';
 import { STATUS } from '@/lib/messaging/statuses';
@@ -113,11 +113,11 @@ export async function getCampaignProgress(accountId: number, campaignId: string)
     .from(campaigns)
     .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId)));
   if (!campaign) return null;
+  // Kept by triggers on messages (migration 0006): no scan of the campaign's messages.
   const rows = await db
-    .select({ status: messages.status, n: sql<number>`count(*)::int`, points: sql<string>`sum(${messages.points})::text` })
-    .from(messages)
-    .where(and(eq(messages.campaignId, campaignId), eq(messages.accountId, accountId)))
-    .groupBy(messages.status);
+    .select({ status: campaignStatusCounts.status, n: campaignStatusCounts.messages, points: campaignStatusCounts.points })
+    .from(campaignStatusCounts)
+    .where(eq(campaignStatusCounts.campaignId, campaignId));
   return {
     id: campaign.id,
     name: campaign.name,
@@ -128,7 +128,7 @@ export async function getCampaignProgress(accountId: number, campaignId: string)
     points: campaign.points,
     pointsRefunded: campaign.pointsRefunded,
     createdAt: campaign.createdAt,
-    counts: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+    counts: Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.status, r.n])),
     refundableUnits: Number(rows.find((r) => r.status === STATUS.QUEUE)?.points ?? 0),
   };
 }
