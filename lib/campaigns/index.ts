@@ -7,7 +7,7 @@ import { STATUS } from '@/lib/messaging/statuses';
 
 export type CampaignAction = 'pause' | 'resume' | 'stop';
 export type ControlResult =
-  | { ok: true; status: 'paused' | 'sending' | 'stopped'; refunded: number }
+  | { ok: true; status: 'paused' | 'sending' | 'scheduled' | 'stopped'; refunded: number }
   | { ok: false; reason: 'not_found' | 'invalid_state'; status?: string };
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
@@ -37,14 +37,19 @@ export async function pauseCampaign(accountId: number, campaignId: string): Prom
 export async function resumeCampaign(accountId: number, campaignId: string): Promise<ControlResult> {
   if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
   return db.transaction(async (tx) => {
+    // A campaign paused before its scheduled time goes back to waiting for it.
     const rows = await tx
       .update(campaigns)
-      .set({ status: 'sending', startedAt: sql`coalesce(${campaigns.startedAt}, now())` })
+      .set({
+        status: sql`case when ${campaigns.scheduledAt} > now() then 'scheduled' else 'sending' end::campaign_status`,
+        startedAt: sql`case when ${campaigns.scheduledAt} > now() then null else coalesce(${campaigns.startedAt}, now()) end`,
+      })
       .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), eq(campaigns.status, 'paused')))
-      .returning({ id: campaigns.id });
+      .returning({ status: campaigns.status, scheduledAt: campaigns.scheduledAt });
     if (!rows.length) return currentStatus(tx, accountId, campaignId);
-    await enqueue(tx, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
-    return { ok: true, status: 'sending', refunded: 0 } as const;
+    const [row] = rows;
+    await enqueue(tx, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}`, runAt: row.status === 'scheduled' ? row.scheduledAt : null });
+    return { ok: true, status: row.status === 'scheduled' ? 'scheduled' : 'sending', refunded: 0 } as const;
   });
 }
 

@@ -27,13 +27,24 @@ describe('isNumericCell / detectHeader', () => {
   });
 
   it('sees a header when the first row has a non-numeric cell', () => {
-    expect(detectHeader(['phone', 'name'])).toBe(true);
-    expect(detectHeader(['Телефон'])).toBe(true);
-    expect(detectHeader(['0888123456'])).toBe(false);
-    expect(detectHeader(['0888123456', ''])).toBe(false);
-    expect(detectHeader(['+359 888 123 456', '42'])).toBe(false);
-    expect(detectHeader(['0888123456', 'Иван'])).toBe(true);
+    expect(detectHeader([['phone', 'name']])).toBe(true);
+    expect(detectHeader([['Телефон']])).toBe(true);
+    expect(detectHeader([['0888123456']])).toBe(false);
+    expect(detectHeader([['0888123456', '']])).toBe(false);
+    expect(detectHeader([['+359 888 123 456', '42']])).toBe(false);
     expect(detectHeader([])).toBe(false);
+  });
+
+  it('reads a first row with a name beside a number as data, when later rows agree', () => {
+    const data = [
+      ['0888123456', 'Иван'],
+      ['0899111222', 'Мария'],
+    ];
+    expect(detectHeader(data)).toBe(false);
+    expect(detectHeader([['Номер', 'Име'], ...data])).toBe(true);
+    expect(detectHeader([['name', 'phone'], ['Ivan', '+359888123456']])).toBe(true);
+    // Nothing below looks like a number: the first row's words still make it a header.
+    expect(detectHeader([['name'], ['Ivan']])).toBe(true);
   });
 });
 

@@ -25,9 +25,20 @@ export function isNumericCell(cell: string): boolean {
   return PHONE_LIKE.test(value) && /\d/.test(value);
 }
 
-/** A header row is a first row with at least one non-empty cell that is not a number. */
-export function detectHeader(firstRow: readonly string[]): boolean {
-  return firstRow.some((cell) => cell.trim() !== '' && !isNumericCell(cell));
+const isPhoneLike = (cell: string | undefined) => isNumericCell(cell ?? '') && digitCount(cell ?? '') >= 6;
+
+/**
+ * Whether the first row is a header: it must have a non-empty cell that is not a number, and
+ * when the rows below show which column holds the numbers, the first row's cell there must not
+ * be one ("Name;Phone" is a header, "0888123456;Ivan" is data).
+ */
+export function detectHeader(rows: readonly (readonly string[])[]): boolean {
+  if (!rows.length) return false;
+  const [first, ...rest] = rows;
+  if (!first.some((cell) => cell.trim() !== '' && !isNumericCell(cell))) return false;
+  const column = guessNumberColumn(rest, false);
+  if (!rest.some((row) => isPhoneLike(row[column]))) return true;
+  return !isPhoneLike(first[column]);
 }
 
 export function columnCount(rows: readonly (readonly string[])[]): number {
@@ -41,11 +52,7 @@ export function columnCount(rows: readonly (readonly string[])[]): number {
 export function guessNumberColumn(rows: readonly (readonly string[])[], hasHeader: boolean): number {
   const data = hasHeader ? rows.slice(1) : rows;
   const columns = columnCount(rows);
-  const score = (column: number) =>
-    data.filter((row) => {
-      const cell = row[column] ?? '';
-      return isNumericCell(cell) && digitCount(cell) >= 6;
-    }).length;
+  const score = (column: number) => data.filter((row) => isPhoneLike(row[column])).length;
   const scores = Array.from({ length: columns }, (_, column) => score(column));
   if (hasHeader && rows.length) {
     const named = rows[0].findIndex((cell, column) => HEADER_HINT.test(cell) && (scores[column] > 0 || data.length === 0));

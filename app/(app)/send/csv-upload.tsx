@@ -1,10 +1,17 @@
 'use client';
 
 import Papa from 'papaparse';
-import { useLocale, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { useId, useRef, useState } from 'react';
-import { columnCount, CSV_SAMPLE_ROWS, detectHeader, guessNumberColumn, MAX_CSV_BYTES, toEntry } from '@/lib/messaging/csv-numbers';
-import { MAX_RECIPIENTS } from '@/lib/messaging/send-limits';
+import {
+  columnCount,
+  CSV_SAMPLE_ROWS,
+  detectHeader,
+  guessNumberColumn,
+  MAX_CSV_BYTES,
+  MAX_FORM_RECIPIENTS,
+  toEntry,
+} from '@/lib/messaging/csv-numbers';
 
 export type CsvRecipients = { fileName: string; entries: string[] };
 
@@ -15,6 +22,7 @@ type Status =
   | { kind: 'ready'; rows: number; numbers: number; blanks: number }
   | { kind: 'error'; error: 'tooLarge' | 'empty' | 'unreadable' | 'tooMany' };
 
+const MAX_CSV_MB = MAX_CSV_BYTES / (1024 * 1024);
 const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs';
 
 /**
@@ -24,13 +32,11 @@ const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-
  */
 export function CsvUpload({ onChange, onBusy }: { onChange: (value: CsvRecipients | null) => void; onBusy: (busy: boolean) => void }) {
   const t = useTranslations('send.csv');
-  const locale = useLocale();
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const run = useRef(0);
   const [layout, setLayout] = useState<Layout | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const number = (n: number) => n.toLocaleString(locale);
 
   function fail(error: Extract<Status, { kind: 'error' }>['error']) {
     run.current++;
@@ -67,7 +73,7 @@ export function CsvUpload({ onChange, onBusy }: { onChange: (value: CsvRecipient
           if (entry) entries.push(entry);
           else blanks++;
         }
-        if (entries.length > MAX_RECIPIENTS) {
+        if (entries.length > MAX_FORM_RECIPIENTS) {
           tooMany = true;
           parser.abort();
         }
@@ -107,7 +113,7 @@ export function CsvUpload({ onChange, onBusy }: { onChange: (value: CsvRecipient
         if (current !== run.current) return;
         const sample = results.data.filter((row) => Array.isArray(row));
         if (sample.length === 0) return fail('empty');
-        const hasHeader = detectHeader(sample[0]);
+        const hasHeader = detectHeader(sample);
         extract({ file, sample, delimiter: results.meta.delimiter, hasHeader, column: guessNumberColumn(sample, hasHeader) });
       },
       error() {
@@ -154,7 +160,7 @@ export function CsvUpload({ onChange, onBusy }: { onChange: (value: CsvRecipient
           ) : null}
         </div>
         <p id={`${id}-help`} className="text-xs text-slate-500">
-          {t('help', { size: 10 })}
+          {t('help', { size: MAX_CSV_MB })}
         </p>
       </div>
 
@@ -229,7 +235,7 @@ export function CsvUpload({ onChange, onBusy }: { onChange: (value: CsvRecipient
         ) : null}
         {status.kind === 'error' ? (
           <p role="alert" className="text-red-700">
-            {t(`errors.${status.error}`, { size: 10, max: number(MAX_RECIPIENTS) })}
+            {t(`errors.${status.error}`, { size: MAX_CSV_MB, max: MAX_FORM_RECIPIENTS })}
           </p>
         ) : null}
       </div>

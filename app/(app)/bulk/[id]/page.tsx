@@ -1,0 +1,189 @@
+import type { Metadata } from 'next';
+import { and, eq } from 'drizzle-orm';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { db } from '@/db';
+import { campaigns } from '@/db/schema';
+import { requireUser } from '@/lib/auth';
+import { getCampaignProgress } from '@/lib/campaigns';
+import { campaignJson } from '@/lib/campaigns/api';
+import { formatPoints } from '@/lib/messaging/pricing';
+import { AutoRefresh } from '../../../_components/auto-refresh';
+import { CampaignStatusBadge } from '../../../_components/campaign-status-badge';
+import { PageHeader } from '../../../_components/page-header';
+import { CampaignControls } from './campaign-controls';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('campaign'))('metaTitle') };
+}
+
+const STATUSES = ['scheduled', 'sending', 'paused', 'completed', 'stopped'] as const;
+const FINAL = ['completed', 'stopped'];
+const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
+
+type Segment = { key: 'delivered' | 'failed' | 'awaiting' | 'pending' | 'stopped'; count: number; bar: string };
+
+export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  const progress = await getCampaignProgress(user.account.id, id);
+  if (!progress) notFound();
+  const [t, format, locale, [times]] = await Promise.all([
+    getTranslations('campaign'),
+    getFormatter(),
+    getLocale(),
+    db
+      .select({ scheduledAt: campaigns.scheduledAt, startedAt: campaigns.startedAt, finishedAt: campaigns.finishedAt })
+      .from(campaigns)
+      .where(and(eq(campaigns.id, progress.id), eq(campaigns.accountId, user.account.id))),
+  ]);
+  const when = (date: Date) => format.dateTime(date, { dateStyle: 'medium', timeStyle: 'short' });
+
+  const summary = campaignJson(progress).progress;
+  const total = progress.recipients;
+  const status = STATUSES.find((s) => s === progress.status);
+  const statusWord = status ? t(`status.${status}`) : progress.status;
+  const share = (value: number) => format.number(value, { style: 'percent', maximumFractionDigits: 1 });
+  // 21 of 99,421 is not "0 %": tiny non-zero shares say so.
+  const percent = (n: number) => (n > 0 && n / total < 0.0005 ? t('progress.under', { percent: share(0.001) }) : share(total ? n / total : 0));
+  const points = (units: number) => formatPoints(units, locale);
+  const segments: Segment[] = [
+    { key: 'delivered', count: summary.delivered, bar: 'bg-emerald-600' },
+    { key: 'failed', count: summary.failed, bar: 'bg-red-600' },
+    { key: 'awaiting', count: summary.awaiting_report, bar: 'bg-sky-500' },
+    { key: 'pending', count: summary.pending, bar: 'bg-slate-300' },
+    { key: 'stopped', count: summary.stopped, bar: 'bg-slate-500' },
+  ];
+  const sending = progress.status === 'sending';
+  // Reports keep arriving after the last message went out: poll gently until they are in.
+  const awaitingReports = summary.awaiting_report > 0 && progress.status !== 'scheduled';
+
+  return (
+    <>
+      <AutoRefresh active={sending || awaitingReports} intervalMs={sending ? 2_000 : 10_000} />
+      <PageHeader title={progress.name || t('untitled', { count: total })}>
+        <Link href="/bulk" className="text-sm text-slate-700 underline underline-offset-2">
+          {t('back')}
+        </Link>
+      </PageHeader>
+
+      <div className="space-y-6">
+        <section aria-labelledby="overview-title" className={sectionClass}>
+          <div className="mb-4 flex flex-wrap items-center gap-3">
+            <h2 id="overview-title" className="text-lg font-semibold">
+              {t('overview')}
+            </h2>
+            <span aria-live="polite">
+              <span className="sr-only">{t('state')}: </span>
+              <CampaignStatusBadge status={progress.status} label={statusWord} />
+            </span>
+          </div>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr_max-content_1fr]">
+            <dt className="text-slate-600">{t('sender')}</dt>
+            <dd className="font-medium">{progress.sender}</dd>
+            <dt className="text-slate-600">{t('created')}</dt>
+            <dd className="tabular">{when(progress.createdAt)}</dd>
+            {times?.scheduledAt ? (
+              <>
+                <dt className="text-slate-600">{t('scheduledFor')}</dt>
+                <dd className="tabular">{when(times.scheduledAt)}</dd>
+              </>
+            ) : null}
+            {times?.startedAt ? (
+              <>
+                <dt className="text-slate-600">{t('started')}</dt>
+                <dd className="tabular">{when(times.startedAt)}</dd>
+              </>
+            ) : null}
+            {times?.finishedAt ? (
+              <>
+                <dt className="text-slate-600">{t('finished')}</dt>
+                <dd className="tabular">{when(times.finishedAt)}</dd>
+              </>
+            ) : null}
+            <dt className="text-slate-600">{t('recipients')}</dt>
+            <dd className="tabular">{format.number(total)}</dd>
+            <dt className="text-slate-600">{t('rate')}</dt>
+            <dd className="tabular">{t('rateValue', { rate: progress.rate })}</dd>
+            <dt className="text-slate-600">{t('pointsSpent')}</dt>
+            <dd className="tabular">{points(progress.points - progress.pointsRefunded)}</dd>
+            <dt className="text-slate-600">{t('pointsRefunded')}</dt>
+            <dd className="tabular">{points(progress.pointsRefunded)}</dd>
+          </dl>
+        </section>
+
+        <section aria-labelledby="progress-title" className={sectionClass}>
+          <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+            <h2 id="progress-title" className="text-lg font-semibold">
+              {t('progress.title')}
+            </h2>
+            <p className="tabular text-sm text-slate-600">
+              {t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
+            </p>
+          </div>
+          <div
+            role="progressbar"
+            aria-labelledby="progress-title"
+            aria-valuemin={0}
+            aria-valuemax={total}
+            aria-valuenow={summary.sent}
+            aria-valuetext={t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
+            className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100"
+          >
+            {segments.map((segment) =>
+              segment.count ? (
+                <div key={segment.key} className={`${segment.bar} h-full`} style={{ width: `${(segment.count / Math.max(total, 1)) * 100}%` }} />
+              ) : null,
+            )}
+          </div>
+          <table className="mt-4 w-full max-w-lg text-sm">
+            <caption className="sr-only">{t('progress.caption')}</caption>
+            <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+              <tr>
+                <th scope="col" className="py-2 pr-4 text-left">{t('progress.status')}</th>
+                <th scope="col" className="py-2 pr-4 text-right">{t('progress.count')}</th>
+                <th scope="col" className="py-2 text-right">{t('progress.share')}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              <tr className="font-medium">
+                <th scope="row" className="py-1.5 pr-4 text-left font-medium">
+                  {t('progress.sent')}
+                </th>
+                <td className="tabular py-1.5 pr-4 text-right" data-testid="count-sent">
+                  {format.number(summary.sent)}
+                </td>
+                <td className="tabular py-1.5 text-right">{percent(summary.sent)}</td>
+              </tr>
+              {segments.map((segment) => (
+                <tr key={segment.key}>
+                  <th scope="row" className="py-1.5 pr-4 text-left font-normal">
+                    <span className="inline-flex items-center gap-2">
+                      <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-sm ${segment.bar}`} />
+                      {t(`progress.${segment.key}`)}
+                    </span>
+                  </th>
+                  <td className="tabular py-1.5 pr-4 text-right" data-testid={`count-${segment.key}`}>
+                    {format.number(segment.count)}
+                  </td>
+                  <td className="tabular py-1.5 text-right whitespace-nowrap">{percent(segment.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+
+        <section aria-labelledby="controls-title" className={sectionClass}>
+          <h2 id="controls-title" className="mb-1 text-lg font-semibold">
+            {t('controls.title')}
+          </h2>
+          <p className="mb-3 text-sm text-slate-600">
+            {FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}
+          </p>
+          <CampaignControls id={progress.id} status={progress.status} pendingCount={summary.pending} refundableUnits={progress.refundableUnits} />
+        </section>
+      </div>
+    </>
+  );
+}
