@@ -1,92 +1,34 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import { closeDb, db } from '../db';
+import { closeDb } from '../db';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
-import { addSenderName, createAccount } from '../lib/accounts';
-import { pauseCampaign } from '../lib/campaigns';
-import { startWorker } from '../lib/jobs/worker';
-import { addPoints } from '../lib/ledger';
-import { POINT_UNITS } from '../lib/messaging';
-import { planSend, submitSend } from '../lib/messaging/send';
 
-// npm run bench -- send: prints JSON figures; it asserts nothing (speed is never a test).
-const benches: Record<string, () => Promise<Record<string, unknown>>> = { send: benchSend };
-
+// npm run bench -- <name>: runs scripts/bench/<name>.ts, whose default export returns the
+// figures, and prints them as JSON. A benchmark asserts nothing (speed is never a test).
+const available = fs
+  .readdirSync(path.join(import.meta.dirname, 'bench'))
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.slice(0, -3));
 const name = process.argv[2];
-if (!name || !benches[name]) {
-  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+if (!name || !available.includes(name)) {
+  console.error(`usage: npm run bench -- <${available.join('|')}>`);
   process.exit(2);
 }
 
 // A throwaway cluster unless DATABASE_URL is given, so that a benchmark never touches real data.
-const dir = process.env.DATABASE_URL ? null : await fs.mkdtemp(path.join(os.tmpdir(), 'sms-bench-'));
-if (dir) await fs.chmod(dir, 0o755);
+const dir = process.env.DATABASE_URL ? null : await fsp.mkdtemp(path.join(os.tmpdir(), 'sms-bench-'));
+if (dir) await fsp.chmod(dir, 0o755);
 const cluster = dir ? await startEmbeddedPostgres(path.join(dir, 'pg'), 'bench') : null;
 process.env.DATABASE_URL ??= cluster!.url;
 await runMigrations(process.env.DATABASE_URL);
 try {
-  console.log(JSON.stringify(await benches[name]()));
+  const bench = (await import(`./bench/${name}.ts`)) as { default: () => Promise<Record<string, unknown>> };
+  console.log(JSON.stringify(await bench.default()));
 } finally {
   await closeDb();
   await cluster?.stop();
-  if (dir) await fs.rm(dir, { recursive: true, force: true });
-}
-
-function recipients(count: number, offset: number): string[] {
-  return Array.from({ length: count }, (_, i) => `+35988${1_000_000 + offset + i}`);
-}
-
-async function queued(campaignId: string): Promise<number> {
-  const [row] = await db.execute<{ n: string }>(sql`select count(*)::text as n from messages where campaign_id = ${campaignId} and status = 409`);
-  return Number(row.n);
-}
-
-async function benchSend() {
-  const count = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
-  const account = await createAccount({ name: `Bench ${Date.now()}` });
-  await addSenderName(account.id, 'Bench');
-  await addPoints({ accountId: account.id, amount: 1_000_000 * POINT_UNITS });
-  const send = (offset: number, rate: number) =>
-    planSend({
-      accountId: account.id,
-      userId: null,
-      source: 'api',
-      sender: 'Bench',
-      content: 'Здравейте, вашата поръчка е готова.',
-      recipients: recipients(count, offset),
-      campaign: { rate },
-    }).then((plan) => submitSend(plan));
-
-  // 1. Create: validate, price, store, debit and queue 100,000 recipients.
-  let started = performance.now();
-  const { campaignId } = await send(0, 10_000);
-  const createSeconds = (performance.now() - started) / 1000;
-
-  // 2. Dispatch with the in-process worker until nothing is left waiting.
-  started = performance.now();
-  const worker = await startWorker(process.env.DATABASE_URL!);
-  while ((await queued(campaignId!)) > 0) await new Promise((r) => setTimeout(r, 50));
-  const dispatchSeconds = (performance.now() - started) / 1000;
-
-  // 3. Pause a campaign sending at 2,000/s: how long after the pause is the last message claimed?
-  const second = await send(count, 2_000);
-  while ((await queued(second.campaignId!)) > count - 4_000) await new Promise((r) => setTimeout(r, 20));
-  const pausedAt = new Date();
-  await pauseCampaign(account.id, second.campaignId!);
-  await new Promise((r) => setTimeout(r, 3_000));
-  const [last] = await db.execute<{ last: string | null }>(
-    sql`select max(sent_at)::text as last from messages where campaign_id = ${second.campaignId}`,
-  );
-  await worker.stop();
-  const pauseEffectiveMs = last.last ? Math.max(0, new Date(last.last).getTime() - pausedAt.getTime()) : 0;
-
-  return {
-    recipients: count,
-    create_s: Number(createSeconds.toFixed(2)),
-    dispatch_msgs_per_s: Math.round(count / dispatchSeconds),
-    pause_effective_ms: pauseEffectiveMs,
-  };
+  if (dir) await fsp.rm(dir, { recursive: true, force: true });
 }

@@ -2,6 +2,7 @@ import { headers } from 'next/headers';
 import { getRequestConfig } from 'next-intl/server';
 import { getCurrentUser } from '@/lib/auth';
 import { DEFAULT_TIME_ZONE, resolveLocale } from './locale';
+import { MESSAGES } from './messages';
 
 export default getRequestConfig(async () => {
   const user = await getCurrentUser();
@@ -9,6 +10,6 @@ export default getRequestConfig(async () => {
   return {
     locale,
     timeZone: user?.account.timeZone ?? DEFAULT_TIME_ZONE,
-    messages: (await import(`./messages/${locale}.json`)).default,
+    messages: MESSAGES[locale],
   };
 });

@@ -1,0 +1,14 @@
+import bgCore from './messages/bg.json';
+import enCore from './messages/en.json';
+import bgHistory from './messages/history.bg.json';
+import enHistory from './messages/history.en.json';
+import bgReports from './messages/reports.bg.json';
+import enReports from './messages/reports.en.json';
+import type { Locale } from './locale';
+
+// One file per feature and language, so features do not edit one shared file; each file holds
+// whole top-level namespaces.
+export const MESSAGES: Record<Locale, Record<string, unknown>> = {
+  en: { ...enCore, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgHistory, ...bgReports },
+};
