@@ -1,4 +1,6 @@
 import bgCore from './messages/bg.json';
+import bgBulk from './messages/bulk.bg.json';
+import enBulk from './messages/bulk.en.json';
 import enCore from './messages/en.json';
 import bgHistory from './messages/history.bg.json';
 import enHistory from './messages/history.en.json';
@@ -9,6 +11,6 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enBulk, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgBulk, ...bgHistory, ...bgReports },
 };

@@ -10,6 +10,7 @@ import { getCampaignProgress } from '@/lib/campaigns';
 import { campaignJson } from '@/lib/campaigns/api';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { AutoRefresh } from '../../../_components/auto-refresh';
+import { CampaignProgressBar, PROGRESS_SEGMENTS } from '../../../_components/campaign-progress-bar';
 import { CampaignStatusBadge } from '../../../_components/campaign-status-badge';
 import { PageHeader } from '../../../_components/page-header';
 import { CampaignControls } from './campaign-controls';
@@ -22,7 +23,6 @@ const STATUSES = ['scheduled', 'sending', 'paused', 'completed', 'stopped'] as c
 const FINAL = ['completed', 'stopped'];
 const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
 
-type Segment = { key: 'delivered' | 'failed' | 'awaiting' | 'pending' | 'stopped'; count: number; bar: string };
 
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -48,13 +48,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   // 21 of 99,421 is not "0 %": tiny non-zero shares say so.
   const percent = (n: number) => (n > 0 && n / total < 0.0005 ? t('progress.under', { percent: share(0.001) }) : share(total ? n / total : 0));
   const points = (units: number) => formatPoints(units, locale);
-  const segments: Segment[] = [
-    { key: 'delivered', count: summary.delivered, bar: 'bg-emerald-600' },
-    { key: 'failed', count: summary.failed, bar: 'bg-red-600' },
-    { key: 'awaiting', count: summary.awaiting_report, bar: 'bg-sky-500' },
-    { key: 'pending', count: summary.pending, bar: 'bg-slate-300' },
-    { key: 'stopped', count: summary.stopped, bar: 'bg-slate-500' },
-  ];
+  const segments = PROGRESS_SEGMENTS.map((segment) => ({ ...segment, count: summary[segment.field] }));
   const sending = progress.status === 'sending';
   // Reports keep arriving after the last message went out: poll gently until they are in.
   const awaitingReports = summary.awaiting_report > 0 && progress.status !== 'scheduled';
@@ -122,21 +116,12 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               {t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
             </p>
           </div>
-          <div
-            role="progressbar"
-            aria-labelledby="progress-title"
-            aria-valuemin={0}
-            aria-valuemax={total}
-            aria-valuenow={summary.sent}
-            aria-valuetext={t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
-            className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100"
-          >
-            {segments.map((segment) =>
-              segment.count ? (
-                <div key={segment.key} className={`${segment.bar} h-full`} style={{ width: `${(segment.count / Math.max(total, 1)) * 100}%` }} />
-              ) : null,
-            )}
-          </div>
+          <CampaignProgressBar
+            summary={summary}
+            total={total}
+            labelledBy="progress-title"
+            label={t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
+          />
           <table className="mt-4 w-full max-w-lg text-sm">
             <caption className="sr-only">{t('progress.caption')}</caption>
             <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
