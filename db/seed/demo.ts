@@ -141,7 +141,8 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
         encoding: template.encoding,
         parts: template.parts,
         status: c.status,
-        rate: 50,
+        // The demo's sending campaign goes slowly, so its live progress can be watched for minutes.
+        rate: c.status === 'sending' ? 2 : 50,
         recipients: c.recipients,
         points,
         pointsRefunded: c.status === 'stopped' ? (c.recipients - c.sent) * template.parts * unitsPerPart : 0,
