@@ -264,6 +264,12 @@ export const messages = pgTable(
       .on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.status} in (403, 409, 410, 411)`),
     index('messages_campaign_idx').on(t.campaignId, t.id).where(sql`${t.campaignId} is not null`),
+    // History filtered by status (a rare final status over a long range would scan the range).
+    index('messages_account_status_idx').on(t.accountId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // A campaign's messages in history order, for the bulk campaign page.
+    index('messages_campaign_created_idx')
+      .on(t.campaignId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.campaignId} is not null`),
     // Dispatch claims a campaign's waiting messages in id order; tiny once they are sent.
     index('messages_campaign_queued_idx').on(t.campaignId, t.id).where(sql`${t.status} = 409 and ${t.campaignId} is not null`),
     index('messages_gateway_id_idx').on(t.gatewayMessageId).where(sql`${t.gatewayMessageId} is not null`),

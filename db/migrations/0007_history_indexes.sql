@@ -1,0 +1,2 @@
+CREATE INDEX "messages_account_status_idx" ON "messages" USING btree ("account_id","status","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "messages_campaign_created_idx" ON "messages" USING btree ("campaign_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "messages"."campaign_id" is not null;

@@ -1,0 +1,316 @@
+import { z } from 'zod';
+import { instantToZonedLocal, zonedLocalToInstant } from '@/lib/messaging/local-time';
+import { numberPrefixForSearch, type CountryCode } from '@/lib/messaging/phone';
+import { PENDING_STATUSES, STATUS, STATUS_CODES, type StatusCode } from '@/lib/messaging/statuses';
+import { decodeCursor, type Cursor } from './cursor';
+
+// Pure: the history's filters from a URL's query string. No database, no server-only imports, so
+// it is unit-tested alone and the page, the bench and a future bulk-campaign page share it.
+
+/** Default window (product spec §1): the last 24 hours... */
+export const RECENT_WINDOW_HOURS = 24;
+/** ...plus messages still awaiting a delivery report from the last 4 days. */
+export const PENDING_WINDOW_DAYS = 4;
+export const PAGE_SIZES = [50, 100] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+export const DEFAULT_PAGE_SIZE: PageSize = 50;
+/** Longest date range, in days counting both ends. */
+export const MAX_RANGE_DAYS = 400;
+export const MAX_RECIPIENT_INPUT = 40;
+
+export type MessageSource = 'api' | 'portal';
+export type Direction = 'older' | 'newer';
+
+/** The account facts the filters depend on. */
+export type HistoryAccount = {
+  country: string;
+  timeZone: string;
+  /** Sender names the account may filter by (approved names and names found in its history). */
+  senderNames: readonly string[];
+};
+
+export type DateRange = {
+  /** ISO dates (YYYY-MM-DD), whole days in the account's time zone, both ends included */
+  from: string;
+  to: string;
+  /** [start, end): local midnight of `from` to local midnight after `to` */
+  start: Date;
+  end: Date;
+};
+
+export type HistoryFilters = {
+  sender: string | null;
+  /** E.164 prefix for `recipient LIKE prefix || '%'`, from what the user typed */
+  recipientPrefix: string | null;
+  /** Empty: every status. Sorted, no repeats. */
+  statuses: StatusCode[];
+  source: MessageSource | null;
+  /** null: the default window (see RECENT_WINDOW_HOURS / PENDING_WINDOW_DAYS) */
+  range: DateRange | null;
+  campaign: string | null;
+  pageSize: PageSize;
+  cursor: Cursor | null;
+  direction: Direction;
+};
+
+/** What the form shows back: the user's own input, as typed. */
+export type FilterValues = {
+  sender: string;
+  recipient: string;
+  status: string[];
+  source: string;
+  from: string;
+  to: string;
+  size: string;
+  campaign: string;
+};
+
+export const FILTER_FIELDS = ['sender', 'recipient', 'status', 'source', 'from', 'to', 'campaign', 'size', 'cursor', 'dir'] as const;
+export type FilterField = (typeof FILTER_FIELDS)[number];
+
+export const FILTER_ERRORS = [
+  'unknown_sender',
+  'invalid_recipient',
+  'invalid_status',
+  'invalid_source',
+  'invalid_date',
+  'range_order',
+  'range_too_long',
+  'invalid_campaign',
+  'invalid_page_size',
+  'invalid_cursor',
+  'invalid',
+] as const;
+export type FilterErrorCode = (typeof FILTER_ERRORS)[number];
+export type FilterIssue = { field: FilterField; code: FilterErrorCode };
+
+export type ParsedFilters =
+  | { ok: true; filters: HistoryFilters; values: FilterValues }
+  | { ok: false; errors: FilterIssue[]; values: FilterValues };
+
+export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
+
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 for a valid ISO date between 2000 and 2100, else null. */
+function dayNumber(iso: string): number | null {
+  const m = ISO_DATE.exec(iso);
+  if (!m) return null;
+  const [year, month, day] = m.slice(1).map(Number);
+  if (year < 2000 || year > 2100) return null;
+  const ms = Date.UTC(year, month - 1, day);
+  const d = new Date(ms);
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
+  return ms / DAY_MS;
+}
+
+function isoOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The instant local midnight of `isoDate` is in `timeZone` (a day that starts in a DST gap starts when the gap ends). */
+export function startOfLocalDay(isoDate: string, timeZone: string): Date {
+  const instant = zonedLocalToInstant(`${isoDate}T00:00`, timeZone);
+  if (instant === null) throw new RangeError(`not a date in a known time zone: ${isoDate} ${timeZone}`);
+  return new Date(instant);
+}
+
+/** Today's date (YYYY-MM-DD) in `timeZone`. */
+export function localToday(timeZone: string, now: Date = new Date()): string {
+  return instantToZonedLocal(now.getTime(), timeZone).slice(0, 10);
+}
+
+/** The local days [from, to] as instants [start, end). */
+export function dayRange(from: string, to: string, timeZone: string): DateRange {
+  const toDay = dayNumber(to);
+  if (toDay === null || dayNumber(from) === null) throw new RangeError(`not ISO dates: ${from} ${to}`);
+  return { from, to, start: startOfLocalDay(from, timeZone), end: startOfLocalDay(isoOfDay(toDay + 1), timeZone) };
+}
+
+const STATUS_BY_NAME = new Map<string, StatusCode>(Object.entries(STATUS).map(([name, code]) => [name.toLowerCase(), code]));
+
+/** "404", "delivered", or several of them comma-separated: the codes, or null if any part is not a status. */
+function statusCodes(values: string[]): StatusCode[] | null {
+  const codes = new Set<StatusCode>();
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      const token = part.trim().toLowerCase();
+      if (token === '') continue;
+      const code = /^\d{3}$/.test(token) ? (STATUS_CODES as number[]).find((c) => c === Number(token)) : STATUS_BY_NAME.get(token);
+      if (code === undefined) return null;
+      codes.add(code as StatusCode);
+    }
+  }
+  return [...codes].sort((a, b) => a - b);
+}
+
+function read(params: SearchParamsInput, key: string): string[] {
+  if (params instanceof URLSearchParams) return params.getAll(key);
+  const value = params[key];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+// A field given twice (hand-edited URLs) takes its first value; the form never does that.
+const first = (params: SearchParamsInput, key: string) => (read(params, key)[0] ?? '').trim();
+
+const issue = (code: FilterErrorCode) => ({ error: code });
+const optional = <T extends z.ZodType>(schema: T) => schema.optional();
+const blank = (value: string) => (value === '' ? undefined : value);
+
+function schemaFor(account: HistoryAccount) {
+  return z.object({
+    sender: optional(z.string().refine((v) => account.senderNames.includes(v), issue('unknown_sender'))),
+    recipient: optional(
+      z
+        .string()
+        .max(MAX_RECIPIENT_INPUT, issue('invalid_recipient'))
+        .transform((v, ctx) => {
+          const prefix = recipientPrefix(v, account.country);
+          if (prefix === null) {
+            ctx.addIssue({ code: 'custom', message: 'invalid_recipient' });
+            return z.NEVER;
+          }
+          return prefix;
+        }),
+    ),
+    status: z.array(z.string().max(200, issue('invalid_status'))).transform((v, ctx) => {
+      const codes = statusCodes(v);
+      if (codes === null) {
+        ctx.addIssue({ code: 'custom', message: 'invalid_status' });
+        return z.NEVER;
+      }
+      return codes;
+    }),
+    source: optional(z.enum(['api', 'portal'], issue('invalid_source'))),
+    from: optional(z.string().refine((v) => dayNumber(v) !== null, issue('invalid_date'))),
+    to: optional(z.string().refine((v) => dayNumber(v) !== null, issue('invalid_date'))),
+    campaign: optional(z.uuid(issue('invalid_campaign'))),
+    size: optional(z.enum(['50', '100'], issue('invalid_page_size')).transform((v) => Number(v) as PageSize)),
+    cursor: optional(
+      z.string().transform((v, ctx) => {
+        const cursor = decodeCursor(v);
+        if (!cursor) {
+          ctx.addIssue({ code: 'custom', message: 'invalid_cursor' });
+          return z.NEVER;
+        }
+        return cursor;
+      }),
+    ),
+    dir: optional(z.enum(['older', 'newer'], issue('invalid_cursor'))),
+  });
+}
+
+/** The E.164 prefix for what a user typed as a recipient, or null if it cannot start a number. */
+export function recipientPrefix(input: string, country: string): string | null {
+  try {
+    return numberPrefixForSearch(input, country as CountryCode);
+  } catch {
+    return null; // an account country libphonenumber does not know
+  }
+}
+
+/** `%` and `_` are LIKE wildcards: escaped (with the default escape, backslash) before the trailing `%`. */
+export function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The history filters in a query string. Bad input never throws: it comes back as field errors
+ * (codes the page translates), with the user's values so the form can show them again.
+ * Empty fields (a GET form sends them all) mean "no filter".
+ */
+export function parseHistoryFilters(params: SearchParamsInput, account: HistoryAccount, now: Date = new Date()): ParsedFilters {
+  const values: FilterValues = {
+    sender: first(params, 'sender'),
+    recipient: first(params, 'recipient'),
+    status: read(params, 'status').filter((v) => v.trim() !== ''),
+    source: first(params, 'source'),
+    from: first(params, 'from'),
+    to: first(params, 'to'),
+    size: first(params, 'size'),
+    campaign: first(params, 'campaign'),
+  };
+  const parsed = schemaFor(account).safeParse({
+    sender: blank(values.sender),
+    recipient: blank(values.recipient),
+    status: values.status,
+    source: blank(values.source),
+    from: blank(values.from),
+    to: blank(values.to),
+    campaign: blank(values.campaign),
+    size: blank(values.size),
+    cursor: blank(first(params, 'cursor')),
+    dir: blank(first(params, 'dir')),
+  });
+  if (!parsed.success) {
+    const errors: FilterIssue[] = [];
+    for (const zodIssue of parsed.error.issues) {
+      const field = FILTER_FIELDS.find((f) => f === zodIssue.path[0]) ?? 'cursor';
+      const code = FILTER_ERRORS.find((c) => c === zodIssue.message) ?? 'invalid';
+      if (!errors.some((e) => e.field === field)) errors.push({ field, code });
+    }
+    return { ok: false, errors, values };
+  }
+  const data = parsed.data;
+
+  let range: DateRange | null = null;
+  if (data.from || data.to) {
+    // One end alone: "from a day until today", or "the longest range that ends on a day".
+    const today = localToday(account.timeZone, now);
+    const toDay = dayNumber(data.to ?? today)!;
+    const from = data.from ?? isoOfDay(toDay - (MAX_RANGE_DAYS - 1));
+    const to = data.to ?? (dayNumber(today)! < dayNumber(from)! ? from : today);
+    const fromDay = dayNumber(from)!;
+    if (fromDay > dayNumber(to)!) return { ok: false, errors: [{ field: 'to', code: 'range_order' }], values };
+    if (dayNumber(to)! - fromDay + 1 > MAX_RANGE_DAYS) return { ok: false, errors: [{ field: 'from', code: 'range_too_long' }], values };
+    range = dayRange(from, to, account.timeZone);
+  }
+
+  return {
+    ok: true,
+    values,
+    filters: {
+      sender: data.sender ?? null,
+      recipientPrefix: data.recipient ?? null,
+      statuses: data.status,
+      source: data.source ?? null,
+      range,
+      campaign: data.campaign ?? null,
+      pageSize: data.size ?? DEFAULT_PAGE_SIZE,
+      cursor: data.cursor ?? null,
+      direction: data.cursor ? (data.dir ?? 'older') : 'older',
+    },
+  };
+}
+
+/** Filters with nothing chosen: the default window, first page. */
+export function defaultFilters(overrides: Partial<HistoryFilters> = {}): HistoryFilters {
+  return {
+    sender: null,
+    recipientPrefix: null,
+    statuses: [],
+    source: null,
+    range: null,
+    campaign: null,
+    pageSize: DEFAULT_PAGE_SIZE,
+    cursor: null,
+    direction: 'older',
+    ...overrides,
+  };
+}
+
+/** Whether anything narrows the list beyond the default window (for the empty state's wording). */
+export function hasNarrowingFilters(filters: HistoryFilters): boolean {
+  return Boolean(filters.sender || filters.recipientPrefix || filters.statuses.length || filters.source || filters.campaign);
+}
+
+/** Status groups offered by the form's select, besides each single status. */
+export const STATUS_GROUPS: { key: 'awaiting' | 'notDelivered'; codes: StatusCode[] }[] = [
+  { key: 'awaiting', codes: [...PENDING_STATUSES].sort((a, b) => a - b) },
+  {
+    key: 'notDelivered',
+    codes: [STATUS.EXPIRED, STATUS.UNDELIVERED, STATUS.FAILED, STATUS.REJECTED],
+  },
+];
