@@ -7,12 +7,15 @@ import { db } from '@/db';
 import { campaigns } from '@/db/schema';
 import { requireUser } from '@/lib/auth';
 import { getCampaignProgress } from '@/lib/campaigns';
+import { defaultFilters } from '@/lib/history/filters';
+import { listMessages } from '@/lib/history/query';
 import { campaignJson } from '@/lib/campaigns/api';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { AutoRefresh } from '../../../_components/auto-refresh';
 import { CampaignProgressBar, PROGRESS_SEGMENTS } from '../../../_components/campaign-progress-bar';
 import { CampaignStatusBadge } from '../../../_components/campaign-status-badge';
 import { PageHeader } from '../../../_components/page-header';
+import { MessageTable } from '../../../_components/message-table';
 import { CampaignControls } from './campaign-controls';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -29,7 +32,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const progress = await getCampaignProgress(user.account.id, id);
   if (!progress) notFound();
-  const [t, format, locale, [times]] = await Promise.all([
+  const [t, format, locale, [times], latest, th] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
     getLocale(),
@@ -37,6 +40,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       .select({ scheduledAt: campaigns.scheduledAt, startedAt: campaigns.startedAt, finishedAt: campaigns.finishedAt })
       .from(campaigns)
       .where(and(eq(campaigns.id, progress.id), eq(campaigns.accountId, user.account.id))),
+    listMessages(user.account.id, defaultFilters({ campaign: progress.id })),
+    getTranslations('history'),
   ]);
   const when = (date: Date) => format.dateTime(date, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -167,6 +172,22 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             {FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}
           </p>
           <CampaignControls id={progress.id} status={progress.status} pendingCount={summary.pending} refundableUnits={progress.refundableUnits} />
+        </section>
+        <section aria-labelledby="messages-title" className="space-y-3">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 id="messages-title" className="text-lg font-semibold">
+              {t('messages.title')}
+            </h2>
+            <Link href={`/history?campaign=${progress.id}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
+              {t('messages.filter')}
+            </Link>
+          </div>
+          {latest.rows.length ? (
+            <MessageTable rows={latest.rows} caption={th('table.caption')} />
+          ) : (
+            <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">{t('messages.empty')}</p>
+          )}
+          {latest.olderCursor ? <p className="text-xs text-slate-500">{t('messages.more')}</p> : null}
         </section>
       </div>
     </>
