@@ -32,7 +32,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const progress = await getCampaignProgress(user.account.id, id);
   if (!progress) notFound();
-  const [t, format, locale, [times], latest, th] = await Promise.all([
+  const [t, format, locale, [times], latest, th, tr] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
     getLocale(),
@@ -42,6 +42,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       .where(and(eq(campaigns.id, progress.id), eq(campaigns.accountId, user.account.id))),
     listMessages(user.account.id, defaultFilters({ campaign: progress.id })),
     getTranslations('history'),
+    getTranslations('deliveryReport'),
   ]);
   const when = (date: Date) => format.dateTime(date, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -162,6 +163,25 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
               ))}
             </tbody>
           </table>
+        </section>
+
+        <section aria-labelledby="downloads-title" className={sectionClass}>
+          <h2 id="downloads-title" className="mb-3 text-lg font-semibold">
+            {tr('downloads')}
+          </h2>
+          {/* Plain links, never next/link: a prefetch would start an export. */}
+          <ul className="flex flex-wrap gap-3 text-sm">
+            <li>
+              <a href={`/bulk/${progress.id}/delivery-report.csv`} download className="inline-flex rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50">
+                {tr('downloadCsv')}
+              </a>
+            </li>
+            <li>
+              <a href={`/bulk/${progress.id}/delivery-report.pdf`} download className="inline-flex rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50">
+                {tr('downloadPdf')}
+              </a>
+            </li>
+          </ul>
         </section>
 
         <section aria-labelledby="controls-title" className={sectionClass}>
