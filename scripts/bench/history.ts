@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 // npm run bench -- history: the SMS history on a large table. Seeds BENCH_HISTORY_MESSAGES
 // messages (default 10,000,000; a fifth in one account, the rest spread over 16 others, loaded
 // interleaved so an account's rows are scattered over the heap as in real life), then times
-// listMessages() for each case (p50/p95 of 50 runs after a warm-up), and the table's server
-// render (react-dom/server, in a child process without the react-server condition) as render_ms.
+// listMessages() for each case (p50/p95 of 50 runs after a warm-up), then starts the app on the
+// same database, signs in and times the whole server render of /history over HTTP (page_ms).
 // BENCH_HISTORY_EXPLAIN=1 adds each case's plan (EXPLAIN ANALYZE, one line per node).
 //
 // Runs on the bench runner's throwaway database. Pointed at a DATABASE_URL that was seeded by an
@@ -46,8 +45,6 @@ async function measure(run: () => Promise<unknown>, runs = RUNS): Promise<Stats>
 }
 
 export default async function benchHistory() {
-  // Imported here, not at the top: the render child runs this file without the react-server
-  // condition, where server-only modules refuse to load.
   const { sql } = await import('drizzle-orm');
   const { db, sqlClient } = await import('../../db');
   const { createAccount, createUser, addSenderName, findAccountByName } = await import('../../lib/accounts');
@@ -175,71 +172,60 @@ export default async function benchHistory() {
     }
   }
 
-  // 3. The table's server render with a first page of 100 rows, in a child process.
-  const page = await listMessages(accountId, defaultFilters({ pageSize: 100 }));
-  results.render_ms = await renderInChild(page.rows, timeZone);
+  // 3. The whole server render of /history over HTTP, signed in, for the same cases.
+  const pageQueries: Record<string, Record<string, string>> = {
+    first_page: {},
+    first_page_100: { size: '100' },
+    deep_10000: deepCursor ? { cursor: deepCursor } : {},
+    recipient_common: { recipient: '088' },
+    recipient_rare: { recipient: rare?.recipient ?? '+359870000000' },
+    sender: { sender: 'Bank' },
+    status: { status: String(STATUS.UNDELIVERED) },
+    date_range_year_ago: { from: yearAgoDay, to: yearAgoDay },
+  };
+  results.page_ms = await measurePages(pageQueries);
   if (explain) results.plans = plans;
   return results;
 }
 
-async function renderInChild(rows: unknown[], timeZone: string): Promise<Stats | { error: string }> {
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'history-render-'));
-  const input = path.join(dir, 'rows.json');
+/** Starts the app on the bench database, signs in as the main account's owner, times GET /history. */
+async function measurePages(queries: Record<string, Record<string, string>>): Promise<Record<string, Stats>> {
+  const { freePort } = await import('../../db/embedded');
+  const port = await freePort();
+  const root = path.resolve(path.dirname(SELF), '..', '..');
+  const app = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKER: '0', SEED_DEMO: '0', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret' },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
   try {
-    await fsp.writeFile(input, JSON.stringify({ rows, timeZone }));
-    // React's production build, as `npm start` serves it; no react-server condition.
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-    delete env.NODE_OPTIONS;
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--render-child', input], {
-        cwd: path.resolve(path.dirname(SELF), '../..'),
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      child.stderr.on('data', (chunk) => (err += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`render child exited ${code}: ${err.slice(-2000)}`))));
+    for (let i = 0; ; i++) {
+      if (await fetch(`${base}/sign-in`).then((r) => r.ok, () => false)) break;
+      if (i > 1200 || app.exitCode !== null) throw new Error('the app did not start');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const csrf = await fetch(`${base}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const signIn = await fetch(`${base}/api/auth/callback/credentials`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+      body: new URLSearchParams({ csrfToken, email: 'bench-owner@example.com', password: 'bench password 2026' }),
     });
-    return JSON.parse(output.trim().split('\n').pop()!) as Stats;
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    if (!cookie.includes('session-token')) throw new Error('bench sign-in failed');
+    const results: Record<string, Stats> = {};
+    for (const [name, query] of Object.entries(queries)) {
+      const url = `${base}/history?${new URLSearchParams(query)}`;
+      results[name] = await measure(async () => {
+        const response = await fetch(url, { headers: { cookie } });
+        const html = await response.text();
+        if (response.status !== 200 || !html.includes('message-table')) throw new Error(`${name}: ${response.status}`);
+      }, 30);
+    }
+    return results;
   } finally {
-    await fsp.rm(dir, { recursive: true, force: true });
+    app.kill('SIGTERM');
   }
-}
-
-/** Child: renders the message table to HTML as the server does for the page, RUNS times. */
-async function renderChild(input: string): Promise<void> {
-  const { createElement } = await import('react');
-  const { renderToString } = await import('react-dom/server');
-  const { NextIntlClientProvider } = await import('next-intl');
-  const { MessageTable } = await import('../../app/_components/message-table');
-  const { MESSAGES } = await import('../../lib/i18n/messages');
-  const data = JSON.parse(await fsp.readFile(input, 'utf8')) as { rows: Record<string, unknown>[]; timeZone: string };
-  const rows = data.rows.map((row) => ({
-    ...row,
-    createdAt: new Date(row.createdAt as string),
-    doneAt: row.doneAt ? new Date(row.doneAt as string) : null,
-  })) as Parameters<typeof MessageTable>[0]['rows'];
-  const render = () =>
-    renderToString(
-      createElement(NextIntlClientProvider, {
-        locale: 'en',
-        messages: MESSAGES.en as Parameters<typeof NextIntlClientProvider>[0]['messages'],
-        timeZone: data.timeZone,
-        now: new Date(),
-        children: createElement(MessageTable, { rows, caption: 'SMS history' }),
-      }),
-    );
-  const html = render();
-  if (!html.includes('<table')) throw new Error('the table did not render');
-  const result = await measure(async () => render());
-  console.log(JSON.stringify(result));
-}
-
-if (process.argv[2] === '--render-child') {
-  await renderChild(process.argv[3]);
 }
