@@ -125,6 +125,16 @@ export default async function benchCampaignCsv() {
   const pdfWarmMs = performance.now() - started;
   await closePdfWorkers();
 
+  // Campaign progress as every page view reads it (the counters) against counting the messages.
+  const { getCampaignProgress } = await import('../../lib/campaigns');
+  const { sqlClient } = await import('../../db');
+  started = performance.now();
+  await getCampaignProgress(params.accountId, params.campaignId);
+  const progressMs = performance.now() - started;
+  started = performance.now();
+  await sqlClient()`select status, count(*), sum(points) from messages where campaign_id = ${params.campaignId} group by status`;
+  const groupByMs = performance.now() - started;
+
   const rows = ours[0].rows;
   const seconds = median(ours.map((r) => r.seconds));
   const copySeconds = median(raw.map((r) => r.seconds));
@@ -141,5 +151,7 @@ export default async function benchCampaignCsv() {
     pdf_summary_query_ms: Math.round(summaryMs),
     pdf_render_cold_ms: Math.round(pdfColdMs),
     pdf_render_warm_ms: Math.round(pdfWarmMs),
+    progress_from_counters_ms: Number(progressMs.toFixed(2)),
+    progress_by_group_by_ms: Math.round(groupByMs),
   };
 }
