@@ -171,16 +171,17 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           </h2>
           {/* Plain links, never next/link: a prefetch would start an export. */}
           <ul className="flex flex-wrap gap-3 text-sm">
-            <li>
-              <a href={`/bulk/${progress.id}/delivery-report.csv`} download className="inline-flex rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50">
-                {tr('downloadCsv')}
-              </a>
-            </li>
-            <li>
-              <a href={`/bulk/${progress.id}/delivery-report.pdf`} download className="inline-flex rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50">
-                {tr('downloadPdf')}
-              </a>
-            </li>
+            {(['csv', 'pdf'] as const).map((kind) => (
+              <li key={kind}>
+                <a
+                  href={`/bulk/${progress.id}/delivery-report.${kind}`}
+                  download
+                  className="inline-flex rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50"
+                >
+                  {tr(kind === 'csv' ? 'downloadCsv' : 'downloadPdf')}
+                </a>
+              </li>
+            ))}
           </ul>
         </section>
 
