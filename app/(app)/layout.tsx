@@ -11,7 +11,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const t = await getTranslations('nav');
   const meta = await getTranslations('meta');
   const locale = await getLocale();
-  const items = (['send', 'history', 'bulk', 'reports', 'contacts', 'settings'] as const).map((key) => ({
+  const items = (['send', 'history', 'bulk', 'reports', 'emails', 'contacts', 'settings'] as const).map((key) => ({
     href: `/${key}`,
     label: t(key),
   }));

@@ -2,6 +2,8 @@ import bgCore from './messages/bg.json';
 import bgBulk from './messages/bulk.bg.json';
 import enBulk from './messages/bulk.en.json';
 import enCore from './messages/en.json';
+import bgEmails from './messages/emails.bg.json';
+import enEmails from './messages/emails.en.json';
 import bgHistory from './messages/history.bg.json';
 import enHistory from './messages/history.en.json';
 import bgReports from './messages/reports.bg.json';
@@ -11,6 +13,6 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enBulk, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgBulk, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enBulk, ...enEmails, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgBulk, ...bgEmails, ...bgHistory, ...bgReports },
 };

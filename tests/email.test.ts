@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { Logger, runOnce } from 'graphile-worker';
+import { http, HttpResponse } from 'msw';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { db } from '@/db';
+import { emailOutbox, reportDefinitions, reportFileChunks, reportRuns } from '@/db/schema';
+import { EmailSendError, EmailValidationError, listOutbox, queueEmail, sendQueuedEmail, type QueueEmailInput } from '@/lib/email';
+import { buildReportEmail } from '@/lib/email/report';
+import { emailTasks } from '@/lib/email/tasks';
+import { makeAccount } from './fixtures/accounts';
+import { mockHttp } from './msw';
+
+const RESEND_URL = 'https://api.resend.com/emails';
+
+type Captured = { headers: Headers; body: Record<string, unknown> };
+
+/** Resend played by msw: answers each request with the next status of `statuses` (then 200). */
+function playResend(statuses: number[] = []): Captured[] {
+  const seen: Captured[] = [];
+  mockHttp.use(
+    http.post(RESEND_URL, async ({ request }) => {
+      seen.push({ headers: request.headers, body: (await request.json()) as Record<string, unknown> });
+      const status = statuses[seen.length - 1] ?? 200;
+      if (status !== 200) {
+        return HttpResponse.json({ statusCode: status, name: 'internal_server_error', message: 'Something broke' }, { status });
+      }
+      return HttpResponse.json({ id: `re_${seen.length}` });
+    }),
+  );
+  return seen;
+}
+
+const CSV = 'Phone,Status\r\n+359888123456,Delivered\r\n+359888654321,Кирилица\r\n';
+
+/** A finished report run of the account, its file stored in two chunks. */
+async function readyRun(accountId: number, userId: number, content = CSV) {
+  const bytes = Buffer.from(content, 'utf8');
+  const [definition] = await db
+    .insert(reportDefinitions)
+    .values({
+      accountId,
+      userId,
+      name: 'Weekly',
+      method: 'once',
+      type: 'detailed',
+      format: 'csv',
+      options: { includeBulk: true, includeContent: true, idx: false, contacts: false, shortLinks: false },
+    })
+    .returning();
+  const [run] = await db
+    .insert(reportRuns)
+    .values({
+      definitionId: definition.id,
+      accountId,
+      status: 'ready',
+      periodStart: new Date('2026-01-01T00:00:00Z'),
+      periodEnd: new Date('2026-01-08T00:00:00Z'),
+      rowsDone: 2,
+      sizeBytes: bytes.length,
+      fileName: 'weekly-2026-01-01.csv',
+      contentType: 'text/csv; charset=utf-8',
+    })
+    .returning();
+  const half = Math.floor(bytes.length / 2);
+  await db.insert(reportFileChunks).values([
+    { runId: run.id, seq: 0, data: bytes.subarray(0, half) },
+    { runId: run.id, seq: 1, data: bytes.subarray(half) },
+  ]);
+  return { run, bytes };
+}
+
+// graphile_worker.jobs hides the payload: read the private tables.
+const EMAIL_JOBS = sql.raw(
+  `graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id and t.identifier = 'email:send'`,
+);
+const outboxRow = async (id: string) => (await db.select().from(emailOutbox).where(eq(emailOutbox.id, id)))[0];
+const jobsFor = async (id: string) =>
+  Number(
+    (
+      await db.execute<{ n: string }>(
+        sql`select count(*)::text as n from ${EMAIL_JOBS} where j.payload->>'outboxId' = ${id}`,
+      )
+    )[0].n,
+  );
+const queue = (input: QueueEmailInput) => db.transaction((tx) => queueEmail(tx, input));
+const simple = (accountId: number, extra: Partial<QueueEmailInput> = {}): QueueEmailInput => ({
+  accountId,
+  idempotencyKey: `test/${randomUUID()}`,
+  to: ['someone@example.com'],
+  subject: 'Hello',
+  html: '<p>Hello</p>',
+  text: 'Hello',
+  ...extra,
+});
+
+beforeEach(() => {
+  process.env.RESEND_API_KEY = 're_test_key';
+  process.env.EMAIL_FROM = 'Reports <reports@example.com>';
+});
+afterEach(() => {
+  delete process.env.RESEND_API_KEY;
+  delete process.env.EMAIL_FROM;
+  delete process.env.EMAIL_ATTACH_MAX_BYTES;
+});
+
+describe('report e-mails through Resend', () => {
+  it('sends from, to, a one-line subject, html, text, the file as base64 and the idempotency key; never twice', async () => {
+    const { account, user } = await makeAccount('MailA');
+    const { run, bytes } = await readyRun(account.id, user.id);
+    const message = await buildReportEmail({
+      locale: 'en',
+      timeZone: 'Europe/Sofia',
+      reportName: 'Weekly\r\nBcc: evil@example.com',
+      period: { from: '2026-01-01', to: '2026-01-07' },
+      run: { id: run.id, rows: 2, sizeBytes: bytes.length, fileName: run.fileName! },
+    });
+    expect(message.attachments).toEqual([{ filename: 'weekly-2026-01-01.csv', runId: run.id }]);
+    const key = `report/${randomUUID()}/2026-01-01`;
+    const { id, queued } = await queue({ accountId: account.id, idempotencyKey: key, to: ['Boss@Example.com'], ...message, subject: `${message.subject}\r\nBcc: x@y.z` });
+    expect(queued).toBe(true);
+    expect(await jobsFor(id!)).toBe(1);
+
+    const seen = playResend();
+    expect(await sendQueuedEmail(id!)).toBe('sent');
+    expect(seen).toHaveLength(1);
+    const [{ headers, body }] = seen;
+    expect(headers.get('idempotency-key')).toBe(key);
+    expect(headers.get('authorization')).toBe('Bearer re_test_key');
+    expect(body.from).toBe('Reports <reports@example.com>');
+    expect(body.to).toEqual(['Boss@Example.com']);
+    expect(body.subject).toBe('Report ready: Weekly Bcc: evil@example.com Bcc: x@y.z');
+    expect(body.subject).not.toMatch(/[\r\n]/);
+    expect(body.html).toContain('<html');
+    expect(body.html).toContain('Weekly Bcc: evil@example.com');
+    expect(body.text).toContain('The report is attached to this e-mail as weekly-2026-01-01.csv.');
+    expect(body.text).toContain('Jan 1');
+    expect(body.attachments).toEqual([
+      { filename: 'weekly-2026-01-01.csv', content: bytes.toString('base64'), content_type: 'text/csv; charset=utf-8' },
+    ]);
+    expect(Buffer.from((body.attachments as { content: string }[])[0].content, 'base64').toString('utf8')).toBe(CSV);
+
+    const row = await outboxRow(id!);
+    expect(row).toMatchObject({ status: 'sent', providerId: 're_1', attempts: 1, error: null });
+    expect(row.sentAt).toBeInstanceOf(Date);
+
+    // The job again (a duplicate delivery of it): nothing goes out.
+    await emailTasks['email:send']!({ outboxId: id }, {} as never);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('links a file above EMAIL_ATTACH_MAX_BYTES instead of attaching it, in Bulgarian', async () => {
+    process.env.EMAIL_ATTACH_MAX_BYTES = '10';
+    const { account, user } = await makeAccount('MailB');
+    const { run, bytes } = await readyRun(account.id, user.id);
+    const input = {
+      locale: 'bg' as const,
+      timeZone: 'Europe/Sofia',
+      reportName: 'Месечна',
+      period: { from: '2026-01-01', to: '2026-01-31' },
+      run: { id: run.id, rows: 1234, sizeBytes: bytes.length, fileName: run.fileName! },
+    };
+    await expect(buildReportEmail(input)).rejects.toThrow(/download link/);
+    const url = `https://portal.example.com/r/${run.id}?exp=1&sig=abc`;
+    const message = await buildReportEmail({ ...input, downloadLink: { url, expiresAt: new Date('2026-02-08T10:00:00Z') } });
+    expect(message.attachments).toEqual([]);
+    const { id } = await queue({ accountId: account.id, idempotencyKey: `report/${randomUUID()}/2026-01`, to: ['a@example.com', 'b@example.com'], ...message });
+
+    const seen = playResend();
+    expect(await sendQueuedEmail(id!)).toBe('sent');
+    const { body } = seen[0];
+    expect(body.attachments).toBeUndefined();
+    expect(body.subject).toBe('Справката е готова: Месечна');
+    expect(body.html).toContain(`href="${url.replace('&', '&amp;')}"`);
+    expect(body.text).toContain(url);
+    expect(body.text).toContain('твърде голям');
+    expect(body.text).toContain('Месечна');
+  });
+
+  it('retries after a 500 with the same idempotency key and delivers exactly once', async () => {
+    const { account } = await makeAccount('MailC');
+    const key = `report/${randomUUID()}/2026-W02`;
+    const { id } = await queue(simple(account.id, { idempotencyKey: key }));
+    const seen = playResend([500]);
+
+    await expect(sendQueuedEmail(id!)).rejects.toBeInstanceOf(EmailSendError);
+    expect(await outboxRow(id!)).toMatchObject({ status: 'queued', attempts: 1, error: 'internal_server_error (500)', providerId: null });
+
+    expect(await sendQueuedEmail(id!)).toBe('sent');
+    expect(await sendQueuedEmail(id!)).toBe('sent');
+    expect(seen.map((request) => request.headers.get('idempotency-key'))).toEqual([key, key]);
+    expect(seen[0].body).toEqual(seen[1].body);
+    expect(await outboxRow(id!)).toMatchObject({ status: 'sent', attempts: 2, error: null, providerId: 're_2' });
+  });
+
+  it('marks failed without retrying when Resend refuses the message for good', async () => {
+    const { account } = await makeAccount('MailD');
+    const { id } = await queue(simple(account.id));
+    const seen = playResend([422]);
+    expect(await sendQueuedEmail(id!)).toBe('failed');
+    expect(await sendQueuedEmail(id!)).toBe('failed');
+    expect(seen).toHaveLength(1);
+    expect(await outboxRow(id!)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
+  it('never attaches another account’s report file', async () => {
+    const { account: other, user: otherUser } = await makeAccount('MailE');
+    const { account } = await makeAccount('MailF');
+    const { run } = await readyRun(other.id, otherUser.id);
+    const { id } = await queue(simple(account.id, { attachments: [{ filename: 'x.csv', runId: run.id }] }));
+    const seen = playResend();
+    expect(await sendQueuedEmail(id!)).toBe('failed');
+    expect(seen).toHaveLength(0);
+    expect((await outboxRow(id!)).error).toBe('attachment_unavailable');
+  });
+});
+
+describe('the outbox', () => {
+  it('queues one row and one job for the same idempotency key', async () => {
+    const { account } = await makeAccount('MailG');
+    const input = simple(account.id);
+    const first = await queue(input);
+    const second = await queue({ ...input, subject: 'Another subject' });
+    expect(first.queued).toBe(true);
+    expect(second).toEqual({ id: first.id, queued: false });
+    const rows = await db.select().from(emailOutbox).where(eq(emailOutbox.idempotencyKey, input.idempotencyKey));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].subject).toBe('Hello');
+    expect(await jobsFor(first.id!)).toBe(1);
+  });
+
+  it('rolls back with the caller’s transaction', async () => {
+    const { account } = await makeAccount('MailH');
+    const input = simple(account.id);
+    await expect(
+      db.transaction(async (tx) => {
+        await queueEmail(tx, input);
+        throw new Error('caller failed');
+      }),
+    ).rejects.toThrow('caller failed');
+    expect(await db.select().from(emailOutbox).where(eq(emailOutbox.idempotencyKey, input.idempotencyKey))).toHaveLength(0);
+  });
+
+  it('without RESEND_API_KEY keeps the e-mail as not_configured and calls nobody (through the job worker)', async () => {
+    delete process.env.RESEND_API_KEY;
+    const { account } = await makeAccount('MailI');
+    const { id } = await queue(simple(account.id));
+    const seen = playResend();
+    await runOnce({ connectionString: process.env.DATABASE_URL, taskList: emailTasks, noHandleSignals: true, logger: new Logger(() => () => {}) });
+    expect(seen).toHaveLength(0);
+    expect(await outboxRow(id!)).toMatchObject({ status: 'not_configured', attempts: 0, sentAt: null });
+    expect(await jobsFor(id!)).toBe(0);
+    expect((await listOutbox(account.id)).map((entry) => entry.status)).toEqual(['not_configured']);
+  });
+
+  it('refuses invalid addresses, too many recipients and empty subjects, writing nothing', async () => {
+    const { account } = await makeAccount('MailJ');
+    const before = await db.$count(emailOutbox);
+    await expect(queue(simple(account.id, { to: ['ok@example.com', 'not-an-address'] }))).rejects.toThrow(
+      new EmailValidationError('Invalid e-mail address: "not-an-address"'),
+    );
+    await expect(queue(simple(account.id, { to: ['a@example.com\r\nBcc: evil@example.com'] }))).rejects.toBeInstanceOf(EmailValidationError);
+    await expect(queue(simple(account.id, { to: Array.from({ length: 11 }, (_, i) => `u${i}@example.com`) }))).rejects.toThrow(
+      'At most 10 recipients',
+    );
+    await expect(queue(simple(account.id, { to: [] }))).rejects.toThrow('At least one recipient');
+    await expect(queue(simple(account.id, { subject: '\r\n' }))).rejects.toThrow('The subject is empty');
+    expect(await db.$count(emailOutbox)).toBe(before);
+    const jobs = await db.execute<{ n: string }>(sql`select count(*)::text as n from ${EMAIL_JOBS}
+      where not exists (select 1 from email_outbox o where o.id::text = j.payload->>'outboxId')`);
+    expect(jobs[0].n).toBe('0');
+  });
+
+  it('lists only the account’s own e-mails, newest first', async () => {
+    const { account: a } = await makeAccount('MailK');
+    const { account: b } = await makeAccount('MailL');
+    await queue(simple(a.id, { subject: 'A first' }));
+    await queue(simple(b.id, { subject: 'B only' }));
+    await queue(simple(a.id, { subject: 'A second' }));
+    expect((await listOutbox(a.id)).map((entry) => entry.subject)).toEqual(['A second', 'A first']);
+    expect((await listOutbox(b.id)).map((entry) => entry.subject)).toEqual(['B only']);
+  });
+});
