@@ -13,5 +13,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|sign-in|favicon.ico|.*\\.(?:png|svg|ico|txt|woff2?)$).*)'],
+  // Not for the API, assets, the sign-in page, or signed report links (/r/…: no session needed).
+  matcher: ['/((?!api/|_next/|sign-in|r/|favicon.ico|.*\\.(?:png|svg|ico|txt|woff2?)$).*)'],
 };

@@ -15,7 +15,7 @@ import { enqueue, type JobName } from '@/lib/jobs';
  */
 
 // TODO(lead): drop the double cast once 'email:send' is in the JobName union of lib/jobs.
-export const EMAIL_SEND_JOB = 'email:send' as string as JobName;
+export const EMAIL_SEND_JOB: JobName = 'email:send';
 /** Sends tried per e-mail before it is marked failed (graphile-worker backs off exponentially). */
 export const EMAIL_MAX_ATTEMPTS = 8;
 export const MAX_RECIPIENTS = 10;

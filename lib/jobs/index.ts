@@ -6,7 +6,13 @@ export type JobName =
   | 'messages:dispatch'
   | 'gateway:reports'
   | 'messages:expire'
-  | 'jobs:recover';
+  | 'jobs:recover'
+  | 'report:generate'
+  | 'reports:schedule'
+  | 'reports:recover'
+  | 'reports:cleanup'
+  | 'email:send'
+  | 'maintenance:prune';
 
 export type EnqueueOptions = {
   runAt?: Date | null;

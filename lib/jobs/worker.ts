@@ -4,8 +4,12 @@ import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/ca
 import { getGateway } from '@/lib/gateway';
 import { applyDeliveryReports, expireUnreported } from '@/lib/gateway/reports';
 import { isStatusCode } from '@/lib/messaging/statuses';
+import { emailTasks } from '@/lib/email/tasks';
+import { scheduleDueReports } from '@/lib/reports/definitions';
+import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
 import { db } from '@/db';
 import { enqueue } from './index';
+import { pruneExpiredRecords } from './maintenance';
 
 const reportSchema = z.object({
   messageId: z.number().int().positive().optional(),
@@ -41,6 +45,23 @@ export const tasks: TaskList = {
   'jobs:recover': async () => {
     await requeueStalledWork(STALL_SECONDS());
   },
+  'report:generate': async (payload) => {
+    const { runId } = z.object({ runId: z.uuid() }).parse(payload);
+    await generateRun(runId);
+  },
+  'reports:schedule': async () => {
+    await scheduleDueReports();
+  },
+  'reports:recover': async () => {
+    await recoverStalledRuns();
+  },
+  'reports:cleanup': async () => {
+    while ((await cleanupExpiredRuns()) > 0);
+  },
+  'maintenance:prune': async () => {
+    await pruneExpiredRecords();
+  },
+  ...emailTasks,
 };
 
 const logger = new Logger((scope) => (level, message) => {
@@ -51,6 +72,7 @@ const logger = new Logger((scope) => (level, message) => {
 export async function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
   // Work left behind by a worker that died is picked up at start, then every minute.
   await requeueStalledWork(STALL_SECONDS());
+  await recoverStalledRuns();
   return run({
     connectionString,
     concurrency,
@@ -59,6 +81,15 @@ export async function startWorker(connectionString: string, concurrency = Number
     taskList: tasks,
     logger,
     // Reports that never come end UNKNOWN after the validity period.
-    crontab: ['* * * * * messages:expire ?max=1', '* * * * * jobs:recover ?max=1'].join('\n'),
+    crontab: [
+      '* * * * * messages:expire ?max=1',
+      '* * * * * jobs:recover ?max=1',
+      // Periodic reports due (06:00 local per account), reports left by a dead worker, expired files.
+      '* * * * * reports:schedule ?max=1',
+      '* * * * * reports:recover ?max=1',
+      '17 * * * * reports:cleanup ?max=1',
+      // Old sign-in attempts and idempotency keys.
+      '41 3 * * * maintenance:prune ?max=1',
+    ].join('\n'),
   });
 }

@@ -1,0 +1,275 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { db } from '@/db';
+import { accounts, reportDefinitions, reportFileChunks, reportRuns, type ReportOptions } from '@/db/schema';
+import { enqueue } from '@/lib/jobs';
+import { ValidationError } from '@/lib/validation';
+import { safeTimeZone } from './campaign-csv';
+import { nextRunAt, PeriodError, periodJustEnded, resolvePeriod } from './periods';
+import { estimateReportRows } from './queries';
+
+/**
+ * Report definitions and runs. A "once" definition gets its run (status queued) and the
+ * `report:generate` job in the same transaction; a "periodic" one gets next_run_at, and the
+ * `reports:schedule` cron creates one run per period (the unique (definition, period) index
+ * makes that idempotent).
+ */
+
+const CRLF = /[\r\n]/;
+const email = z
+  .string()
+  .trim()
+  .max(254, 'An e-mail address is at most 254 characters')
+  .refine((v) => !CRLF.test(v), 'An e-mail address must not contain line breaks')
+  .pipe(z.email('Enter valid e-mail addresses'));
+
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates must be YYYY-MM-DD');
+
+export const reportRequestSchema = z
+  .strictObject({
+    method: z.enum(['once', 'periodic'], 'Choose "once" or "periodic"'),
+    frequency: z.enum(['daily', 'weekly', 'monthly'], 'Choose daily, weekly or monthly').optional(),
+    period: z
+      .strictObject({
+        kind: z.enum(['last_week', 'last_month', 'last_year', 'custom'], 'Choose a period'),
+        from: DAY.optional(),
+        to: DAY.optional(),
+      })
+      .optional(),
+    type: z.enum(['detailed', 'short', 'group'], 'Choose detailed, short or group'),
+    format: z.enum(['csv', 'pdf'], 'Choose CSV or PDF'),
+    includeBulk: z.boolean().default(true),
+    includeContent: z.boolean().default(false),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Give the report a name')
+      .max(100, 'A report name is at most 100 characters')
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'A report name must not contain control characters'),
+    emails: z.array(email).max(10, 'At most 10 e-mail addresses').default([]),
+    enrichments: z
+      .strictObject({
+        idx: z.boolean().default(false),
+        contacts: z.boolean().default(false),
+        shortLinks: z.boolean().default(false),
+      })
+      .default({ idx: false, contacts: false, shortLinks: false }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.format === 'pdf' && v.type === 'detailed') {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: 'PDF is available for short and group reports only' });
+    }
+    if (v.method === 'periodic' && !v.frequency) {
+      ctx.addIssue({ code: 'custom', path: ['frequency'], message: 'A periodic report needs a frequency' });
+    }
+    if (v.method === 'once' && !v.period) {
+      ctx.addIssue({ code: 'custom', path: ['period'], message: 'Choose a period' });
+    }
+    if (v.period?.kind === 'custom' && (!v.period.from || !v.period.to)) {
+      ctx.addIssue({ code: 'custom', path: ['period'], message: 'A custom period needs a start and an end date' });
+    }
+  });
+
+export type ReportRequest = z.input<typeof reportRequestSchema>;
+export type ParsedReportRequest = z.output<typeof reportRequestSchema>;
+
+export function parseReportRequest(input: unknown): ParsedReportRequest {
+  const result = reportRequestSchema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError(result.error.issues.map((i) => `${i.path.join('.') || 'report'}: ${i.message}`).join('; '));
+  }
+  // The same address twice would be mailed twice.
+  return { ...result.data, emails: [...new Set(result.data.emails.map((e) => e.toLowerCase()))] };
+}
+
+export function reportOptions(r: ParsedReportRequest): ReportOptions {
+  return {
+    includeBulk: r.includeBulk,
+    includeContent: r.includeContent,
+    idx: r.enrichments.idx,
+    contacts: r.enrichments.contacts,
+    shortLinks: r.enrichments.shortLinks,
+  };
+}
+
+/** Jobs for one run: one pending job per run; a few attempts (each starts the file over). */
+export const generateJobOptions = (runId: string) => ({ jobKey: `report:${runId}`, maxAttempts: 3 });
+
+async function accountTimeZone(accountId: number): Promise<string> {
+  const [row] = await db.select({ timeZone: accounts.timeZone }).from(accounts).where(eq(accounts.id, accountId));
+  if (!row) throw new ValidationError('unknown account');
+  return safeTimeZone(row.timeZone);
+}
+
+function periodOf(r: ParsedReportRequest, now: Date, timeZone: string) {
+  try {
+    return resolvePeriod(r.period!.kind, now, timeZone, r.period!.kind === 'custom' ? { from: r.period!.from!, to: r.period!.to! } : undefined);
+  } catch (error) {
+    if (error instanceof PeriodError) throw new ValidationError(`period: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function createReport(
+  accountId: number,
+  userId: number,
+  input: unknown,
+  now = new Date(),
+): Promise<{ definitionId: string; runId: string | null; nextRunAt: Date | null }> {
+  const r = parseReportRequest(input);
+  if (r.format === 'pdf') {
+    // Not built yet: refused here rather than failing later in the worker.
+    throw new ValidationError('format: PDF reports are not available yet; choose CSV');
+  }
+  const timeZone = await accountTimeZone(accountId);
+  const period = r.method === 'once' ? periodOf(r, now, timeZone) : null;
+  const next = r.method === 'periodic' ? nextRunAt(r.frequency!, now, timeZone) : null;
+  return db.transaction(async (tx) => {
+    const [definition] = await tx
+      .insert(reportDefinitions)
+      .values({
+        accountId,
+        userId,
+        name: r.name,
+        method: r.method,
+        frequency: r.method === 'periodic' ? r.frequency! : null,
+        type: r.type,
+        format: r.format,
+        periodFrom: period?.fromDay ?? null,
+        periodTo: period?.toDay ?? null,
+        options: reportOptions(r),
+        emails: r.emails,
+        nextRunAt: next,
+      })
+      .returning({ id: reportDefinitions.id });
+    let runId: string | null = null;
+    if (period) {
+      const [run] = await tx
+        .insert(reportRuns)
+        .values({ definitionId: definition.id, accountId, periodStart: period.start, periodEnd: period.end })
+        .returning({ id: reportRuns.id });
+      runId = run.id;
+      await enqueue(tx, 'report:generate', { runId }, generateJobOptions(runId));
+    }
+    return { definitionId: definition.id, runId, nextRunAt: next };
+  });
+}
+
+/**
+ * Creates the runs of periodic definitions that are due (next_run_at <= now), one per period,
+ * and moves next_run_at on. Safe to run concurrently (skip locked) and again (on conflict).
+ */
+export async function scheduleDueReports(now = new Date(), limit = 100): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await tx.execute<{ id: string; account_id: number; frequency: 'daily' | 'weekly' | 'monthly'; next_run_at: Date; time_zone: string }>(sql`
+      select d.id, d.account_id, d.frequency, d.next_run_at, a.time_zone
+        from report_definitions d join accounts a on a.id = d.account_id
+       where d.method = 'periodic' and not d.paused and d.next_run_at <= ${now.toISOString()}::timestamptz
+       order by d.next_run_at
+       limit ${limit}
+       for update of d skip locked`);
+    let created = 0;
+    for (const d of due) {
+      const timeZone = safeTimeZone(d.time_zone);
+      const runAt = new Date(d.next_run_at);
+      const period = periodJustEnded(d.frequency, runAt, timeZone);
+      const [run] = await tx
+        .insert(reportRuns)
+        .values({ definitionId: d.id, accountId: d.account_id, periodStart: period.start, periodEnd: period.end })
+        .onConflictDoNothing()
+        .returning({ id: reportRuns.id });
+      if (run) {
+        created++;
+        await enqueue(tx, 'report:generate', { runId: run.id }, generateJobOptions(run.id));
+      }
+      // A worker down for days does not produce a backlog of runs: the next one after now.
+      await tx
+        .update(reportDefinitions)
+        .set({ nextRunAt: nextRunAt(d.frequency, now > runAt ? now : runAt, timeZone) })
+        .where(eq(reportDefinitions.id, d.id));
+    }
+    return created;
+  });
+}
+
+export type ReportRunRow = {
+  id: string;
+  definitionId: string;
+  name: string;
+  type: 'detailed' | 'short' | 'group';
+  format: 'csv' | 'pdf';
+  method: 'once' | 'periodic';
+  status: 'queued' | 'generating' | 'ready' | 'failed' | 'cancelled';
+  periodStart: Date;
+  periodEnd: Date;
+  rowsDone: number;
+  rowsEstimated: number | null;
+  sizeBytes: number | null;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  expiresAt: Date | null;
+};
+
+/** The account's runs, newest first (capped). */
+export async function listRuns(accountId: number, limit = 50): Promise<ReportRunRow[]> {
+  return db
+    .select({
+      id: reportRuns.id,
+      definitionId: reportRuns.definitionId,
+      name: reportDefinitions.name,
+      type: reportDefinitions.type,
+      format: reportDefinitions.format,
+      method: reportDefinitions.method,
+      status: reportRuns.status,
+      periodStart: reportRuns.periodStart,
+      periodEnd: reportRuns.periodEnd,
+      rowsDone: reportRuns.rowsDone,
+      rowsEstimated: reportRuns.rowsEstimated,
+      sizeBytes: reportRuns.sizeBytes,
+      error: reportRuns.error,
+      createdAt: reportRuns.createdAt,
+      finishedAt: reportRuns.finishedAt,
+      expiresAt: reportRuns.expiresAt,
+    })
+    .from(reportRuns)
+    .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportRuns.definitionId))
+    .where(eq(reportRuns.accountId, accountId))
+    .orderBy(desc(reportRuns.createdAt))
+    .limit(Math.min(Math.max(1, limit), 200));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (v: string) => UUID.test(v);
+
+/**
+ * Cancels a queued or generating run of the account (one conditional UPDATE). The generator
+ * sees it at its next chunk, stops and deletes what it wrote; the chunks are deleted here too.
+ */
+export async function cancelRun(accountId: number, runId: string): Promise<boolean> {
+  if (!isUuid(runId)) return false;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(reportRuns)
+      .set({ status: 'cancelled', finishedAt: sql`now()` })
+      .where(and(eq(reportRuns.id, runId), eq(reportRuns.accountId, accountId), inArray(reportRuns.status, ['queued', 'generating'])))
+      .returning({ id: reportRuns.id });
+    if (!rows.length) return false;
+    await tx.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
+    return true;
+  });
+}
+
+/**
+ * A fast estimate of the rows a report would have: an exact count capped at `cap` rows
+ * (detailed: messages; group: campaigns; short: the number of days, exact), using the same
+ * filters as the report. Not the planner's estimate: that is off by orders of magnitude for
+ * one account's slice of a shared table.
+ */
+export async function estimateRows(accountId: number, input: unknown, now = new Date(), cap = 200_000): Promise<{ rows: number; capped: boolean }> {
+  const r = parseReportRequest(input);
+  const timeZone = await accountTimeZone(accountId);
+  const period =
+    r.method === 'once' ? periodOf(r, now, timeZone) : periodJustEnded(r.frequency!, now, timeZone);
+  return estimateReportRows({ accountId, type: r.type, options: reportOptions(r), period, timeZone }, cap);
+}

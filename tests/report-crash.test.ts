@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { db } from '@/db';
+import { messages, reportFileChunks, reportRuns } from '@/db/schema';
+import type { SessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser } from '@/lib/auth/session-user';
+import { createReport } from '@/lib/reports/definitions';
+import { recoverStalledRuns } from '@/lib/reports/generate';
+import { signReportLink } from '@/lib/reports/signed-links';
+import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
+import { GET as signedDownload } from '@/app/r/[token]/route';
+import { makeAccount } from './fixtures/accounts';
+
+const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
+vi.mock('@/lib/auth', () => ({ getCurrentUser: async () => session.user, requireUser: async () => session.user }));
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+function startWorkerProcess(): ChildProcess {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'], {
+    env: { ...process.env },
+    stdio: 'ignore',
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a worker killed with SIGKILL mid-report', () => {
+  it('never exposes the partial file, and the restarted worker produces the whole file once', async () => {
+    const { account, user } = await makeAccount('Kill A');
+    const owner = (await loadSessionUser(user.id, Date.now()))!;
+    const N = 300_000;
+    await db.execute(sql`
+      insert into messages (account_id, user_id, sender_name, recipient, country, content, encoding, parts, points, status, source, created_at)
+      select ${account.id}, ${user.id}, 'KillA', '+35988' || (1000000 + g), 'BG', 'Съобщение номер ' || g || ' с малко повече текст за размер', 'ucs2', 1, 650, 404, 'portal',
+             '2026-03-10 00:00:00+02'::timestamptz + g * interval '1 second'
+        from generate_series(1, ${N}) g`);
+    const { runId } = await createReport(
+      account.id,
+      user.id,
+      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'detailed', format: 'csv', name: 'Kill', includeContent: true },
+      new Date('2026-04-05T10:00:00Z'),
+    );
+    const run = () => db.select().from(reportRuns).where(eq(reportRuns.id, runId!)).then((r) => r[0]);
+    const get = () => {
+      session.user = owner;
+      return download(new Request('http://localhost/x'), { params: Promise.resolve({ id: runId! }) });
+    };
+    const { token } = signReportLink(runId!, account.id);
+    const viaLink = () => signedDownload(new Request('http://localhost/r/x'), { params: Promise.resolve({ token }) });
+
+    const first = startWorkerProcess();
+    const mid = await waitFor(run, (r) => r.status === 'generating' && r.rowsDone > 0, 60_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect(mid.status).toBe('generating');
+
+    const left = await run();
+    expect(left.status).toBe('generating'); // killed before the end
+    expect(left.rowsDone).toBeLessThan(N);
+    expect(await db.$count(reportFileChunks, eq(reportFileChunks.runId, runId!))).toBeGreaterThan(0);
+    expect((await get()).status).toBe(404);
+    expect((await viaLink()).status).toBe(404);
+
+    // The dead worker's session (and its advisory lock) goes away with its socket.
+    const recovered = await waitFor(recoverStalledRuns, (n) => n > 0, 10_000);
+    expect(recovered).toBe(1);
+    startWorkerProcess();
+    const done = await waitFor(run, (r) => r.status === 'ready', 90_000);
+    expect(done.status).toBe('ready');
+    expect(done.rowsDone).toBe(N);
+
+    const res = await get();
+    expect(res.status).toBe(200);
+    const text = Buffer.from(await res.arrayBuffer()).toString('utf8');
+    expect(Buffer.byteLength(text)).toBe(done.sizeBytes);
+    const lines = text.split('\r\n').filter(Boolean);
+    expect(lines.length).toBe(N + 1);
+    const ids = lines.slice(1).map((l) => l.slice(0, l.indexOf(',')));
+    expect(new Set(ids).size).toBe(N);
+    expect(await db.$count(messages, eq(messages.accountId, account.id))).toBe(N);
+    expect((await viaLink()).status).toBe(200);
+  }, 180_000);
+});
