@@ -7,6 +7,7 @@ import { isStatusCode } from '@/lib/messaging/statuses';
 import { emailTasks } from '@/lib/email/tasks';
 import { scheduleDueReports } from '@/lib/reports/definitions';
 import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
+import { mailReadyRun } from '@/lib/reports/mail';
 import { db } from '@/db';
 import { enqueue } from './index';
 import { pruneExpiredRecords } from './maintenance';
@@ -48,6 +49,8 @@ export const tasks: TaskList = {
   'report:generate': async (payload) => {
     const { runId } = z.object({ runId: z.uuid() }).parse(payload);
     await generateRun(runId);
+    // Also after a retry that found the run ready already: the mail is queued once whatever happens.
+    await mailReadyRun(runId);
   },
   'reports:schedule': async () => {
     await scheduleDueReports();

@@ -1,0 +1,52 @@
+import { eq } from 'drizzle-orm';
+import { db } from '@/db';
+import { accounts, reportDefinitions, reportRuns, users } from '@/db/schema';
+import { queueEmail } from '@/lib/email';
+import { buildReportEmail } from '@/lib/email/report';
+import { resolveLocale } from '@/lib/i18n/locale';
+import { addDays, localDay } from './periods';
+import { signReportLink } from './signed-links';
+
+/** Where links in e-mails point: the configured address, never a Host header a client sent. */
+export function appUrl(): string {
+  return (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+}
+
+/**
+ * Queues the "report ready" e-mail for a ready run whose report has recipients. Safe to call again
+ * (a retried job): the outbox's idempotency key — report/{definition}/{period start} — lets the
+ * same run's mail be queued, and so sent, once. Returns whether a new e-mail was queued.
+ */
+export async function mailReadyRun(runId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ run: reportRuns, definition: reportDefinitions, timeZone: accounts.timeZone, language: users.language })
+    .from(reportRuns)
+    .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportRuns.definitionId))
+    .innerJoin(accounts, eq(accounts.id, reportRuns.accountId))
+    .innerJoin(users, eq(users.id, reportDefinitions.userId))
+    .where(eq(reportRuns.id, runId));
+  if (!row || row.run.status !== 'ready' || row.definition.emails.length === 0) return false;
+  const { run, definition, timeZone } = row;
+  const link = signReportLink(run.id, run.accountId);
+  const email = await buildReportEmail({
+    // The report's owner's language; English when they follow their browser.
+    locale: resolveLocale(row.language, null),
+    timeZone,
+    reportName: definition.name,
+    period: { from: localDay(run.periodStart, timeZone), to: addDays(localDay(run.periodEnd, timeZone), -1) },
+    run: { id: run.id, rows: run.rowsDone, sizeBytes: run.sizeBytes ?? 0, fileName: `${run.fileName ?? definition.name}.csv` },
+    downloadLink: { url: `${appUrl()}/r/${link.token}`, expiresAt: link.expiresAt },
+  });
+  const queued = await db.transaction((tx) =>
+    queueEmail(tx, {
+      accountId: run.accountId,
+      idempotencyKey: `report/${definition.id}/${run.periodStart.toISOString()}`,
+      to: definition.emails,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      attachments: email.attachments,
+    }),
+  );
+  return queued.queued;
+}
