@@ -1,5 +1,166 @@
-import { notBuiltPage } from '../../_components/not-built';
+import type { Metadata } from 'next';
+import { getFormatter, getTranslations } from 'next-intl/server';
+import { requireUser } from '@/lib/auth';
+import { listRuns, type ReportRunRow } from '@/lib/reports/definitions';
+import { localDay } from '@/lib/reports/periods';
+import { AutoRefresh } from '../../_components/auto-refresh';
+import { PageHeader } from '../../_components/page-header';
+import { CancelRunButton } from './cancel-run-button';
+import { ReportForm } from './report-form';
 
-const page = notBuiltPage('reports');
-export const generateMetadata = page.generateMetadata;
-export default page.Page;
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('pages'))('reports') };
+}
+
+const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
+const pill = 'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap';
+
+// Colour follows the state; the word is always there too.
+const tones: Record<ReportRunRow['status'], string> = {
+  queued: 'bg-amber-100 text-amber-900',
+  generating: 'bg-sky-100 text-sky-800',
+  ready: 'bg-emerald-100 text-emerald-800',
+  failed: 'bg-red-100 text-red-800',
+  cancelled: 'bg-slate-200 text-slate-700',
+};
+
+/** The runs, with whether a ready file has expired, and today in the account's zone (for the date inputs). */
+async function load(accountId: number, timeZone: string) {
+  const now = new Date();
+  const runs = await listRuns(accountId);
+  return {
+    today: localDay(now, timeZone),
+    runs: runs.map((run) => ({ ...run, expired: run.expiresAt !== null && run.expiresAt.getTime() <= now.getTime() })),
+  };
+}
+
+export default async function ReportsPage() {
+  const user = await requireUser();
+  const [t, pages, format, { runs, today }] = await Promise.all([
+    getTranslations('reportBuilder'),
+    getTranslations('pages'),
+    getFormatter(),
+    load(user.account.id, user.account.timeZone),
+  ]);
+  const live = runs.some((run) => run.status === 'queued' || run.status === 'generating');
+  const day = (date: Date) => format.dateTime(date, { dateStyle: 'medium' });
+  // periodEnd is exclusive (midnight after the last day).
+  const period = (run: ReportRunRow) => {
+    const first = day(run.periodStart);
+    const last = day(new Date(run.periodEnd.getTime() - 1));
+    return first === last ? first : `${first} – ${last}`;
+  };
+  const size = (bytes: number) =>
+    bytes < 1024
+      ? format.number(bytes, { style: 'unit', unit: 'byte', unitDisplay: 'short' })
+      : bytes < 1024 * 1024
+        ? format.number(bytes / 1024, { style: 'unit', unit: 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 })
+        : format.number(bytes / (1024 * 1024), { style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: 1 });
+
+  return (
+    <>
+      <PageHeader title={pages('reports')} />
+      <AutoRefresh active={live} intervalMs={2000} />
+      <div className="space-y-6">
+        <section aria-labelledby="builder-title" className={sectionClass}>
+          <h2 id="builder-title" className="text-lg font-semibold">{t('form.title')}</h2>
+          <p className="mt-1 mb-4 text-sm text-slate-600">{t('form.help')}</p>
+          <ReportForm today={today} />
+        </section>
+
+        <section aria-labelledby="runs-title" className={sectionClass}>
+          <h2 id="runs-title" className="text-lg font-semibold">{t('runs.title')}</h2>
+          <p className="mt-1 mb-4 text-sm text-slate-600">{t('runs.help')}</p>
+          {runs.length === 0 ? (
+            <p className="text-sm text-slate-600">{t('runs.empty')}</p>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="min-w-full text-left text-sm">
+                <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                  <tr>
+                    <th scope="col" className="py-2 pr-4">{t('runs.name')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('runs.type')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('runs.period')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('runs.state')}</th>
+                    <th scope="col" className="py-2 pr-4 text-right">{t('runs.rows')}</th>
+                    <th scope="col" className="py-2 pr-4 text-right">{t('runs.size')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('runs.created')}</th>
+                    <th scope="col" className="py-2"><span className="sr-only">{t('runs.actions')}</span></th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {runs.map((run) => {
+                    const progress =
+                      run.status === 'generating' && run.rowsEstimated
+                        ? Math.min(100, Math.round((run.rowsDone / Math.max(run.rowsEstimated, 1)) * 100))
+                        : null;
+                    return (
+                      <tr key={run.id} className="align-top">
+                        <td className="py-2 pr-4">
+                          <span className="font-medium">{run.name}</span>
+                          {run.method === 'periodic' ? <span className="block text-xs text-slate-500">{t('runs.periodic')}</span> : null}
+                        </td>
+                        <td className="py-2 pr-4">
+                          {t(`form.types.${run.type}`)} · {run.format.toUpperCase()}
+                        </td>
+                        <td className="tabular py-2 pr-4 whitespace-nowrap">{period(run)}</td>
+                        <td className="py-2 pr-4">
+                          <span data-status={run.status} className={`${pill} ${tones[run.status]}`}>
+                            <span aria-hidden="true" className="size-1.5 shrink-0 rounded-full bg-current" />
+                            {t(`runs.status.${run.status}`)}
+                          </span>
+                          {progress !== null ? (
+                            <div
+                              role="progressbar"
+                              aria-label={t('runs.progress', { done: run.rowsDone, total: run.rowsEstimated ?? 0 })}
+                              aria-valuemin={0}
+                              aria-valuemax={100}
+                              aria-valuenow={progress}
+                              className="mt-1.5 h-1.5 w-28 overflow-hidden rounded-full bg-slate-100"
+                            >
+                              <div className="h-full bg-sky-500" style={{ width: `${progress}%` }} />
+                            </div>
+                          ) : null}
+                          {run.status === 'generating' ? (
+                            <span className="tabular mt-0.5 block text-xs text-slate-500">
+                              {run.rowsEstimated
+                                ? t('runs.progress', { done: run.rowsDone, total: run.rowsEstimated })
+                                : t('runs.rowsSoFar', { done: run.rowsDone })}
+                            </span>
+                          ) : null}
+                          {run.status === 'failed' && run.error ? <span className="mt-0.5 block max-w-64 text-xs text-red-700">{run.error}</span> : null}
+                        </td>
+                        <td className="tabular py-2 pr-4 text-right">{run.status === 'ready' ? format.number(run.rowsDone) : '—'}</td>
+                        <td className="tabular py-2 pr-4 text-right whitespace-nowrap">{run.sizeBytes !== null && run.status === 'ready' ? size(run.sizeBytes) : '—'}</td>
+                        <td className="tabular py-2 pr-4 whitespace-nowrap">{format.dateTime(run.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                        <td className="py-2 text-right whitespace-nowrap">
+                          {run.status === 'ready' ? (
+                            run.expired ? (
+                              <span className="text-xs text-slate-500">{t('runs.expired')}</span>
+                            ) : (
+                              // A plain link: next/link would prefetch, which would start a download.
+                              <a
+                                href={`/reports/runs/${run.id}/download`}
+                                download
+                                aria-label={t('runs.downloadLabel', { name: run.name })}
+                                className="text-sm font-medium text-brand-700 underline"
+                              >
+                                {t('runs.download')}
+                              </a>
+                            )
+                          ) : run.status === 'queued' || run.status === 'generating' ? (
+                            <CancelRunButton id={run.id} name={run.name} />
+                          ) : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

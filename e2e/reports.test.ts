@@ -1,0 +1,51 @@
+import postgres from 'postgres';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, signIn } from './browser';
+
+let browser: Browser;
+const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await sql.end();
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('reports', () => {
+  it('generates a detailed report for last month with content and contacts, then downloads it', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto('/reports');
+    await page.locator('#report-period').selectOption('last_month');
+    await page.getByLabel('Message content').check();
+    await page.getByLabel('Contacts database fields (matched by number)').check();
+    await page.locator('#report-name').fill('Last month, detailed');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByText('The report is being generated; it appears in the list below.').waitFor();
+    const download = page.getByRole('link', { name: 'Download Last month, detailed' });
+    await download.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'reports-ready');
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    const text = await streamText(await file.createReadStream());
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const lines = text.slice(1).split('\r\n').filter(Boolean);
+    // Rows = the Demo account's messages of last month in Europe/Sofia (content has no line breaks).
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from messages m join accounts a on a.id = m.account_id
+      where a.name = 'Demo'
+        and m.created_at >= date_trunc('month', now() at time zone 'Europe/Sofia' - interval '1 month') at time zone 'Europe/Sofia'
+        and m.created_at < date_trunc('month', now() at time zone 'Europe/Sofia') at time zone 'Europe/Sofia'`;
+    expect(lines.length - 1).toBe(n);
+    expect(lines[0]).toMatch(/Content/);
+    await context.close();
+  });
+});
