@@ -291,6 +291,31 @@ export const campaignStatusCounts = pgTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.status] })],
 );
 
+// Messages per (account, UTC hour, status, source, bulk or not), kept by statement-level
+// triggers on messages (insert, any update, delete) in the same transaction as the change, so
+// the short report sums at most 24 x 366 buckets per status instead of scanning a year of
+// messages. UTC hours roll up exactly into the local days of any zone whose offset is a whole
+// number of hours (Europe/Sofia is); other zones fall back to scanning messages.
+// Bulk loads in replica mode skip the triggers: call rebuildMessageRollup() afterwards.
+export const messageHourlyCounts = pgTable(
+  'message_hourly_counts',
+  {
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    // date_trunc('hour', created_at, 'UTC')
+    hour: timestamp({ withTimezone: true }).notNull(),
+    status: smallint().notNull(),
+    source: messageSource().notNull(),
+    // campaign_id is not null
+    bulk: boolean().notNull(),
+    messages: integer().notNull(),
+    parts: bigint({ mode: 'number' }).notNull(),
+    points: units().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.hour, t.status, t.source, t.bulk] })],
+);
+
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {

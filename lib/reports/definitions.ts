@@ -117,10 +117,6 @@ export async function createReport(
   now = new Date(),
 ): Promise<{ definitionId: string; runId: string | null; nextRunAt: Date | null }> {
   const r = parseReportRequest(input);
-  if (r.format === 'pdf') {
-    // Not built yet: refused here rather than failing later in the worker.
-    throw new ValidationError('format: PDF reports are not available yet; choose CSV');
-  }
   const timeZone = await accountTimeZone(accountId);
   const period = r.method === 'once' ? periodOf(r, now, timeZone) : null;
   const next = r.method === 'periodic' ? nextRunAt(r.frequency!, now, timeZone) : null;
@@ -272,4 +268,85 @@ export async function estimateRows(accountId: number, input: unknown, now = new 
   const period =
     r.method === 'once' ? periodOf(r, now, timeZone) : periodJustEnded(r.frequency!, now, timeZone);
   return estimateReportRows({ accountId, type: r.type, options: reportOptions(r), period, timeZone }, cap);
+}
+
+export type ScheduleRow = {
+  id: string;
+  name: string;
+  frequency: 'daily' | 'weekly' | 'monthly';
+  type: 'detailed' | 'short' | 'group';
+  format: 'csv' | 'pdf';
+  paused: boolean;
+  nextRunAt: Date | null;
+  emails: string[];
+  createdAt: Date;
+  lastRun: { status: ReportRunRow['status']; createdAt: Date; finishedAt: Date | null } | null;
+};
+
+/** The account's periodic definitions (schedules), newest first, each with its latest run. */
+export async function listSchedules(accountId: number): Promise<ScheduleRow[]> {
+  const definitions = await db
+    .select({
+      id: reportDefinitions.id,
+      name: reportDefinitions.name,
+      frequency: reportDefinitions.frequency,
+      type: reportDefinitions.type,
+      format: reportDefinitions.format,
+      paused: reportDefinitions.paused,
+      nextRunAt: reportDefinitions.nextRunAt,
+      emails: reportDefinitions.emails,
+      createdAt: reportDefinitions.createdAt,
+    })
+    .from(reportDefinitions)
+    .where(and(eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
+    .orderBy(desc(reportDefinitions.createdAt))
+    .limit(200);
+  if (!definitions.length) return [];
+  const lastRuns = await db
+    .selectDistinctOn([reportRuns.definitionId], {
+      definitionId: reportRuns.definitionId,
+      status: reportRuns.status,
+      createdAt: reportRuns.createdAt,
+      finishedAt: reportRuns.finishedAt,
+    })
+    .from(reportRuns)
+    .where(and(eq(reportRuns.accountId, accountId), inArray(reportRuns.definitionId, definitions.map((d) => d.id))))
+    .orderBy(reportRuns.definitionId, desc(reportRuns.createdAt));
+  const last = new Map(lastRuns.map(({ definitionId, ...run }) => [definitionId, run]));
+  return definitions.map((d) => ({ ...d, frequency: d.frequency ?? 'daily', lastRun: last.get(d.id) ?? null }));
+}
+
+/**
+ * Pauses or resumes a schedule of the account. Resuming sets next_run_at to the next run time
+ * after `now`, so a long pause leaves no backlog of missed periods. False if not found.
+ */
+export async function setSchedulePaused(accountId: number, id: string, paused: boolean, now = new Date()): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ frequency: reportDefinitions.frequency, timeZone: accounts.timeZone })
+      .from(reportDefinitions)
+      .innerJoin(accounts, eq(accounts.id, reportDefinitions.accountId))
+      .where(and(eq(reportDefinitions.id, id), eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
+      .for('update', { of: reportDefinitions });
+    if (!row?.frequency) return false;
+    await tx
+      .update(reportDefinitions)
+      .set(paused ? { paused: true } : { paused: false, nextRunAt: nextRunAt(row.frequency, now, safeTimeZone(row.timeZone)) })
+      .where(eq(reportDefinitions.id, id));
+    return true;
+  });
+}
+
+/**
+ * Deletes a schedule of the account; its runs and their files go with it (ON DELETE CASCADE), so
+ * their downloads are 404 from then on. A queued generate job finds no run and skips. False if not found.
+ */
+export async function deleteSchedule(accountId: number, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const rows = await db
+    .delete(reportDefinitions)
+    .where(and(eq(reportDefinitions.id, id), eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
+    .returning({ id: reportDefinitions.id });
+  return rows.length > 0;
 }

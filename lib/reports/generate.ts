@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
 import { accounts, reportDefinitions, reportFileChunks, reportRuns } from '@/db/schema';
@@ -7,9 +8,10 @@ import { copyCsv, CSV_CONTENT_TYPE } from './csv';
 import { generateJobOptions } from './definitions';
 import { addDays, localDay } from './periods';
 import { estimateReportRows, reportQuery } from './queries';
+import { generatePdfRun } from './report-pdf';
 
 /**
- * Generates a report run's file into report_file_chunks (~256 KiB each, seq 0..n), streamed
+ * Generates a report run's file into report_file_chunks (~1 MiB each, seq 0..n), streamed
  * from COPY through copyCsv.
  *
  * Visibility: downloads only serve runs whose status is 'ready', and 'ready' is set by one
@@ -26,7 +28,7 @@ import { estimateReportRows, reportQuery } from './queries';
  * comes back empty the run was cancelled, COPY is stopped and the chunks are deleted.
  */
 
-export const REPORT_CHUNK_BYTES = 256 * 1024;
+export const REPORT_CHUNK_BYTES = 1024 * 1024;
 export const REPORT_RETENTION_DAYS = 30;
 const LOCK_CLASS = 7301;
 
@@ -71,7 +73,6 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
       .where(eq(reportRuns.id, runId));
     if (!info) return 'skipped';
     const { run, definition } = info;
-    if (definition.format !== 'csv') throw new Error('PDF reports are not implemented');
     const timeZone = safeTimeZone(info.timeZone);
     const period = {
       start: run.periodStart,
@@ -79,6 +80,14 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
       fromDay: localDay(run.periodStart, timeZone),
       toDay: addDays(localDay(run.periodEnd, timeZone), -1),
     };
+    if (definition.format === 'pdf') {
+      // Short and group summaries as PDF (report-pdf.ts): rendered in the PDF worker pool, stored
+      // in chunks and made 'ready' by the same conditional UPDATE; a throw lands in the catch below.
+      return await generatePdfRun(
+        { runId, accountId: run.accountId, definition, period, timeZone },
+        { chunkBytes: hooks.chunkBytes ?? REPORT_CHUNK_BYTES, retentionDays: REPORT_RETENTION_DAYS, afterChunk: hooks.afterChunk },
+      );
+    }
     const params = { accountId: run.accountId, type: definition.type, options: definition.options, period, timeZone };
     const estimate = await estimateReportRows(params, 10_000_000);
     await db.update(reportRuns).set({ rowsEstimated: estimate.rows }).where(isGenerating);
@@ -97,23 +106,40 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
     const reader = stream.getReader();
     let seq = 0;
     let bytes = 0;
+    // One chunk is written while the next is read from COPY (at most one write in flight).
+    let pending: { seq: number; result: Promise<{ still: boolean } | { error: unknown }> } | null = null;
+    /** Waits for the chunk in flight; false when the run is no longer 'generating' (cancelled). */
+    const settle = async (): Promise<boolean> => {
+      if (!pending) return true;
+      const { seq: written, result } = pending;
+      pending = null;
+      const outcome = await result;
+      if ('error' in outcome) throw outcome.error;
+      if (!outcome.still) return false;
+      await hooks.afterChunk?.(written);
+      return true;
+    };
+    const writer = await ChunkWriter.open(runId);
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) break;
-        await db.insert(reportFileChunks).values({ runId, seq, data: Buffer.from(value.buffer, value.byteOffset, value.byteLength) });
-        bytes += value.byteLength;
-        const still = await db.update(reportRuns).set({ rowsDone: rows }).where(isGenerating).returning({ id: reportRuns.id });
-        if (!still.length) {
+        if (!(await settle())) {
           await reader.cancel();
           await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
           return 'cancelled';
         }
-        await hooks.afterChunk?.(seq);
+        if (done) break;
+        const data = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        // Handled at once (no unhandled rejection while the next read waits), rethrown by settle().
+        pending = { seq, result: writer.write(seq, data, rows).then((still) => ({ still }), (error: unknown) => ({ error })) };
+        bytes += value.byteLength;
         seq++;
       }
     } finally {
+      // No write may still land after the chunks are deleted on failure.
+      await pending?.result;
       reader.releaseLock();
+      await writer.close();
     }
 
     const fileName = `${definition.name} ${period.fromDay}${period.toDay !== period.fromDay ? ` - ${period.toDay}` : ''}`;
@@ -145,6 +171,47 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
       .set({ status: 'failed', error: message.slice(0, 500), finishedAt: sql`now()` })
       .where(isGenerating);
     throw error;
+  }
+}
+
+/**
+ * Writes a run's chunks on a dedicated `pg` connection: the bytes go as a binary parameter
+ * (postgres.js sends bytea as hex text, twice the bytes, decoded by the server), and each chunk
+ * is one round trip that also records the progress and tells whether the run is still
+ * 'generating' (a cancel). TOAST compresses with lz4 where the server has it (pglz is several
+ * times slower on CSV).
+ */
+class ChunkWriter {
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly runId: string,
+  ) {}
+
+  static async open(runId: string): Promise<ChunkWriter> {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: 'sms-portal-report' });
+    client.on('error', () => {}); // a broken connection fails the query in flight
+    await client.connect();
+    try {
+      await client.query(`set default_toast_compression = 'lz4'`);
+    } catch {
+      // built without lz4: pglz
+    }
+    return new ChunkWriter(client, runId);
+  }
+
+  /** Stores chunk `seq` and the progress; false when the run is no longer 'generating'. */
+  async write(seq: number, data: Buffer, rowsDone: number): Promise<boolean> {
+    const result = await this.client.query({
+      name: 'report-chunk',
+      text: `with chunk as (insert into report_file_chunks (run_id, seq, data) values ($1, $2, $3))
+             update report_runs set rows_done = $4 where id = $1 and status = 'generating' returning id`,
+      values: [this.runId, seq, data, rowsDone],
+    });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
   }
 }
 

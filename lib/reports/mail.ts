@@ -34,7 +34,12 @@ export async function mailReadyRun(runId: string): Promise<boolean> {
     timeZone,
     reportName: definition.name,
     period: { from: localDay(run.periodStart, timeZone), to: addDays(localDay(run.periodEnd, timeZone), -1) },
-    run: { id: run.id, rows: run.rowsDone, sizeBytes: run.sizeBytes ?? 0, fileName: `${run.fileName ?? definition.name}.csv` },
+    run: {
+      id: run.id,
+      rows: run.rowsDone,
+      sizeBytes: run.sizeBytes ?? 0,
+      fileName: `${run.fileName ?? definition.name}.${run.contentType === 'application/pdf' ? 'pdf' : 'csv'}`,
+    },
     downloadLink: { url: `${appUrl()}/r/${link.token}`, expiresAt: link.expiresAt },
   });
   const queued = await db.transaction((tx) =>

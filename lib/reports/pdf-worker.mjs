@@ -1,5 +1,6 @@
-// Renders the delivery-report PDF in a worker thread (see pdf.ts): receives
-// { id, model: DeliveryReportPdf } with every text final, answers { id, ok, pdf | error }.
+// Renders PDFs in a worker thread (see pdf.ts): receives { id, kind, model } with every text
+// final — kind 'delivery' (DeliveryReportPdf, the default) or 'report' (ReportSummaryPdf:
+// short and group reports) — and answers { id, ok, pdf | error }.
 // Plain JavaScript on purpose: Node runs it as it is, with React.createElement for JSX.
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -185,10 +186,104 @@ function report(model, fontFamily) {
   );
 }
 
-parentPort?.on('message', async ({ id, model }) => {
+// ---- Report summaries (short, group): facts, a stacked bar chart of daily counts, a table ----
+
+const CHART_HEIGHT = 110;
+
+const summaryStyles = StyleSheet.create({
+  legend: { flexDirection: 'row', flexWrap: 'wrap', marginBottom: 4, fontSize: 8.5, color: MUTED },
+  legendItem: { flexDirection: 'row', alignItems: 'center', marginRight: 12 },
+  axis: { flexDirection: 'row', justifyContent: 'space-between', fontSize: 8, color: MUTED, marginTop: 2 },
+  cell: { paddingHorizontal: 2 },
+  note: { color: MUTED, fontSize: 8.5, marginTop: 4 },
+});
+
+function barChart(chart, width) {
+  const bars = chart.bars;
+  const totals = bars.map((values) => values.reduce((sum, v) => sum + Math.max(0, Number(v) || 0), 0));
+  const max = Math.max(1, ...totals);
+  const slot = width / Math.max(1, bars.length);
+  const gap = slot > 4 ? Math.min(2, slot * 0.2) : 0;
+  const rects = [h(Rect, { key: 'bg', x: 0, y: 0, width, height: CHART_HEIGHT, fill: '#f8fafc' })];
+  bars.forEach((values, i) => {
+    let y = CHART_HEIGHT;
+    values.forEach((value, s) => {
+      const v = Math.max(0, Number(value) || 0);
+      if (!v) return;
+      const height = Math.max(0.5, (v / max) * CHART_HEIGHT);
+      y -= height;
+      rects.push(h(Rect, { key: `${i}-${s}`, x: i * slot + gap / 2, y, width: Math.max(0.5, slot - gap), height, fill: chart.series[s]?.color ?? INK }));
+    });
+  });
+  return [
+    h(
+      View,
+      { key: 'legend', style: summaryStyles.legend },
+      ...chart.series.map((series, i) =>
+        h(View, { key: i, style: summaryStyles.legendItem }, h(View, { style: [styles.swatch, { backgroundColor: series.color }] }), h(Text, null, series.label)),
+      ),
+      h(Text, { key: 'max' }, chart.maxLabel),
+    ),
+    h(Svg, { key: 'svg', width, height: CHART_HEIGHT, viewBox: `0 0 ${width} ${CHART_HEIGHT}` }, ...rects),
+    h(View, { key: 'axis', style: summaryStyles.axis }, h(Text, null, chart.firstLabel), h(Text, null, chart.lastLabel)),
+  ];
+}
+
+function tableRow(columns, cells, style, key) {
+  return h(
+    View,
+    { key, style, wrap: false },
+    ...columns.map((column, i) =>
+      h(Text, { key: i, style: [summaryStyles.cell, { flex: column.flex, textAlign: column.numeric ? 'right' : 'left' }] }, cells[i] ?? ''),
+    ),
+  );
+}
+
+function summary(model, fontFamily) {
+  const landscape = model.orientation === 'landscape';
+  const contentWidth = (landscape ? 841.89 : 595.28) - 80;
+  const { chart, table } = model;
+  return h(
+    Document,
+    { title: model.metaTitle, author: 'SMS Portal', creator: 'SMS Portal', producer: 'SMS Portal', language: model.lang },
+    h(
+      Page,
+      { size: 'A4', orientation: landscape ? 'landscape' : 'portrait', style: [styles.page, { fontFamily }] },
+      h(Text, { style: styles.kicker }, model.title),
+      h(Text, { style: styles.heading }, model.heading),
+      h(View, { style: styles.section }, ...facts(model.facts)),
+      chart.empty
+        ? section(chart.title, h(Text, { style: { color: MUTED } }, chart.empty))
+        : section(chart.title, ...barChart(chart, contentWidth)),
+      h(
+        View,
+        { style: styles.section },
+        h(Text, { style: styles.sectionTitle }, table.title),
+        ...(table.empty
+          ? [h(Text, { key: 'none', style: { color: MUTED } }, table.empty)]
+          : [
+              tableRow(table.columns, table.columns.map((c) => c.label), styles.tableHead, 'head'),
+              ...table.rows.map((row, i) => tableRow(table.columns, row, styles.tableRow, `r${i}`)),
+              table.total ? tableRow(table.columns, table.total, styles.totalRow, 'total') : null,
+            ]),
+        table.note ? h(Text, { style: summaryStyles.note }, table.note) : null,
+      ),
+      h(
+        View,
+        { style: styles.footer, fixed: true },
+        h(Text, null, model.footer.generated),
+        h(Text, {
+          render: ({ pageNumber, totalPages }) => model.footer.page.replace('{page}', String(pageNumber)).replace('{pages}', String(totalPages)),
+        }),
+      ),
+    ),
+  );
+}
+
+parentPort?.on('message', async ({ id, kind, model }) => {
   const family = registerFonts();
   try {
-    const buffer = await renderToBuffer(report(model, family));
+    const buffer = await renderToBuffer(kind === 'report' ? summary(model, family) : report(model, family));
     // A copy of its own, so that it can be transferred instead of cloned.
     const pdf = new Uint8Array(buffer);
     parentPort.postMessage({ id, ok: true, pdf }, [pdf.buffer]);

@@ -24,6 +24,44 @@ export type DeliveryReportPdf = {
   footer: { generated: string; page: string };
 };
 
+/**
+ * A report summary PDF (short or group reports, report-pdf.ts) as plain data: every text final,
+ * so that the renderer only lays it out. A bar chart of daily counts (stacked series) and a
+ * table that may run over several pages (its head repeats on each).
+ */
+export type ReportSummaryPdf = {
+  lang: string;
+  orientation: 'portrait' | 'landscape';
+  metaTitle: string;
+  title: string;
+  heading: string;
+  facts: [string, string][];
+  chart: {
+    title: string;
+    series: { label: string; color: string }[];
+    /** one bar per day: a value per series (non-negative), stacked bottom-up */
+    bars: number[][];
+    /** labels under the chart's first and last bar, and the largest bar's total */
+    firstLabel: string;
+    lastLabel: string;
+    maxLabel: string;
+    empty: string | null;
+  };
+  table: {
+    title: string;
+    /** flex weight of each column; numbers are right-aligned */
+    columns: { label: string; flex: number; numeric: boolean }[];
+    rows: string[][];
+    total: string[] | null;
+    note: string | null;
+    empty: string | null;
+  };
+  footer: { generated: string; page: string };
+};
+
+/** What a worker is asked to render. */
+type PdfJob = { kind: 'delivery'; model: DeliveryReportPdf } | { kind: 'report'; model: ReportSummaryPdf };
+
 /** Too many PDFs are waiting already: try again shortly. */
 export class PdfBusyError extends Error {
   constructor() {
@@ -70,7 +108,7 @@ class PdfWorker {
     return this.pending.size;
   }
 
-  render(model: DeliveryReportPdf): Promise<Uint8Array> {
+  render(job: PdfJob): Promise<Uint8Array> {
     const id = this.nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -80,7 +118,7 @@ class PdfWorker {
       timer.unref();
       this.pending.set(id, { resolve, reject, timer });
       this.worker.ref();
-      this.worker.postMessage({ id, model });
+      this.worker.postMessage({ id, ...job });
     });
   }
 
@@ -118,12 +156,21 @@ function pool(): PdfWorker[] {
 
 /** Renders the delivery-report PDF off the request thread. Throws PdfBusyError when overloaded. */
 export function renderDeliveryReportPdf(model: DeliveryReportPdf): Promise<Uint8Array> {
+  return renderInPool({ kind: 'delivery', model });
+}
+
+/** Renders a report summary PDF (short, group) in the worker pool. Throws PdfBusyError when overloaded. */
+export function renderReportSummaryPdf(model: ReportSummaryPdf): Promise<Uint8Array> {
+  return renderInPool({ kind: 'report', model });
+}
+
+function renderInPool(job: PdfJob): Promise<Uint8Array> {
   const workers = pool().filter((worker) => !worker.dead);
   if (workers.reduce((sum, worker) => sum + worker.load, 0) >= MAX_WAITING) return Promise.reject(new PdfBusyError());
   while (workers.length < POOL_SIZE) workers.push(new PdfWorker());
   globalForPdf.smsPortalPdfWorkers = workers;
   const idlest = workers.reduce((best, worker) => (worker.load < best.load ? worker : best));
-  return idlest.render(model);
+  return idlest.render(job);
 }
 
 /** Stops the workers (tests, shutdown). */

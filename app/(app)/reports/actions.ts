@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { getTranslations } from 'next-intl/server';
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth';
-import { cancelRun, createReport, estimateRows, type ReportRequest } from '@/lib/reports/definitions';
+import { cancelRun, createReport, deleteSchedule, estimateRows, setSchedulePaused, type ReportRequest } from '@/lib/reports/definitions';
 import { ValidationError } from '@/lib/validation';
 
 /** Where a problem shows in the form; anything else goes in the general list. */
@@ -15,6 +15,7 @@ export type ReportFailure = { ok: false; problems: ReportProblem[] };
 export type EstimateResult = { ok: true; rows: number; capped: boolean } | ReportFailure;
 export type GenerateResult = { ok: true; runId: string | null; nextRunAt: string | null } | ReportFailure;
 export type CancelState = { status?: 'cancelled' | 'notCancelled' };
+export type ScheduleResult = { ok: boolean };
 
 // The domain's messages (lib/reports/definitions.ts, periods.ts) that have a translation.
 const KNOWN: [RegExp, string][] = [
@@ -94,4 +95,19 @@ export async function cancelReportRun(_prev: CancelState, formData: FormData): P
   const cancelled = await cancelRun(user.account.id, parsed.data.id);
   revalidatePath('/reports');
   return { status: cancelled ? 'cancelled' : 'notCancelled' };
+}
+
+const scheduleInput = z.strictObject({ id: z.uuid(), action: z.enum(['pause', 'resume', 'delete']) });
+export type ScheduleInput = z.input<typeof scheduleInput>;
+
+/** Pause, resume or delete a schedule of the user's account; ok false when there is no such schedule. */
+export async function changeSchedule(raw: ScheduleInput): Promise<ScheduleResult> {
+  const user = await requireUser();
+  const parsed = scheduleInput.safeParse(raw);
+  if (!parsed.success) return { ok: false };
+  const { id, action } = parsed.data;
+  const ok =
+    action === 'delete' ? await deleteSchedule(user.account.id, id) : await setSchedulePaused(user.account.id, id, action === 'pause');
+  revalidatePath('/reports');
+  return { ok };
 }

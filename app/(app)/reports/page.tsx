@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
-import { listRuns, type ReportRunRow } from '@/lib/reports/definitions';
+import { listRuns, listSchedules, type ReportRunRow } from '@/lib/reports/definitions';
 import { localDay } from '@/lib/reports/periods';
 import { AutoRefresh } from '../../_components/auto-refresh';
 import { PageHeader } from '../../_components/page-header';
 import { CancelRunButton } from './cancel-run-button';
 import { ReportForm } from './report-form';
+import { ScheduleControls } from './schedule-controls';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('pages'))('reports') };
@@ -24,19 +25,20 @@ const tones: Record<ReportRunRow['status'], string> = {
   cancelled: 'bg-slate-200 text-slate-700',
 };
 
-/** The runs, with whether a ready file has expired, and today in the account's zone (for the date inputs). */
+/** The runs and schedules, with whether a ready file has expired, and today in the account's zone (for the date inputs). */
 async function load(accountId: number, timeZone: string) {
   const now = new Date();
-  const runs = await listRuns(accountId);
+  const [runs, schedules] = await Promise.all([listRuns(accountId), listSchedules(accountId)]);
   return {
     today: localDay(now, timeZone),
+    schedules,
     runs: runs.map((run) => ({ ...run, expired: run.expiresAt !== null && run.expiresAt.getTime() <= now.getTime() })),
   };
 }
 
 export default async function ReportsPage() {
   const user = await requireUser();
-  const [t, pages, format, { runs, today }] = await Promise.all([
+  const [t, pages, format, { runs, schedules, today }] = await Promise.all([
     getTranslations('reportBuilder'),
     getTranslations('pages'),
     getFormatter(),
@@ -66,6 +68,75 @@ export default async function ReportsPage() {
           <h2 id="builder-title" className="text-lg font-semibold">{t('form.title')}</h2>
           <p className="mt-1 mb-4 text-sm text-slate-600">{t('form.help')}</p>
           <ReportForm today={today} />
+        </section>
+
+        <section aria-labelledby="schedules-title" className={sectionClass}>
+          <h2 id="schedules-title" className="text-lg font-semibold">{t('schedules.title')}</h2>
+          <p className="mt-1 mb-4 text-sm text-slate-600">{t('schedules.help')}</p>
+          {schedules.length === 0 ? (
+            <p className="text-sm text-slate-600">{t('schedules.empty')}</p>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="min-w-full text-left text-sm">
+                <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
+                  <tr>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.name')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.frequency')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.type')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.nextRun')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.recipients')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.lastRun')}</th>
+                    <th scope="col" className="py-2 pr-4">{t('schedules.state')}</th>
+                    <th scope="col" className="py-2"><span className="sr-only">{t('schedules.actions')}</span></th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {schedules.map((s) => (
+                    <tr key={s.id} data-schedule={s.id} className="align-top">
+                      <td className="py-2 pr-4 font-medium">{s.name}</td>
+                      <td className="py-2 pr-4">{t(`form.frequencies.${s.frequency}`)}</td>
+                      <td className="py-2 pr-4">
+                        {t(`form.types.${s.type}`)} · {s.format.toUpperCase()}
+                      </td>
+                      <td className="tabular py-2 pr-4 whitespace-nowrap">
+                        {s.paused || !s.nextRunAt ? '—' : format.dateTime(s.nextRunAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                      </td>
+                      <td className="py-2 pr-4" title={s.emails.join(', ') || undefined}>
+                        {t('schedules.recipientsCount', { count: s.emails.length })}
+                      </td>
+                      <td className="py-2 pr-4 whitespace-nowrap">
+                        {s.lastRun ? (
+                          <>
+                            <span data-status={s.lastRun.status} className={`${pill} ${tones[s.lastRun.status]}`}>
+                              <span aria-hidden="true" className="size-1.5 shrink-0 rounded-full bg-current" />
+                              {t(`runs.status.${s.lastRun.status}`)}
+                            </span>
+                            <span className="tabular mt-0.5 block text-xs text-slate-500">
+                              {format.dateTime(s.lastRun.finishedAt ?? s.lastRun.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                            </span>
+                          </>
+                        ) : (
+                          <span className="text-slate-500">{t('schedules.never')}</span>
+                        )}
+                      </td>
+                      <td className="py-2 pr-4">
+                        <span
+                          data-state={s.paused ? 'paused' : 'active'}
+                          className={`${pill} ${s.paused ? 'bg-slate-200 text-slate-700' : 'bg-emerald-100 text-emerald-800'}`}
+                        >
+                          <span aria-hidden="true" className="size-1.5 shrink-0 rounded-full bg-current" />
+                          {t(s.paused ? 'schedules.paused' : 'schedules.active')}
+                        </span>
+                      </td>
+                      <td className="py-2 text-right whitespace-nowrap">
+                        <ScheduleControls id={s.id} name={s.name} paused={s.paused} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </section>
 
         <section aria-labelledby="runs-title" className={sectionClass}>

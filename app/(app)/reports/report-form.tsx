@@ -43,6 +43,9 @@ export function ReportForm({ today }: { today: string }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [type, setType] = useState<ReportType>('detailed');
+  const [chosenFormat, setFormat] = useState<'csv' | 'pdf'>('csv');
+  // PDF is for the summaries (short, group); a detailed report is always CSV.
+  const fileFormat = type === 'detailed' ? 'csv' : chosenFormat;
   const [includeBulk, setIncludeBulk] = useState(true);
   const [includeContent, setIncludeContent] = useState(false);
   const [name, setName] = useState('');
@@ -62,7 +65,7 @@ export function ReportForm({ today }: { today: string }) {
       ? { frequency }
       : { period: period === 'custom' ? { kind: period, from: from || undefined, to: to || undefined } : { kind: period } }),
     type,
-    format: 'csv',
+    format: fileFormat,
     includeBulk,
     includeContent,
     name,
@@ -257,11 +260,20 @@ export function ReportForm({ today }: { today: string }) {
         <legend className={legendClass}>{t('format')}</legend>
         <div className="flex flex-wrap gap-x-5 gap-y-1">
           <label className={choiceClass}>
-            <input type="radio" name="format" value="csv" checked readOnly className="mt-0.5" />
+            <input type="radio" name="format" value="csv" checked={fileFormat === 'csv'} onChange={() => setFormat('csv')} className="mt-0.5" />
             CSV
           </label>
-          <label className={`${choiceClass} text-slate-400`}>
-            <input type="radio" name="format" value="pdf" disabled aria-describedby="report-pdf-note" className="mt-0.5" />
+          <label className={`${choiceClass} ${type === 'detailed' ? 'text-slate-400' : ''}`}>
+            <input
+              type="radio"
+              name="format"
+              value="pdf"
+              checked={fileFormat === 'pdf'}
+              disabled={type === 'detailed'}
+              onChange={() => setFormat('pdf')}
+              aria-describedby="report-pdf-note"
+              className="mt-0.5"
+            />
             PDF
           </label>
         </div>
