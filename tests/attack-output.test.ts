@@ -158,18 +158,25 @@ describe('CSV formula payloads in every user-controlled field', () => {
 });
 
 describe('header injection', () => {
-  it('a campaign name with CR/LF and quotes (accepted by the API) gives a safe Content-Disposition', async () => {
+  it('a campaign name with CR/LF is refused by the API; one already stored still gives a safe Content-Disposition', async () => {
     const { account, user } = await makeAccount('Hdr Atk', 100);
     const { token } = await createApiToken({ accountId: account.id, userId: user.id, name: 'h' });
-    const created = await createCampaignApi(
-      new Request('http://app.test/api/campaigns', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ from: 'HdrAtk', message: 'hello', to: ['0888444555'], name: HEADER_INJECTION }),
-      }),
-    );
+    const create = (name: string) =>
+      createCampaignApi(
+        new Request('http://app.test/api/campaigns', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ from: 'HdrAtk', message: 'hello', to: ['0888444555'], name }),
+        }),
+      );
+    const refused = await create(HEADER_INJECTION);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: number }).error).toBe(8);
+    const created = await create('Plain');
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // A legacy or hand-edited row: the name holds CR/LF, quotes and header lines.
+    await db.execute(sql`update campaigns set name = ${HEADER_INJECTION} where id = ${id}`);
     session.user = (await loadSessionUser(user.id, Date.now()))!;
     const response = await campaignCsv(new Request(`http://localhost/bulk/${id}/delivery-report.csv`), { params: Promise.resolve({ id }) });
     expect(response.status).toBe(200);

@@ -14,7 +14,12 @@ const campaignSchema = z
     group: z.union([z.string(), z.array(z.string())]).optional(),
     idx: z.string().max(255).optional(),
     rate: z.number().int().min(1).max(10_000).optional(),
-    name: z.string().trim().max(100).optional(),
+    name: z
+      .string()
+      .trim()
+      .max(100)
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'name must not contain control characters')
+      .optional(),
     date: scheduleSchema.optional(),
   })
   .refine((v) => v.to?.length || v.group, { message: 'to (an array of numbers) or group is required' });
