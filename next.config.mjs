@@ -1,4 +1,5 @@
 import createNextIntlPlugin from 'next-intl/plugin';
+import { securityHeaders } from './lib/security/headers.mjs';
 
 const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 
@@ -10,6 +11,10 @@ const nextConfig = {
   experimental: {
     // A pasted or uploaded list of 200,000 numbers is up to ~8.5 MB (the send form's server actions).
     serverActions: { bodySizeLimit: '10mb' },
+  },
+  // CSP, nosniff, frame and referrer policies for every page and route (lib/security/headers.mjs).
+  async headers() {
+    return securityHeaders({ dev: process.env.NODE_ENV === 'development' });
   },
 };
 

@@ -1,0 +1,9 @@
+export interface HeaderRule {
+  source: string;
+  headers: { key: string; value: string }[];
+}
+export function contentSecurityPolicy(options?: { dev?: boolean }): string;
+export const PERMISSIONS_POLICY: string;
+export const DOWNLOAD_SOURCES: string[];
+export const NON_DOWNLOAD_SOURCE: string;
+export function securityHeaders(options?: { dev?: boolean }): HeaderRule[];
