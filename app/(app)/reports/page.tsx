@@ -4,6 +4,7 @@ import { requireUser } from '@/lib/auth';
 import { listRuns, listSchedules, type ReportRunRow } from '@/lib/reports/definitions';
 import { localDay } from '@/lib/reports/periods';
 import { AutoRefresh } from '../../_components/auto-refresh';
+import { TableHead } from '../../_components/table-head';
 import { PageHeader } from '../../_components/page-header';
 import { CancelRunButton } from './cancel-run-button';
 import { ReportForm } from './report-form';
@@ -78,18 +79,18 @@ export default async function ReportsPage() {
           ) : (
             <div className="overflow-x-auto">
               <table className="min-w-full text-left text-sm">
-                <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.name')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.frequency')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.type')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.nextRun')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.recipients')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.lastRun')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('schedules.state')}</th>
-                    <th scope="col" className="py-2"><span className="sr-only">{t('schedules.actions')}</span></th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    { label: t('schedules.name') },
+                    { label: t('schedules.frequency') },
+                    { label: t('schedules.type') },
+                    { label: t('schedules.nextRun') },
+                    { label: t('schedules.recipients') },
+                    { label: t('schedules.lastRun') },
+                    { label: t('schedules.state') },
+                    { label: t('schedules.actions'), hidden: true },
+                  ]}
+                />
                 <tbody className="divide-y divide-slate-100">
                   {schedules.map((s) => (
                     <tr key={s.id} data-schedule={s.id} className="align-top">
@@ -147,18 +148,18 @@ export default async function ReportsPage() {
           ) : (
             <div className="overflow-x-auto">
               <table className="min-w-full text-left text-sm">
-                <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4">{t('runs.name')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('runs.type')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('runs.period')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('runs.state')}</th>
-                    <th scope="col" className="py-2 pr-4 text-right">{t('runs.rows')}</th>
-                    <th scope="col" className="py-2 pr-4 text-right">{t('runs.size')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('runs.created')}</th>
-                    <th scope="col" className="py-2"><span className="sr-only">{t('runs.actions')}</span></th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    { label: t('runs.name') },
+                    { label: t('runs.type') },
+                    { label: t('runs.period') },
+                    { label: t('runs.state') },
+                    { label: t('runs.rows'), numeric: true },
+                    { label: t('runs.size'), numeric: true },
+                    { label: t('runs.created') },
+                    { label: t('runs.actions'), hidden: true },
+                  ]}
+                />
                 <tbody className="divide-y divide-slate-100">
                   {runs.map((run) => {
                     const progress =

@@ -3,6 +3,7 @@ import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { listApiTokens } from '@/lib/auth/api-tokens';
 import { formatPoints } from '@/lib/messaging';
+import { TableHead } from '../../_components/table-head';
 import { PageHeader } from '../../_components/page-header';
 import { CreateTokenForm, LanguageForm, RevokeTokenButton, TimeZoneForm } from './settings-forms';
 
@@ -53,17 +54,17 @@ export default async function SettingsPage() {
               <p className="text-sm text-slate-600">{t('tokens.empty')}</p>
             ) : (
               <table className="min-w-full text-left text-sm">
-                <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4">{t('tokens.name')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('tokens.prefix')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('tokens.owner')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('tokens.created')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('tokens.lastUsed')}</th>
-                    <th scope="col" className="py-2 pr-4">{t('tokens.status')}</th>
-                    <th scope="col" className="py-2"><span className="sr-only">{t('tokens.actions')}</span></th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    { label: t('tokens.name') },
+                    { label: t('tokens.prefix') },
+                    { label: t('tokens.owner') },
+                    { label: t('tokens.created') },
+                    { label: t('tokens.lastUsed') },
+                    { label: t('tokens.status') },
+                    { label: t('tokens.actions'), hidden: true },
+                  ]}
+                />
                 <tbody className="divide-y divide-slate-100">
                   {tokens.map((token) => (
                     <tr key={token.id}>
