@@ -1,0 +1,393 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { db } from '@/db';
+import { contactGroups, messages } from '@/db/schema';
+import { createApiToken } from '@/lib/auth/api-tokens';
+import type { SessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser } from '@/lib/auth/session-user';
+import { planSend, submitSend } from '@/lib/messaging/send';
+import { createReport } from '@/lib/reports/definitions';
+import { generateRun } from '@/lib/reports/generate';
+import { closePdfWorkers } from '@/lib/reports/pdf';
+import { signReportLink } from '@/lib/reports/signed-links';
+import { makeAccount } from './fixtures/accounts';
+import { checksums } from './isolation/checksum';
+import { coverage, discover, summary, type Entry } from './isolation/discover';
+
+// The session cookie: nobody (null) or a user of account B. requireUser redirects as the real one does.
+const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
+vi.mock('@/lib/auth', async () => {
+  const { redirect } = await import('next/navigation');
+  return {
+    getCurrentUser: async () => session.user,
+    requireUser: async () => {
+      if (!session.user) redirect('/sign-in');
+      return session.user;
+    },
+  };
+});
+// Auth.js (next-auth) cannot be loaded under vitest: it imports "next/server" without an extension,
+// which Node's ESM resolver refuses. Its error classes come from @auth/core (the same classes
+// next-auth re-exports); signIn/signOut are stand-ins that keep the real credential check
+// (attemptSignIn) and the redirects. Auth.js's own route handlers are not exercised (see RECIPES).
+vi.mock('next-auth', async () => {
+  const { AuthError, CredentialsSignin } = await import('@auth/core/errors');
+  return { AuthError, CredentialsSignin };
+});
+vi.mock('@/lib/auth/config', async () => {
+  const { redirect } = await import('next/navigation');
+  const { CredentialsSignin } = await import('@auth/core/errors');
+  const { attemptSignIn } = await import('@/lib/auth/sign-in');
+  const notLoadable = async () => {
+    throw new Error('Auth.js handlers are not loadable under vitest');
+  };
+  return {
+    handlers: { GET: notLoadable, POST: notLoadable },
+    auth: async () => null,
+    signIn: async (_provider: string, input: { email: string; password: string; redirectTo: string }) => {
+      const result = await attemptSignIn({ email: input.email, password: input.password, ip: '192.0.2.200' });
+      if (!result.ok) {
+        const error = new CredentialsSignin();
+        error.code = result.reason;
+        throw error;
+      }
+      redirect(input.redirectTo);
+    },
+    signOut: async (input: { redirectTo: string }) => redirect(input.redirectTo),
+  };
+});
+vi.mock('next-intl/server', () => ({
+  getTranslations: async () => (key: string) => key,
+  getLocale: async () => 'en',
+  getFormatter: async () => ({ dateTime: (d: Date) => d.toISOString(), number: (n: number) => String(n) }),
+}));
+vi.mock('next/cache', () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const APP = path.join(ROOT, 'app');
+const NOW = new Date('2026-04-05T10:00:00Z');
+const DLR_SECRET = 'isolation-matrix-secret';
+
+type Who = 'nobody' | 'B';
+type Outcome = { threw: unknown } | { value: unknown };
+type Recipe = {
+  /** The arguments of the call, built with account A's ids. */
+  args: (who: Who) => unknown[];
+  /** Whether the outcome is a refusal (default: a Next redirect/404 thrown, or a 4xx response). */
+  rejected?: (outcome: Outcome, who: Who) => Promise<boolean> | boolean;
+  /**
+   * The input carries no id of another account (e.g. "save my language"): as B it may succeed
+   * on B's own rows, so only "A's rows unchanged" is asserted for B. Nobody is still refused.
+   */
+  self?: boolean;
+  /** Not called, with the reason (still listed: a new file without a recipe fails). */
+  excluded?: string;
+};
+
+type Fixture = {
+  A: SessionUser;
+  B: SessionUser;
+  campaignId: string;
+  messageIds: number[];
+  readyRunId: string;
+  queuedRunId: string;
+  scheduleId: string;
+  groupId: string;
+  groupName: string;
+  tokenIdA: string;
+  tokenB: string;
+};
+let fx: Fixture;
+
+function isNextRefusal(error: unknown): boolean {
+  const digest = (error as { digest?: unknown } | null)?.digest;
+  return typeof digest === 'string' && (digest.startsWith('NEXT_REDIRECT') || digest === 'NEXT_HTTP_ERROR_FALLBACK;404');
+}
+
+function defaultRejected(outcome: Outcome): boolean {
+  if ('threw' in outcome) return isNextRefusal(outcome.threw);
+  return outcome.value instanceof Response && outcome.value.status >= 400 && outcome.value.status < 500;
+}
+
+const returned = (test: (value: Record<string, unknown>) => boolean) => (outcome: Outcome) =>
+  'threw' in outcome ? isNextRefusal(outcome.threw) : test((outcome.value ?? {}) as Record<string, unknown>);
+
+const url = (p: string) => `http://localhost${p}`;
+const bearer = (who: Who): Record<string, string> => (who === 'B' ? { authorization: `Bearer ${fx.tokenB}` } : {});
+const params = <T extends Record<string, string>>(value: T) => ({ params: Promise.resolve(value) });
+function form(values: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(values)) data.set(k, v);
+  return data;
+}
+const REPORT = { method: 'once', period: { kind: 'custom', from: '2026-03-28', to: '2026-03-30' }, type: 'short', format: 'csv', name: 'Iso' } as const;
+
+const RECIPES: Record<string, Recipe> = {
+  // --- API (bearer token of B, or none) -------------------------------------------------------
+  'route app/api/sms.do/route.ts GET': {
+    args: (who) => [new Request(url(`/api/sms.do?status=${fx.messageIds.join('|')}`), { headers: bearer(who) })],
+  },
+  'route app/api/sms.do/route.ts POST': {
+    // A's sender name: B may not send as A.
+    args: (who) => [
+      new Request(url('/api/sms.do'), {
+        method: 'POST',
+        headers: { ...bearer(who), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ to: '+359888100001', from: 'IsoA', message: 'hi' }),
+      }),
+    ],
+  },
+  'route app/api/campaigns/route.ts POST': {
+    // A's contact group by name.
+    args: (who) => [
+      new Request(url('/api/campaigns'), {
+        method: 'POST',
+        headers: { ...bearer(who), 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'IsoB', message: 'hi', group: fx.groupName }),
+      }),
+    ],
+  },
+  'route app/api/campaigns/[id]/route.ts GET': {
+    args: (who) => [new Request(url(`/api/campaigns/${fx.campaignId}`), { headers: bearer(who) }), params({ id: fx.campaignId })],
+  },
+  'route app/api/campaigns/[id]/[action]/route.ts POST': {
+    args: (who) => [
+      new Request(url(`/api/campaigns/${fx.campaignId}/stop`), { method: 'POST', headers: bearer(who) }),
+      params({ id: fx.campaignId, action: 'stop' }),
+    ],
+  },
+  // The provider's callback: "nobody" has no secret, "B" a wrong one; the reports name A's messages.
+  'route app/api/gateway/smsapi/dlr/route.ts GET': {
+    args: (who) => [new Request(url(`/api/gateway/smsapi/dlr?${dlrQuery(who)}`))],
+  },
+  'route app/api/gateway/smsapi/dlr/route.ts POST': {
+    args: (who) => [
+      new Request(url(`/api/gateway/smsapi/dlr${who === 'B' ? '?secret=wrong-secret' : ''}`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ MsgId: String(fx.messageIds[0]), status: '404', idx: String(fx.messageIds[0]) }),
+      }),
+    ],
+  },
+  // Auth.js itself: the handlers are next-auth's, which cannot be loaded under vitest (see the
+  // mock above). Listed, so the file stays accounted for, but not called: covered by e2e only.
+  'route app/api/auth/[...nextauth]/route.ts GET': { args: () => [], excluded: 'next-auth cannot be imported under vitest' },
+  'route app/api/auth/[...nextauth]/route.ts POST': { args: () => [], excluded: 'next-auth cannot be imported under vitest' },
+  // --- Portal routes (session) ----------------------------------------------------------------
+  'route app/(app)/bulk/[id]/delivery-report.csv/route.ts GET': {
+    args: () => [new Request(url(`/bulk/${fx.campaignId}/delivery-report.csv`)), params({ id: fx.campaignId })],
+  },
+  'route app/(app)/bulk/[id]/delivery-report.pdf/route.ts GET': {
+    args: () => [new Request(url(`/bulk/${fx.campaignId}/delivery-report.pdf`)), params({ id: fx.campaignId })],
+  },
+  'route app/(app)/reports/runs/[id]/download/route.ts GET': {
+    args: () => [new Request(url(`/reports/runs/${fx.readyRunId}/download`)), params({ id: fx.readyRunId })],
+  },
+  // Signed links: nobody tampers with A's link; B signs A's run for B's account (a real key).
+  'route app/r/[token]/route.ts GET': {
+    args: (who) => {
+      const token =
+        who === 'B'
+          ? signReportLink(fx.readyRunId, fx.B.account.id).token
+          : signReportLink(fx.readyRunId, fx.A.account.id).token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      return [new Request(url(`/r/${token}`)), params({ token })];
+    },
+  },
+  // --- Pages -----------------------------------------------------------------------------------
+  'page app/(app)/bulk/[id]/page.tsx': {
+    args: () => [{ params: Promise.resolve({ id: fx.campaignId }), searchParams: Promise.resolve({}) }],
+  },
+  // --- Server actions --------------------------------------------------------------------------
+  'action app/(auth)/sign-in/actions.ts signInAction': {
+    args: () => [{}, form({ email: emailOfA(), password: 'wrong password' })],
+    rejected: returned((v) => v.error === 'invalid' || v.error === 'rateLimited'),
+  },
+  'action app/(auth)/sign-out/actions.ts signOutAction': { args: () => [], self: true },
+  'action app/(app)/bulk/[id]/actions.ts changeCampaign': {
+    args: () => [{ id: fx.campaignId, action: 'stop' }],
+    rejected: returned((v) => v.ok === false),
+  },
+  'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true },
+  'action app/(app)/settings/actions.ts saveTimeZone': { args: () => [{}, form({ timeZone: 'Europe/London' })], self: true },
+  'action app/(app)/settings/actions.ts createToken': { args: () => [{}, form({ name: 'iso' })], self: true },
+  'action app/(app)/settings/actions.ts revokeToken': {
+    args: () => [{}, form({ id: fx.tokenIdA })],
+    rejected: returned((v) => v.status === 'invalid'),
+  },
+  'action app/(app)/reports/actions.ts estimateReport': { args: () => [REPORT], self: true },
+  'action app/(app)/reports/actions.ts generateReport': { args: () => [REPORT], self: true },
+  'action app/(app)/reports/actions.ts cancelReportRun': {
+    args: () => [{}, form({ id: fx.queuedRunId })],
+    rejected: returned((v) => v.status === 'notCancelled'),
+  },
+  'action app/(app)/reports/actions.ts changeSchedule': {
+    args: () => [{ id: fx.scheduleId, action: 'delete' }],
+    rejected: returned((v) => v.ok === false),
+  },
+  'action app/(app)/send/actions.ts previewSend': {
+    args: () => [{ sender: 'IsoB', recipients: '+359888100002', groupIds: [fx.groupId], content: 'hi' }],
+    rejected: returned((v) => v.ok === false && v.error === 'UNKNOWN_GROUP'),
+  },
+  'action app/(app)/send/actions.ts sendNow': {
+    args: () => [{ sender: 'IsoB', recipients: '+359888100002\n+359888100003', groupIds: [fx.groupId], content: 'hi' }],
+    rejected: returned((v) => v.ok === false && v.error === 'UNKNOWN_GROUP'),
+  },
+};
+
+let emailA = '';
+const emailOfA = () => emailA;
+
+function dlrQuery(who: Who): string {
+  const query = new URLSearchParams({ MsgId: String(fx.messageIds[0]), status: '404', idx: String(fx.messageIds[0]) });
+  if (who === 'B') query.set('secret', 'wrong-secret');
+  return query.toString();
+}
+
+async function sessionFor(userId: number): Promise<SessionUser> {
+  const user = await loadSessionUser(userId, Date.now());
+  if (!user) throw new Error('no user');
+  return user;
+}
+
+let entries: Entry[];
+
+beforeAll(async () => {
+  process.env.DLR_SECRET = DLR_SECRET;
+  entries = await discover(APP);
+  const a = await makeAccount('Iso A', 1000);
+  const b = await makeAccount('Iso B', 1000);
+  emailA = a.user.email;
+  const plan = await planSend({
+    accountId: a.account.id,
+    userId: a.user.id,
+    source: 'portal',
+    sender: 'IsoA',
+    content: 'isolation',
+    recipients: ['+359888200001', '+359888200002', '+359888200003'],
+    campaign: { name: 'Iso campaign', rate: 10 },
+  });
+  const { campaignId } = await submitSend(plan);
+  const ids = await db.select({ id: messages.id }).from(messages).where(eq(messages.accountId, a.account.id)).orderBy(messages.id);
+  const A = await sessionFor(a.user.id);
+  const B = await sessionFor(b.user.id);
+  const ready = await createReport(A.account.id, A.id, REPORT, NOW);
+  expect(await generateRun(ready.runId!)).toBe('ready');
+  const queued = await createReport(A.account.id, A.id, { ...REPORT, name: 'Iso queued' }, NOW);
+  const schedule = await createReport(A.account.id, A.id, { method: 'periodic', frequency: 'weekly', type: 'short', format: 'csv', name: 'Iso weekly' }, NOW);
+  const groupName = 'Iso A group';
+  const [group] = await db.insert(contactGroups).values({ accountId: A.account.id, name: groupName }).returning({ id: contactGroups.id });
+  const tokenA = await createApiToken({ accountId: A.account.id, userId: A.id, name: 'A token' });
+  const tokenB = await createApiToken({ accountId: B.account.id, userId: B.id, name: 'B token' });
+  fx = {
+    A,
+    B,
+    campaignId: campaignId!,
+    messageIds: ids.map((m) => m.id),
+    readyRunId: ready.runId!,
+    queuedRunId: queued.runId!,
+    scheduleId: schedule.definitionId,
+    groupId: group.id,
+    groupName,
+    tokenIdA: tokenA.id,
+    tokenB: tokenB.token,
+  };
+});
+
+afterAll(async () => {
+  delete process.env.DLR_SECRET;
+  await closePdfWorkers();
+});
+
+async function invoke(entry: Entry, who: Who): Promise<Outcome> {
+  const loaded = (await import(/* @vite-ignore */ path.join(ROOT, entry.file))) as Record<string, unknown>;
+  const fn = loaded[entry.name];
+  if (typeof fn !== 'function') throw new Error(`${entry.key}: not a function`);
+  session.user = who === 'B' ? fx.B : null;
+  try {
+    return { value: await fn(...RECIPES[entry.key].args(who)) };
+  } catch (threw) {
+    return { threw };
+  } finally {
+    session.user = null;
+  }
+}
+
+function describeOutcome(outcome: Outcome): string {
+  if ('threw' in outcome) {
+    const e = outcome.threw as { digest?: string; message?: string };
+    return `threw ${e?.digest ?? e?.message ?? String(outcome.threw)}`;
+  }
+  if (outcome.value instanceof Response) return `response ${outcome.value.status}`;
+  return `returned ${JSON.stringify(outcome.value)}`;
+}
+
+describe('isolation matrix', () => {
+  it('has a recipe for every discovered route, dynamic page and server action', () => {
+    const counts = summary(entries);
+    const excluded = entries.filter((e) => RECIPES[e.key]?.excluded);
+    const called = summary(entries.filter((e) => RECIPES[e.key] && !RECIPES[e.key].excluded));
+    console.log(
+      `isolation matrix: discovered ${counts.routes} route handlers, ${counts.pages} dynamic pages, ${counts.actions} server actions; ` +
+        `called ${called.routes}/${called.pages}/${called.actions} as nobody and as account B; ` +
+        `excluded ${excluded.length}: ${excluded.map((e) => `${e.key} (${RECIPES[e.key].excluded})`).join(', ') || 'none'}`,
+    );
+    expect(counts.routes).toBeGreaterThan(0);
+    expect(counts.pages).toBeGreaterThan(0);
+    expect(counts.actions).toBeGreaterThan(0);
+    expect(coverage(entries, Object.keys(RECIPES))).toEqual({ uncovered: [], stale: [] });
+  });
+
+  for (const who of ['nobody', 'B'] as const) {
+    it(`refuses ${who === 'B' ? "account B using account A's ids" : 'a caller without a session'}, with no side effect`, async () => {
+      const problems: string[] = [];
+      for (const entry of entries) {
+        const recipe = RECIPES[entry.key];
+        if (!recipe || recipe.excluded) continue; // reported by the coverage test / the summary
+        const before = { a: await checksums(fx.A.account.id), all: who === 'nobody' ? await checksums(null) : null };
+        const outcome = await invoke(entry, who);
+        const mustRefuse = who === 'nobody' || !recipe.self;
+        if (mustRefuse && !(await (recipe.rejected ?? defaultRejected)(outcome, who))) {
+          problems.push(`${entry.key} as ${who}: not refused (${describeOutcome(outcome)})`);
+        }
+        if ('value' in outcome && outcome.value instanceof Response && !outcome.value.bodyUsed) await outcome.value.body?.cancel();
+        const after = { a: await checksums(fx.A.account.id), all: who === 'nobody' ? await checksums(null) : null };
+        for (const [table, sum] of Object.entries(before.a)) {
+          if (after.a[table] !== sum) problems.push(`${entry.key} as ${who}: account A's ${table} changed`);
+        }
+        for (const [table, sum] of Object.entries(before.all ?? {})) {
+          if (after.all?.[table] !== sum) problems.push(`${entry.key} as ${who}: ${table} changed`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+describe('the matrix itself', () => {
+  it('reports a new route, dynamic page or server action as uncovered', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'isolation-'));
+    try {
+      const app = path.join(tmp, 'app');
+      await fs.cp(APP, app, { recursive: true });
+      await fs.mkdir(path.join(app, 'api', 'extra', '[id]'), { recursive: true });
+      await fs.writeFile(path.join(app, 'api', 'extra', '[id]', 'route.ts'), 'export async function DELETE() {\n  return new Response(null);\n}\n');
+      await fs.mkdir(path.join(app, '(app)', 'things', '[id]'), { recursive: true });
+      await fs.writeFile(path.join(app, '(app)', 'things', '[id]', 'page.tsx'), 'export default async function Page() {\n  return null;\n}\n');
+      await fs.writeFile(path.join(app, '(app)', 'things', 'actions.ts'), "'use server';\n\nexport async function dropThing(id: string) {\n  return id;\n}\n");
+      const found = coverage(await discover(app), Object.keys(RECIPES));
+      expect({ uncovered: [...found.uncovered].sort(), stale: found.stale }).toEqual({
+        uncovered: [
+          'action app/(app)/things/actions.ts dropThing',
+          'page app/(app)/things/[id]/page.tsx',
+          'route app/api/extra/[id]/route.ts DELETE',
+        ],
+        stale: [],
+      });
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
