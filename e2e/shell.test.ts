@@ -126,5 +126,11 @@ describe('over plain HTTP', () => {
       expect([302, 303, 307]).toContain(response.status);
       expect(response.headers.get('location')).toContain('/sign-in');
     }
+    // API routes too: no token, no answer.
+    const api = await fetch(`${baseUrl()}/api/campaigns/00000000-0000-4000-8000-000000000000`, {
+      headers: { 'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware' },
+    });
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { error: number }).error).toBe(101);
   });
 });
