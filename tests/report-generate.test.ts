@@ -21,6 +21,7 @@ import { signReportLink } from '@/lib/reports/signed-links';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { GET as signedDownload } from '@/app/r/[token]/route';
 import { makeAccount } from './fixtures/accounts';
+import { insertSpringCampaign } from './fixtures/reports';
 
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock('@/lib/auth', () => ({
@@ -73,23 +74,7 @@ beforeAll(async () => {
   const b = await makeAccount('Rep B');
   A = (await loadSessionUser(a.user.id, Date.now()))!;
   B = (await loadSessionUser(b.user.id, Date.now()))!;
-  const [campaign] = await db
-    .insert(campaigns)
-    .values({
-      accountId: A.account.id,
-      userId: A.id,
-      name: 'Пролет',
-      senderName: 'RepA',
-      content: 'Bulk text',
-      encoding: 'gsm7',
-      parts: 1,
-      status: 'completed',
-      recipients: 2,
-      points: 1300,
-      pointsRefunded: 650,
-      createdAt: new Date('2026-03-29T10:00:00Z'),
-    })
-    .returning();
+  const campaign = await insertSpringCampaign(A);
   campaignId = campaign.id;
   // Outside the period: not in the group report.
   await db.insert(campaigns).values({

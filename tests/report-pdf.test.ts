@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
-import { campaigns, messages, reportFileChunks, reportRuns, users } from '@/db/schema';
+import { messages, reportFileChunks, reportRuns, users } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser } from '@/lib/auth/session-user';
 import { createReport } from '@/lib/reports/definitions';
@@ -10,6 +10,7 @@ import { closePdfWorkers } from '@/lib/reports/pdf';
 import { GROUP_PDF_MAX_ROWS, reportPdfModel, type GroupPdfRow } from '@/lib/reports/report-pdf';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
+import { insertSpringCampaign } from './fixtures/reports';
 
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock('@/lib/auth', () => ({
@@ -49,23 +50,7 @@ beforeAll(async () => {
   // The owner reads Bulgarian: the PDF's texts follow the report owner's language.
   await db.update(users).set({ language: 'bg' }).where(eq(users.id, a.user.id));
   A = (await loadSessionUser(a.user.id, Date.now()))!;
-  const [campaign] = await db
-    .insert(campaigns)
-    .values({
-      accountId: A.account.id,
-      userId: A.id,
-      name: 'Пролет',
-      senderName: 'RepA',
-      content: 'Bulk text',
-      encoding: 'gsm7',
-      parts: 1,
-      status: 'completed',
-      recipients: 2,
-      points: 1300,
-      pointsRefunded: 650,
-      createdAt: new Date('2026-03-29T10:00:00Z'),
-    })
-    .returning();
+  const campaign = await insertSpringCampaign(A);
   const m = (createdAt: string, status: number, campaignId: string | null = null) => ({
     accountId: A.account.id,
     userId: A.id,
