@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
 import { contactGroups, messages } from '@/db/schema';
 import { createApiToken } from '@/lib/auth/api-tokens';
+import { controlCampaign } from '@/lib/campaigns';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser } from '@/lib/auth/session-user';
 import { planSend, submitSend } from '@/lib/messaging/send';
@@ -83,6 +84,10 @@ type Recipe = {
    * on B's own rows, so only "A's rows unchanged" is asserted for B. Nobody is still refused.
    */
   self?: boolean;
+  /** Open to visitors by design (the sign-in page), with the reason: nobody is not refused. */
+  public?: string;
+  /** More calls of the same entry point, e.g. each campaign action; each is checked alike. */
+  more?: (who: Who) => unknown[][];
   /** Not called, with the reason (still listed: a new file without a recipe fails). */
   excluded?: string;
 };
@@ -92,6 +97,7 @@ type Fixture = {
   B: SessionUser;
   campaignId: string;
   messageIds: number[];
+  pausedCampaignId: string;
   readyRunId: string;
   queuedRunId: string;
   scheduleId: string;
@@ -154,10 +160,8 @@ const RECIPES: Record<string, Recipe> = {
     args: (who) => [new Request(url(`/api/campaigns/${fx.campaignId}`), { headers: bearer(who) }), params({ id: fx.campaignId })],
   },
   'route app/api/campaigns/[id]/[action]/route.ts POST': {
-    args: (who) => [
-      new Request(url(`/api/campaigns/${fx.campaignId}/stop`), { method: 'POST', headers: bearer(who) }),
-      params({ id: fx.campaignId, action: 'stop' }),
-    ],
+    args: (who) => campaignApiCall(who, fx.campaignId, 'stop'),
+    more: (who) => [campaignApiCall(who, fx.campaignId, 'pause'), campaignApiCall(who, fx.pausedCampaignId, 'resume'), campaignApiCall(who, fx.pausedCampaignId, 'stop')],
   },
   // The provider's callback: "nobody" has no secret, "B" a wrong one; the reports name A's messages.
   'route app/api/gateway/smsapi/dlr/route.ts GET': {
@@ -196,10 +200,21 @@ const RECIPES: Record<string, Recipe> = {
       return [new Request(url(`/r/${token}`)), params({ token })];
     },
   },
-  // --- Pages -----------------------------------------------------------------------------------
+  // --- Pages: each is called on its own, without its layout or proxy.ts, so the page itself must
+  // check the session (an auth check only in a layout or the proxy would fail here). -----------
   'page app/(app)/bulk/[id]/page.tsx': {
     args: () => [{ params: Promise.resolve({ id: fx.campaignId }), searchParams: Promise.resolve({}) }],
   },
+  'page app/page.tsx': { args: () => [], self: true },
+  'page app/(app)/bulk/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/contacts/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/emails/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/history/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/reports/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/send/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/settings/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(auth)/sign-in/page.tsx': { args: () => [pageProps()], self: true, public: 'the way in for visitors' },
+  'page app/(auth)/sign-out/page.tsx': { args: () => [], self: true },
   // --- Server actions --------------------------------------------------------------------------
   'action app/(auth)/sign-in/actions.ts signInAction': {
     args: () => [{}, form({ email: emailOfA(), password: 'wrong password' })],
@@ -208,6 +223,7 @@ const RECIPES: Record<string, Recipe> = {
   'action app/(auth)/sign-out/actions.ts signOutAction': { args: () => [], self: true },
   'action app/(app)/bulk/[id]/actions.ts changeCampaign': {
     args: () => [{ id: fx.campaignId, action: 'stop' }],
+    more: () => [[{ id: fx.campaignId, action: 'pause' }], [{ id: fx.pausedCampaignId, action: 'resume' }], [{ id: fx.pausedCampaignId, action: 'stop' }]],
     rejected: returned((v) => v.ok === false),
   },
   'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true },
@@ -236,6 +252,11 @@ const RECIPES: Record<string, Recipe> = {
     rejected: returned((v) => v.ok === false && v.error === 'UNKNOWN_GROUP'),
   },
 };
+
+function campaignApiCall(who: Who, id: string, action: string): unknown[] {
+  return [new Request(url(`/api/campaigns/${id}/${action}`), { method: 'POST', headers: bearer(who) }), params({ id, action })];
+}
+const pageProps = () => ({ params: Promise.resolve({}), searchParams: Promise.resolve({}) });
 
 let emailA = '';
 const emailOfA = () => emailA;
@@ -270,6 +291,8 @@ beforeAll(async () => {
     campaign: { name: 'Iso campaign', rate: 10 },
   });
   const { campaignId } = await submitSend(plan);
+  const { campaignId: pausedCampaignId } = await submitSend(await planSend({ ...plan.input, campaign: { name: 'Iso paused', rate: 10 } }));
+  expect((await controlCampaign('pause', a.account.id, pausedCampaignId!, a.user.id)).ok).toBe(true);
   const ids = await db.select({ id: messages.id }).from(messages).where(eq(messages.accountId, a.account.id)).orderBy(messages.id);
   const A = await sessionFor(a.user.id);
   const B = await sessionFor(b.user.id);
@@ -285,6 +308,7 @@ beforeAll(async () => {
     A,
     B,
     campaignId: campaignId!,
+    pausedCampaignId: pausedCampaignId!,
     messageIds: ids.map((m) => m.id),
     readyRunId: ready.runId!,
     queuedRunId: queued.runId!,
@@ -301,18 +325,23 @@ afterAll(async () => {
   await closePdfWorkers();
 });
 
-async function invoke(entry: Entry, who: Who): Promise<Outcome> {
+async function invoke(entry: Entry, who: Who, args: unknown[]): Promise<Outcome> {
   const loaded = (await import(/* @vite-ignore */ path.join(ROOT, entry.file))) as Record<string, unknown>;
   const fn = loaded[entry.name];
   if (typeof fn !== 'function') throw new Error(`${entry.key}: not a function`);
   session.user = who === 'B' ? fx.B : null;
   try {
-    return { value: await fn(...RECIPES[entry.key].args(who)) };
+    return { value: await fn(...args) };
   } catch (threw) {
     return { threw };
   } finally {
     session.user = null;
   }
+}
+
+/** Jobs waiting in the queue: a refused call must not queue a send, a dispatch or an e-mail. */
+async function queuedJobs(): Promise<number> {
+  return Number((await db.execute<{ n: string }>(sql`select count(*)::text as n from graphile_worker._private_jobs`))[0].n);
 }
 
 function describeOutcome(outcome: Outcome): string {
@@ -325,17 +354,17 @@ function describeOutcome(outcome: Outcome): string {
 }
 
 describe('isolation matrix', () => {
-  it('has a recipe for every discovered route, dynamic page and server action', () => {
+  it('has a recipe for every discovered route, page and server action', () => {
     const counts = summary(entries);
     const excluded = entries.filter((e) => RECIPES[e.key]?.excluded);
     const called = summary(entries.filter((e) => RECIPES[e.key] && !RECIPES[e.key].excluded));
     console.log(
-      `isolation matrix: discovered ${counts.routes} route handlers, ${counts.pages} dynamic pages, ${counts.actions} server actions; ` +
+      `isolation matrix: discovered ${counts.routes} route handlers, ${counts.pages} pages (${counts.dynamicPages} with an id in the URL), ${counts.actions} server actions; ` +
         `called ${called.routes}/${called.pages}/${called.actions} as nobody and as account B; ` +
         `excluded ${excluded.length}: ${excluded.map((e) => `${e.key} (${RECIPES[e.key].excluded})`).join(', ') || 'none'}`,
     );
     expect(counts.routes).toBeGreaterThan(0);
-    expect(counts.pages).toBeGreaterThan(0);
+    expect(counts.dynamicPages).toBeGreaterThan(0);
     expect(counts.actions).toBeGreaterThan(0);
     expect(coverage(entries, Object.keys(RECIPES))).toEqual({ uncovered: [], stale: [] });
   });
@@ -343,31 +372,44 @@ describe('isolation matrix', () => {
   for (const who of ['nobody', 'B'] as const) {
     it(`refuses ${who === 'B' ? "account B using account A's ids" : 'a caller without a session'}, with no side effect`, async () => {
       const problems: string[] = [];
+      let calls = 0;
       for (const entry of entries) {
         const recipe = RECIPES[entry.key];
         if (!recipe || recipe.excluded) continue; // reported by the coverage test / the summary
-        const before = { a: await checksums(fx.A.account.id), all: who === 'nobody' ? await checksums(null) : null };
-        const outcome = await invoke(entry, who);
-        const mustRefuse = who === 'nobody' || !recipe.self;
-        if (mustRefuse && !(await (recipe.rejected ?? defaultRejected)(outcome, who))) {
-          problems.push(`${entry.key} as ${who}: not refused (${describeOutcome(outcome)})`);
-        }
-        if ('value' in outcome && outcome.value instanceof Response && !outcome.value.bodyUsed) await outcome.value.body?.cancel();
-        const after = { a: await checksums(fx.A.account.id), all: who === 'nobody' ? await checksums(null) : null };
-        for (const [table, sum] of Object.entries(before.a)) {
-          if (after.a[table] !== sum) problems.push(`${entry.key} as ${who}: account A's ${table} changed`);
-        }
-        for (const [table, sum] of Object.entries(before.all ?? {})) {
-          if (after.all?.[table] !== sum) problems.push(`${entry.key} as ${who}: ${table} changed`);
+        // B's own rows may change on a "self" call (B saves B's language); nothing else may.
+        const strict = who === 'nobody' || !recipe.self;
+        for (const args of [recipe.args(who), ...(recipe.more?.(who) ?? [])]) {
+          calls++;
+          const before = { a: await checksums(fx.A.account.id), all: who === 'nobody' ? await checksums(null) : null, jobs: await queuedJobs() };
+          const outcome = await invoke(entry, who, args);
+          const mustRefuse = strict && !(who === 'nobody' && recipe.public);
+          if (mustRefuse && !(await (recipe.rejected ?? defaultRejected)(outcome, who))) {
+            problems.push(`${entry.key} as ${who}: not refused (${describeOutcome(outcome)})`);
+          }
+          // A call allowed to succeed must really run (not fail for want of a request context),
+          // or the refusals above would prove nothing.
+          if (!mustRefuse && 'threw' in outcome && !isNextRefusal(outcome.threw)) {
+            problems.push(`${entry.key} as ${who}: failed to run (${describeOutcome(outcome)})`);
+          }
+          if ('value' in outcome && outcome.value instanceof Response && !outcome.value.bodyUsed) await outcome.value.body?.cancel();
+          const after = { a: await checksums(fx.A.account.id), all: who === 'nobody' ? await checksums(null) : null, jobs: await queuedJobs() };
+          for (const [table, sum] of Object.entries(before.a)) {
+            if (after.a[table] !== sum) problems.push(`${entry.key} as ${who}: account A's ${table} changed`);
+          }
+          for (const [table, sum] of Object.entries(before.all ?? {})) {
+            if (after.all?.[table] !== sum) problems.push(`${entry.key} as ${who}: ${table} changed`);
+          }
+          if (strict && after.jobs !== before.jobs) problems.push(`${entry.key} as ${who}: ${after.jobs - before.jobs} job(s) queued`);
         }
       }
+      console.log(`isolation matrix: ${calls} calls as ${who}`);
       expect(problems).toEqual([]);
     });
   }
 });
 
 describe('the matrix itself', () => {
-  it('reports a new route, dynamic page or server action as uncovered', async () => {
+  it('reports a new route, page or server action as uncovered', async () => {
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'isolation-'));
     try {
       const app = path.join(tmp, 'app');
@@ -376,12 +418,14 @@ describe('the matrix itself', () => {
       await fs.writeFile(path.join(app, 'api', 'extra', '[id]', 'route.ts'), 'export async function DELETE() {\n  return new Response(null);\n}\n');
       await fs.mkdir(path.join(app, '(app)', 'things', '[id]'), { recursive: true });
       await fs.writeFile(path.join(app, '(app)', 'things', '[id]', 'page.tsx'), 'export default async function Page() {\n  return null;\n}\n');
+      await fs.writeFile(path.join(app, '(app)', 'things', 'page.tsx'), 'export default async function Things() {\n  return null;\n}\n');
       await fs.writeFile(path.join(app, '(app)', 'things', 'actions.ts'), "'use server';\n\nexport async function dropThing(id: string) {\n  return id;\n}\n");
       const found = coverage(await discover(app), Object.keys(RECIPES));
       expect({ uncovered: [...found.uncovered].sort(), stale: found.stale }).toEqual({
         uncovered: [
           'action app/(app)/things/actions.ts dropThing',
           'page app/(app)/things/[id]/page.tsx',
+          'page app/(app)/things/page.tsx',
           'route app/api/extra/[id]/route.ts DELETE',
         ],
         stale: [],

@@ -3,8 +3,8 @@ import path from 'node:path';
 
 /**
  * Finds the entry points of an App Router tree from the file system: route handlers (one key
- * per exported HTTP method), pages under a dynamic segment, and the exported async functions
- * of 'use server' modules. Keys are stable strings such as
+ * per exported HTTP method), every page, and the exported async functions of 'use server'
+ * modules. Keys are stable strings such as
  *   "route app/api/campaigns/[id]/route.ts GET"
  *   "page app/(app)/bulk/[id]/page.tsx"
  *   "action app/(app)/settings/actions.ts saveLanguage"
@@ -12,7 +12,8 @@ import path from 'node:path';
  */
 
 export type EntryKind = 'route' | 'page' | 'action';
-export type Entry = { kind: EntryKind; file: string; name: string; key: string };
+/** `dynamic`: a page under a [segment], i.e. one that takes an object id from the URL. */
+export type Entry = { kind: EntryKind; file: string; name: string; key: string; dynamic?: boolean };
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const DYNAMIC = /^\[.+\]$/;
@@ -77,8 +78,8 @@ export async function discover(appDir: string): Promise<Entry[]> {
     if (/^route\.(ts|tsx|js|mjs)$/.test(base)) {
       const source = await fs.readFile(full, 'utf8');
       for (const name of exportedRouteMethods(source)) entries.push({ kind: 'route', file, name, key: `route ${file} ${name}` });
-    } else if (/^page\.(tsx|ts|jsx|js)$/.test(base) && segments.some((s) => DYNAMIC.test(s))) {
-      entries.push({ kind: 'page', file, name: 'default', key: `page ${file}` });
+    } else if (/^page\.(tsx|ts|jsx|js)$/.test(base)) {
+      entries.push({ kind: 'page', file, name: 'default', key: `page ${file}`, dynamic: segments.some((s) => DYNAMIC.test(s)) });
     } else if (/\.(ts|tsx)$/.test(base) && !/\.test\.tsx?$/.test(base)) {
       const source = await fs.readFile(full, 'utf8');
       if (!isServerModule(source)) continue;
@@ -98,10 +99,11 @@ export function coverage(entries: Entry[], recipeKeys: Iterable<string>): { unco
   };
 }
 
-export function summary(entries: Entry[]): { routes: number; pages: number; actions: number } {
+export function summary(entries: Entry[]): { routes: number; pages: number; dynamicPages: number; actions: number } {
   return {
     routes: entries.filter((e) => e.kind === 'route').length,
     pages: entries.filter((e) => e.kind === 'page').length,
+    dynamicPages: entries.filter((e) => e.kind === 'page' && e.dynamic).length,
     actions: entries.filter((e) => e.kind === 'action').length,
   };
 }
