@@ -496,6 +496,18 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
 
+// API requests that presented a bad token, per client address: past the limit the address is
+// refused for the window without a look at its tokens, so guessing from one address stops there.
+export const apiTokenFailures = pgTable(
+  'api_token_failures',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ip: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_token_failures_ip_idx').on(t.ip, t.createdAt)],
+);
+
 // Sign-in attempts, counted in Postgres so that rate limits hold across app instances.
 export const signInAttempts = pgTable(
   'sign_in_attempts',

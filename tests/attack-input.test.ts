@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as smsGet, POST as smsDo } from '@/app/api/sms.do/route';
 import { POST as createCampaign } from '@/app/api/campaigns/route';
 import { db } from '@/db';
 import { messages, users } from '@/db/schema';
-import { createApiToken, revokeApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
+import { API_TOKEN_LIMITS, createApiToken, revokeApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
 import { parseHistoryFilters } from '@/lib/history/filters';
 import { MAX_BODY_BYTES } from '@/lib/messaging/request';
 import { createReport, parseReportRequest } from '@/lib/reports/definitions';
@@ -202,6 +203,22 @@ describe('API tokens', () => {
     });
     // The real token still works (so the refusals above were about the token, not the request).
     expect(await verifyApiToken(`Bearer ${t}`)).toMatchObject({ accountId: A.accountId, userId: A.userId });
+  });
+
+  it('guessing tokens from one address is cut off after 30 bad tokens (429, Retry-After), even for a right one; other addresses go on', async () => {
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const guess = () => `smsp_${randomBytes(32).toString('base64url')}`;
+    await unchanged(async () => {
+      // Requests without a token are no guesses and are not counted.
+      for (let i = 0; i < 40; i++) await expectError(await form(valid(), null, from('203.0.113.9')), 401, 101);
+      for (let i = 0; i < API_TOKEN_LIMITS.perIp; i++) await expectError(await form(valid(), guess(), from('203.0.113.9')), 401, 101);
+      const limited = await form(valid(), A.token, from('203.0.113.9'));
+      expect(limited.headers.get('retry-after')).toBe(String(API_TOKEN_LIMITS.windowMinutes * 60));
+      await expectError(limited, 429, 101);
+      await expectError(await form(valid(), guess(), from('203.0.113.9')), 429, 101);
+      await expectError(await form(valid(), guess(), from('203.0.113.10')), 401, 101);
+    });
+    expect((await form({ ...valid(), test: '1' }, A.token, from('203.0.113.10'))).status).toBe(200);
   });
 
   it('a token only counts in the Authorization header: not as a query parameter, a cookie or another header', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { db } from '@/db';
-import { apiTokens, users } from '@/db/schema';
+import { apiTokenFailures, apiTokens, users } from '@/db/schema';
 
 const TOKEN_PREFIX = 'smsp_';
 
@@ -45,6 +45,33 @@ export async function verifyApiToken(authorization: string | null): Promise<ApiP
   if (!row || row.hash.length !== presented.length || !timingSafeEqual(row.hash, presented)) return null;
   await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
   return { tokenId: row.id, userId: row.userId, accountId: row.accountId };
+}
+
+export const API_TOKEN_LIMITS = {
+  windowMinutes: 15,
+  // bad tokens from one address; a token has 256 random bits, so this only stops noise and
+  // guessing, and an integration with a stale token notices (429) instead of hammering on
+  perIp: 30,
+} as const;
+
+export type ApiAuthentication = ApiPrincipal | 'invalid' | 'rate_limited';
+
+/**
+ * verifyApiToken with a limit on bad tokens per client address. A request without an
+ * Authorization header is no guess and is not counted. Past the limit the address gets
+ * 'rate_limited' for its tokens, right or wrong, until the window has passed.
+ */
+export async function authenticateApiToken(authorization: string | null, ip: string): Promise<ApiAuthentication> {
+  const since = sql`now() - make_interval(mins => ${API_TOKEN_LIMITS.windowMinutes})`;
+  const [failures] = await db
+    .select({ n: count() })
+    .from(apiTokenFailures)
+    .where(and(eq(apiTokenFailures.ip, ip), gt(apiTokenFailures.createdAt, since)));
+  if (failures.n >= API_TOKEN_LIMITS.perIp) return 'rate_limited';
+  const principal = await verifyApiToken(authorization);
+  if (principal) return principal;
+  if (authorization !== null) await db.insert(apiTokenFailures).values({ ip });
+  return 'invalid';
 }
 
 /** An owner sees every token of the account; a member only their own. */

@@ -1,15 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { db } from '@/db';
+import { API_TOKEN_LIMITS } from '@/lib/auth/api-tokens';
 import { SIGN_IN_LIMITS } from '@/lib/auth/sign-in';
 
 /**
  * Drops records whose purpose has passed: sign-in attempts older than the known-address window
- * (the longest any rate limit looks back) and Idempotency-Keys past their 24 hours.
+ * (the longest any rate limit looks back), bad-token records past their window and
+ * Idempotency-Keys past their 24 hours.
  */
-export async function pruneExpiredRecords(): Promise<{ signInAttempts: number; idempotencyKeys: number }> {
+export async function pruneExpiredRecords(): Promise<{ signInAttempts: number; apiTokenFailures: number; idempotencyKeys: number }> {
   const attempts = await db.execute(sql`
     delete from sign_in_attempts where created_at < now() - make_interval(days => ${SIGN_IN_LIMITS.knownIpDays}) returning id`);
+  const failures = await db.execute(sql`
+    delete from api_token_failures where created_at < now() - make_interval(mins => ${API_TOKEN_LIMITS.windowMinutes}) returning id`);
   const keys = await db.execute(sql`
     delete from idempotency_keys where created_at < now() - interval '24 hours' returning key`);
-  return { signInAttempts: attempts.length, idempotencyKeys: keys.length };
+  return { signInAttempts: attempts.length, apiTokenFailures: failures.length, idempotencyKeys: keys.length };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { verifyApiToken, type ApiPrincipal } from '@/lib/auth/api-tokens';
+import { API_TOKEN_LIMITS, authenticateApiToken, type ApiPrincipal } from '@/lib/auth/api-tokens';
+import { clientIp } from '@/lib/auth/client-ip';
 import { API_ERRORS, apiError, sendErrorReply } from './api';
 import { requestHash, withIdempotency, type ApiReply } from './idempotency';
 import { SendError } from './send';
@@ -9,8 +10,15 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** The bearer token's principal, or the provider's error 101 as a ready response. */
 export async function authenticate(request: Request): Promise<ApiPrincipal | Response> {
-  const principal = await verifyApiToken(request.headers.get('authorization'));
-  return principal ?? apiError(401, API_ERRORS.TOKEN, 'Bad or missing API token (Authorization: Bearer …)');
+  const result = await authenticateApiToken(request.headers.get('authorization'), clientIp(request.headers));
+  if (result === 'rate_limited') {
+    return Response.json(
+      { error: API_ERRORS.TOKEN, message: 'Too many bad API tokens from this address; try again later' },
+      { status: 429, headers: { 'retry-after': String(API_TOKEN_LIMITS.windowMinutes * 60) } },
+    );
+  }
+  if (result === 'invalid') return apiError(401, API_ERRORS.TOKEN, 'Bad or missing API token (Authorization: Bearer …)');
+  return result;
 }
 
 /** Form-encoded or JSON parameters, size-capped; null when the body cannot be read. */
