@@ -107,4 +107,24 @@ describe('delivery reports', () => {
     expect(await applyDeliveryReports([{ messageId: id, status: 404, doneAt: at }])).toBe(0);
     expect(await status()).toBe(405);
   });
+
+  it('a late final report replaces the UNKNOWN given when none came in time; nothing else replaces it', async () => {
+    const { account } = await makeAccount('LateDlr', 10);
+    const { messageIds: [id] } = await submitSend(await planSend({ accountId: account.id, userId: null, source: 'api', sender: 'LateDlr', content: 'x', recipients: ['0888555001'], scheduledAt: new Date(Date.now() + 3_600_000) }));
+    const row = async () => (await db.select({ status: messages.status, doneAt: messages.doneAt }).from(messages).where(eq(messages.id, id)))[0];
+    await db.execute(sql`update messages set status = 403, sent_at = now() - interval '3 days' where id = ${id}`);
+    expect(await expireUnreported(2 * 86_400)).toBeGreaterThanOrEqual(1);
+    expect((await row()).status).toBe(408);
+    const late = new Date(Date.now() - 60_000);
+    // A late non-final report, and a STOP (only ever ours), leave UNKNOWN alone.
+    expect(await applyDeliveryReports([{ messageId: id, status: 403, doneAt: late }, { messageId: id, status: 410, doneAt: late }])).toBe(0);
+    expect(await applyDeliveryReports([{ messageId: id, status: 412, doneAt: late }])).toBe(0);
+    // The late DELIVERED is the answer; after it, the usual rule holds again.
+    expect(await applyDeliveryReports([{ messageId: id, status: 404, doneAt: late }])).toBe(1);
+    expect(await row()).toEqual({ status: 404, doneAt: late });
+    expect(await applyDeliveryReports([{ messageId: id, status: 404, doneAt: new Date() }])).toBe(0);
+    expect(await applyDeliveryReports([{ messageId: id, status: 405, doneAt: new Date(), errorCode: 1 }])).toBe(0);
+    await expireUnreported(0);
+    expect((await row()).status).toBe(404);
+  });
 });

@@ -9,7 +9,9 @@ const FINAL_CODES = sql.raw(`(${[401, 402, 404, 405, 406, 407, 408, 412].join(',
 /**
  * Applies delivery reports, from a gateway's callback or the simulator alike. A final status is
  * never overwritten, a repeated report changes nothing, and a report never moves a message back
- * to QUEUE. Returns how many messages changed.
+ * to QUEUE. The one exception is UNKNOWN, which we set ourselves when no report came in time: a
+ * late final report is the truth we were missing, so it replaces UNKNOWN. Returns how many
+ * messages changed.
  */
 export async function applyDeliveryReports(reports: DeliveryReport[]): Promise<number> {
   // Within one batch, the last final report for a message wins over any non-final one.
@@ -40,7 +42,7 @@ export async function applyDeliveryReports(reports: DeliveryReport[]): Promise<n
         error_code = coalesce(r.error_code, m.error_code)
     from r
     where (m.id = r.id or (r.id is null and m.gateway_message_id = r.gw))
-      and m.status not in ${FINAL_CODES}
+      and (m.status not in ${FINAL_CODES} or (m.status = ${STATUS.UNKNOWN} and r.status in ${FINAL_CODES} and r.status <> ${STATUS.STOP}))
       and m.status <> ${STATUS.QUEUE}
       and m.status <> r.status
     returning m.id`);
