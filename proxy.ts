@@ -1,18 +1,34 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { contentSecurityPolicy } from '@/lib/security/headers.mjs';
 
-// An optimistic redirect for visitors without a session cookie, nothing more: every page,
-// action and route handler checks the session itself (the proxy is not a security boundary).
+const PUBLIC_PAGES = ['/sign-in'];
+
+/**
+ * Two jobs, neither a security boundary for data:
+ * - a fresh CSP nonce for every page (Next.js reads it from the request's policy header and puts
+ *   it on its scripts; the same policy goes on the response);
+ * - an optimistic redirect for visitors without a session cookie. Every page, action and route
+ *   handler checks the session itself.
+ */
 export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
   const hasSession = request.cookies.getAll().some((cookie) => cookie.name.endsWith('authjs.session-token'));
-  if (hasSession) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = '/sign-in';
-  url.search = '';
-  if (request.nextUrl.pathname !== '/') url.searchParams.set('callbackUrl', request.nextUrl.pathname + request.nextUrl.search);
-  return NextResponse.redirect(url);
+  if (!hasSession && !PUBLIC_PAGES.includes(pathname)) {
+    const url = request.nextUrl.clone();
+    url.pathname = '/sign-in';
+    url.search = '';
+    if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
+    return NextResponse.redirect(url);
+  }
+  const policy = contentSecurityPolicy({ dev: process.env.NODE_ENV === 'development', nonce: crypto.randomUUID().replaceAll('-', '') });
+  const headers = new Headers(request.headers);
+  headers.set('content-security-policy', policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set('content-security-policy', policy);
+  return response;
 }
 
 export const config = {
-  // Not for the API, assets, the sign-in page, or signed report links (/r/…: no session needed).
-  matcher: ['/((?!api/|_next/|sign-in|r/|favicon.ico|.*\\.(?:png|svg|ico|txt|woff2?)$).*)'],
+  // Pages only: not the API, assets, or signed report links (/r/…: no session, no HTML).
+  matcher: ['/((?!api/|_next/|r/|favicon.ico|.*\\.(?:png|svg|ico|txt|woff2?)$).*)'],
 };

@@ -3,8 +3,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseUrl, launchBrowser, newContext, signIn } from './browser';
 
-// The pages must work under the Content-Security-Policy from next.config.mjs: no violation,
-// no console error, and every response carries the security headers.
+// The pages must work under the Content-Security-Policy (next.config.mjs, with a per-request
+// nonce from proxy.ts on pages): no violation, no console error, and every response carries the
+// security headers.
 
 const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
 let browser: Browser;
@@ -37,6 +38,7 @@ afterAll(async () => {
 function expectSecurityHeaders(headers: Record<string, string>, referrerPolicy = 'strict-origin-when-cross-origin') {
   const csp = headers['content-security-policy'] ?? '';
   expect(csp).toContain("default-src 'self'");
+  expect(csp).toMatch(/script-src 'self'( 'nonce-[0-9a-f]{32}' 'strict-dynamic')?;/);
   expect(csp).toContain("frame-ancestors 'none'");
   expect(csp).toContain("object-src 'none'");
   expect(csp).not.toContain('unsafe-eval');
@@ -61,11 +63,13 @@ describe('the Content-Security-Policy and the other security headers', () => {
     const page = await context.newPage();
     const problems = watch(page);
     await signIn(page);
-    for (const path of ['/send', '/history', '/bulk', `/bulk/${ownCampaign}`, '/reports', '/settings']) {
+    for (const path of ['/send', '/history', '/bulk', `/bulk/${ownCampaign}`, '/reports', '/contacts', '/emails', '/settings']) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(200);
       expect(new URL(page.url()).pathname, path).toBe(path);
-      expectSecurityHeaders(await response!.allHeaders());
+      const headers = await response!.allHeaders();
+      expectSecurityHeaders(headers);
+      expect(headers['content-security-policy'], path).toContain("'nonce-");
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       // Client navigation works too (hydrated, RSC fetches allowed by connect-src).
@@ -93,6 +97,34 @@ describe('the Content-Security-Policy and the other security headers', () => {
     expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
     expect(problems).toEqual([]);
     await anonymous.close();
+  });
+
+  it('give every page its own nonce, put it on every script, and block an injected inline script', async () => {
+    const nonceOf = (policy: string | null) => /'nonce-([0-9a-f]{32})'/.exec(policy ?? '')?.[1];
+    const first = await fetch(`${baseUrl()}/sign-in`);
+    const second = await fetch(`${baseUrl()}/sign-in`);
+    const nonce = nonceOf(first.headers.get('content-security-policy'));
+    expect(nonce).toBeDefined();
+    expect(nonceOf(second.headers.get('content-security-policy'))).not.toBe(nonce);
+    const scripts = [...(await first.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
+    await second.body?.cancel();
+
+    // Markup injected into a page's HTML (as a stored XSS would put it there) cannot run script:
+    // the response is served as is, with its headers, plus an inline script and an event handler.
+    const page = await context.newPage();
+    await page.route('**/settings', async (route) => {
+      const response = await route.fetch();
+      const injected = '<script>window.__injected = "script"</script><img src="x:" onerror="window.__injected = \'handler\'">';
+      await route.fulfill({ response, body: (await response.text()).replace('</body>', `${injected}</body>`) });
+    });
+    await page.goto('/settings');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.evaluate(() => (window as unknown as { __injected?: string }).__injected ?? null)).toBeNull();
+    expect((await page.evaluate(() => window.__cspViolations)).some((v) => v.startsWith('script-src'))).toBe(true);
+    await page.close();
   });
 
   it('are on API responses as well', async () => {

@@ -1,9 +1,11 @@
+import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 // Next's own matcher for `source` patterns in next.config.mjs headers().
 import { getPathMatch } from 'next/dist/shared/lib/router/utils/path-match';
 // @ts-expect-error -- next.config.mjs is plain JavaScript without a declaration file.
 import nextConfig from '@/next.config.mjs';
 import { contentSecurityPolicy, securityHeaders } from '@/lib/security/headers.mjs';
+import { proxy } from '@/proxy';
 
 /** The headers Next.js would add for a path: later matching rules override earlier ones. */
 function headersFor(pathname: string, dev = false): Record<string, string> {
@@ -50,7 +52,7 @@ describe('security headers (next.config.mjs headers())', () => {
   it('use a same-origin CSP that forbids framing, plugins, base and foreign form targets', () => {
     const csp = directives(contentSecurityPolicy());
     expect(csp.get('default-src')).toEqual(["'self'"]);
-    expect(csp.get('script-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     expect(csp.get('img-src')).toEqual(["'self'", 'data:']);
     expect(csp.get('font-src')).toEqual(["'self'"]);
@@ -59,8 +61,35 @@ describe('security headers (next.config.mjs headers())', () => {
     expect(csp.get('base-uri')).toEqual(["'self'"]);
     expect(csp.get('form-action')).toEqual(["'self'"]);
     expect(csp.get('object-src')).toEqual(["'none'"]);
+    // Pages: the request's nonce and 'strict-dynamic' (chunks loaded by the nonced bootstrap), never 'unsafe-inline'.
+    const page = directives(contentSecurityPolicy({ nonce: 'abc123' }));
+    expect(page.get('script-src')).toEqual(["'self'", "'nonce-abc123'", "'strict-dynamic'"]);
+    expect([...page.entries()].filter(([name]) => name !== 'script-src')).toEqual([...csp.entries()].filter(([name]) => name !== 'script-src'));
     // 'unsafe-eval' only for the development server.
     expect(contentSecurityPolicy()).not.toContain('unsafe-eval');
     expect(contentSecurityPolicy({ dev: true })).toContain("'unsafe-eval'");
+  });
+});
+
+describe('proxy.ts', () => {
+  const cookie = { cookie: 'authjs.session-token=anything' };
+  const policyOf = (response: Response) => response.headers.get('content-security-policy') ?? '';
+
+  it('gives each page request a fresh nonce, on the response and on the request Next.js renders with', async () => {
+    const first = proxy(new NextRequest('http://app.test/history', { headers: cookie }));
+    const second = proxy(new NextRequest('http://app.test/history', { headers: cookie }));
+    const nonce = /'nonce-([0-9a-f]{32})'/.exec(policyOf(first))?.[1];
+    expect(nonce).toBeDefined();
+    expect(policyOf(second)).not.toContain(nonce);
+    // NextResponse.next({ request: { headers } }) hands overridden request headers on like this.
+    expect(first.headers.get('x-middleware-request-content-security-policy')).toBe(policyOf(first));
+    expect(policyOf(first)).toBe(contentSecurityPolicy({ nonce }));
+  });
+
+  it('lets visitors reach only the sign-in page; everything else redirects there (the pages check again)', () => {
+    expect(policyOf(proxy(new NextRequest('http://app.test/sign-in')))).toContain("'nonce-");
+    const redirect = proxy(new NextRequest('http://app.test/bulk/42?x=1'));
+    expect(redirect.status).toBe(307);
+    expect(redirect.headers.get('location')).toBe('http://app.test/sign-in?callbackUrl=%2Fbulk%2F42%3Fx%3D1');
   });
 });

@@ -2,7 +2,7 @@ export interface HeaderRule {
   source: string;
   headers: { key: string; value: string }[];
 }
-export function contentSecurityPolicy(options?: { dev?: boolean }): string;
+export function contentSecurityPolicy(options?: { dev?: boolean; nonce?: string }): string;
 export const PERMISSIONS_POLICY: string;
 export const DOWNLOAD_SOURCES: string[];
 export const NON_DOWNLOAD_SOURCE: string;

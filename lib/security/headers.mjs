@@ -1,17 +1,19 @@
-// Security response headers for every page and route, used by next.config.mjs `headers()`.
-// Plain JavaScript so next.config.mjs can import it; types in headers.d.mts.
+// Security response headers for every page and route, used by next.config.mjs `headers()` and,
+// for pages, proxy.ts. Plain JavaScript so next.config.mjs can import it; types in headers.d.mts.
 //
-// script-src keeps 'unsafe-inline': the App Router streams its RSC payload in inline
-// <script>self.__next_f.push(…)</script> tags, and without a per-request nonce (set by
-// proxy.ts and forcing every page to render dynamically) a static policy cannot allow them
-// otherwise. Everything else is same-origin only; no third-party origins are used.
+// Pages get a fresh nonce per request from proxy.ts: Next.js puts it on its own scripts and the
+// inline <script>self.__next_f.push(…)</script> tags that stream the RSC payload, so script-src
+// needs no 'unsafe-inline' and an injected inline script does not run. 'strict-dynamic' lets the
+// nonced bootstrap load the app's chunks. Every other response (API, downloads, static files)
+// carries the same policy without a nonce: no inline script at all.
 
-/** @param {{ dev?: boolean }} [options] */
-export function contentSecurityPolicy({ dev = false } = {}) {
+/** @param {{ dev?: boolean, nonce?: string }} [options] */
+export function contentSecurityPolicy({ dev = false, nonce } = {}) {
+  const scripts = nonce ? `'self' 'nonce-${nonce}' 'strict-dynamic'` : "'self'";
   return [
     "default-src 'self'",
     // Development (React Refresh, error overlay) also needs eval.
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
+    `script-src ${scripts}${dev ? " 'unsafe-eval'" : ''}`,
     // React inline styles (progress bars) and Next's style tags.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
