@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db } from '@/db';
-import { campaigns, messages } from '@/db/schema';
+import { accounts, campaigns, messages } from '@/db/schema';
 import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
@@ -30,6 +30,16 @@ function startWorkerProcess(): ChildProcess {
   });
   children.push(child);
   return child;
+}
+
+/** Accounts whose cached balance differs from the sum of their ledger entries (the invariant: none), and how many were checked. */
+async function ledgerInvariant(): Promise<{ accounts: number; mismatches: { id: number; balance: string; ledger_sum: string }[] }> {
+  const mismatches = await db.execute<{ id: number; balance: string; ledger_sum: string }>(sql`
+    select a.id, a.balance::text as balance, coalesce(sum(le.amount), 0)::text as ledger_sum
+      from accounts a left join ledger_entries le on le.account_id = a.id
+     group by a.id, a.balance
+    having a.balance <> coalesce(sum(le.amount), 0)`);
+  return { accounts: await db.$count(accounts), mismatches: [...mismatches] };
 }
 
 async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
@@ -74,6 +84,16 @@ describe('a worker killed with SIGKILL mid-campaign', () => {
     // Everything claimed was handed over, except at most the one batch in flight at the kill.
     expect(handedOver.length).toBeGreaterThanOrEqual(3000 - 600);
     expect(handedOver.length).toBeLessThanOrEqual(3000);
+    // Each handed-over id is one of this campaign's messages, and no recipient got two of them.
+    const [handed] = await db.execute<{ n: number; mine: number; recipients: number }>(sql`
+      select count(*)::int as n, count(*) filter (where m.campaign_id = ${campaignId})::int as mine,
+             count(distinct m.recipient)::int as recipients
+        from jsonb_array_elements_text(${JSON.stringify(handedOver)}::jsonb) h(id) join messages m on m.id = h.id::bigint`);
+    expect(handed).toEqual({ n: handedOver.length, mine: handedOver.length, recipients: handedOver.length });
     expect(await ledgerTotals(account.id)).toEqual({ balance: 1000 * 10_000 - 3000 * 650, ledgerSum: 1000 * 10_000 - 3000 * 650 });
+    // The ledger invariant after the crash and the restart: balance == sum(entries) for every account.
+    const invariant = await ledgerInvariant();
+    expect(invariant.accounts).toBeGreaterThan(0);
+    expect(invariant.mismatches).toEqual([]);
   });
 });

@@ -1,19 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { Logger, runOnce } from 'graphile-worker';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/db';
 import { emailOutbox, reportDefinitions, reportFileChunks, reportRuns } from '@/db/schema';
-import { EmailSendError, EmailValidationError, listOutbox, queueEmail, sendQueuedEmail, type QueueEmailInput } from '@/lib/email';
+import {
+  EMAIL_MAX_ATTEMPTS,
+  EmailSendError,
+  EmailValidationError,
+  listOutbox,
+  queueEmail,
+  sendQueuedEmail,
+  type QueueEmailInput,
+} from '@/lib/email';
 import { buildReportEmail } from '@/lib/email/report';
 import { emailTasks } from '@/lib/email/tasks';
+import { enqueue } from '@/lib/jobs';
+import { tasks } from '@/lib/jobs/worker';
 import { makeAccount } from './fixtures/accounts';
 import { mockHttp } from './msw';
 
 const RESEND_URL = 'https://api.resend.com/emails';
 
 type Captured = { headers: Headers; body: Record<string, unknown> };
+
+/** The error names Resend answers with (resend.com/docs/api-reference/errors). */
+const RESEND_ERRORS: Record<number, string> = {
+  400: 'validation_error',
+  401: 'missing_api_key',
+  403: 'invalid_api_key',
+  404: 'not_found',
+  409: 'invalid_idempotent_request',
+  422: 'validation_error',
+  429: 'rate_limit_exceeded',
+  500: 'internal_server_error',
+  502: 'internal_server_error',
+  503: 'internal_server_error',
+};
+const resendError = (status: number, name = RESEND_ERRORS[status] ?? 'application_error') =>
+  HttpResponse.json({ statusCode: status, name, message: `Resend says ${name}` }, { status });
 
 /** Resend played by msw: answers each request with the next status of `statuses` (then 200). */
 function playResend(statuses: number[] = []): Captured[] {
@@ -22,9 +48,7 @@ function playResend(statuses: number[] = []): Captured[] {
     http.post(RESEND_URL, async ({ request }) => {
       seen.push({ headers: request.headers, body: (await request.json()) as Record<string, unknown> });
       const status = statuses[seen.length - 1] ?? 200;
-      if (status !== 200) {
-        return HttpResponse.json({ statusCode: status, name: 'internal_server_error', message: 'Something broke' }, { status });
-      }
+      if (status !== 200) return resendError(status);
       return HttpResponse.json({ id: `re_${seen.length}` });
     }),
   );
@@ -200,7 +224,7 @@ describe('report e-mails through Resend', () => {
     expect(await sendQueuedEmail(id!)).toBe('failed');
     expect(await sendQueuedEmail(id!)).toBe('failed');
     expect(seen).toHaveLength(1);
-    expect(await outboxRow(id!)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await outboxRow(id!)).toMatchObject({ status: 'failed', attempts: 1, error: 'validation_error (422)', sentAt: null });
   });
 
   it('never attaches another account’s report file', async () => {
@@ -279,5 +303,205 @@ describe('the outbox', () => {
     await queue(simple(a.id, { subject: 'A second' }));
     expect((await listOutbox(a.id)).map((entry) => entry.subject)).toEqual(['A second', 'A first']);
     expect((await listOutbox(b.id)).map((entry) => entry.subject)).toEqual(['B only']);
+  });
+});
+
+// Resend failing, hanging and recovering, with the e-mail going through the real path: queued in
+// a transaction, its 'email:send' job run by graphile-worker (runOnce with the app's own task
+// list). graphile-worker backs a failed job off exponentially; instead of waiting, a test makes
+// the job due again by moving its run_at to now.
+describe('Resend failing and recovering, through the job worker', () => {
+  /** Client timeout for these tests (EMAIL_SEND_TIMEOUT_MS); a hanging answer takes longer. */
+  const TIMEOUT_MS = 300;
+  type Step = number | 'timeout' | { status: number; name: string };
+  type Attempt = { key: string | null; body: string; outcome: string };
+
+  /**
+   * Resend played by msw for one idempotency key: each request gets the next step (then 200).
+   * 'timeout' hangs until the client gives up (it never reaches "sending"). `delivered` counts
+   * the 200 answers: the e-mails Resend actually sent. Requests for other keys (rows queued by
+   * earlier tests whose jobs are still pending) are answered 200 and kept apart.
+   */
+  function scriptResend(key: string, steps: Step[]) {
+    const attempts: Attempt[] = [];
+    const others: string[] = [];
+    let delivered = 0;
+    mockHttp.use(
+      http.post(RESEND_URL, async ({ request }) => {
+        const requestKey = request.headers.get('idempotency-key');
+        const body = await request.text();
+        if (requestKey !== key) {
+          others.push(requestKey ?? '');
+          return HttpResponse.json({ id: `re_other_${others.length}` });
+        }
+        const step = steps[attempts.length] ?? 200;
+        const attempt: Attempt = { key: requestKey, body, outcome: '' };
+        attempts.push(attempt);
+        if (step === 'timeout') {
+          attempt.outcome = 'timeout';
+          await Promise.race([delay(TIMEOUT_MS * 10), new Promise((resolve) => request.signal.addEventListener('abort', resolve))]);
+          return HttpResponse.json({ statusCode: 504, name: 'internal_server_error', message: 'too late' }, { status: 504 });
+        }
+        if (step === 200) {
+          delivered++;
+          attempt.outcome = '200';
+          return HttpResponse.json({ id: `re_${randomUUID()}` });
+        }
+        const { status, name } = typeof step === 'number' ? { status: step, name: undefined } : step;
+        attempt.outcome = String(status);
+        return resendError(status, name);
+      }),
+    );
+    return { attempts, others, delivered: () => delivered };
+  }
+
+  const silent = new Logger(() => () => {});
+  /** One pass of the real job runner over every due job, with the app's task list. */
+  const runJobs = () => runOnce({ connectionString: process.env.DATABASE_URL, taskList: tasks, noHandleSignals: true, logger: silent });
+  /** The e-mail's pending 'email:send' job as graphile-worker keeps it (null once it completed). */
+  const jobOf = async (id: string) =>
+    (
+      await db.execute<{ attempts: number; max_attempts: number; last_error: string | null; due: boolean }>(
+        sql`select j.attempts, j.max_attempts, j.last_error, j.run_at <= now() as due from ${EMAIL_JOBS} where j.payload->>'outboxId' = ${id}`,
+      )
+    )[0] ?? null;
+  /** Skips the backoff: the failed job becomes due now. */
+  const makeDue = (id: string) =>
+    db.execute(sql`update graphile_worker._private_jobs j set run_at = now()
+      from graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'email:send' and j.payload->>'outboxId' = ${id}`);
+
+  beforeEach(() => {
+    process.env.EMAIL_SEND_TIMEOUT_MS = String(TIMEOUT_MS);
+  });
+  afterEach(() => {
+    delete process.env.EMAIL_SEND_TIMEOUT_MS;
+  });
+
+  it('after three 5xx answers and a request that times out, delivers exactly once with the same Idempotency-Key; a retried job sends nothing', async () => {
+    const { account } = await makeAccount('MailRetry');
+    const key = `report/${randomUUID()}/2026-W10`;
+    const { id } = await queue(simple(account.id, { idempotencyKey: key, subject: 'Weekly report' }));
+    const resend = scriptResend(key, [500, 503, 502, 'timeout', 200]);
+
+    const expected = [
+      { attempts: 1, error: 'internal_server_error (500)' },
+      { attempts: 2, error: 'internal_server_error (503)' },
+      { attempts: 3, error: 'internal_server_error (502)' },
+      { attempts: 4, error: 'timeout (no response)' },
+    ];
+    for (const [i, state] of expected.entries()) {
+      if (i > 0) {
+        // Backing off: a pass of the runner before the job is due sends nothing.
+        await runJobs();
+        expect(resend.attempts).toHaveLength(i);
+        await makeDue(id!);
+      }
+      const started = Date.now();
+      await runJobs();
+      expect(resend.attempts).toHaveLength(i + 1);
+      expect(await outboxRow(id!)).toMatchObject({ status: 'queued', ...state, providerId: null, sentAt: null });
+      const job = await jobOf(id!);
+      expect(job).toMatchObject({ attempts: i + 1, max_attempts: EMAIL_MAX_ATTEMPTS, due: false });
+      expect(job!.last_error).toContain(state.error);
+      if (state.error.startsWith('timeout')) {
+        // Abandoned after the client's timeout, not after the server's answer.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+        expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 10);
+      }
+    }
+
+    await makeDue(id!);
+    await runJobs();
+    expect(resend.attempts.map((a) => a.outcome)).toEqual(['500', '503', '502', 'timeout', '200']);
+    expect(resend.delivered()).toBe(1);
+    // One key and one payload on every attempt: Resend can tell a retry from a new e-mail.
+    expect(new Set(resend.attempts.map((a) => a.key))).toEqual(new Set([key]));
+    expect(new Set(resend.attempts.map((a) => a.body)).size).toBe(1);
+    const sent = await outboxRow(id!);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 5, error: null });
+    expect(sent.providerId).toMatch(/^re_/);
+    expect(sent.sentAt).toBeInstanceOf(Date);
+    expect(await jobOf(id!)).toBeNull(); // the job completed
+
+    // The job delivered again after success (a duplicate, a retry after a lost ack): nothing goes out.
+    await enqueue(db, 'email:send', { outboxId: id });
+    await runJobs();
+    await emailTasks['email:send']!({ outboxId: id }, {} as never);
+    expect(resend.attempts).toHaveLength(5);
+    expect(resend.delivered()).toBe(1);
+    expect(await outboxRow(id!)).toEqual(sent);
+    expect(await jobOf(id!)).toBeNull();
+  });
+
+  it('a 422 from Resend ends the e-mail as failed at the first attempt, with the error recorded, and is never retried', async () => {
+    const { account } = await makeAccount('Mail422');
+    const key = `report/${randomUUID()}/2026-W11`;
+    const { id } = await queue(simple(account.id, { idempotencyKey: key }));
+    const resend = scriptResend(key, [422, 422, 200]);
+
+    await runJobs();
+    expect(resend.attempts.map((a) => a.outcome)).toEqual(['422']);
+    expect(await outboxRow(id!)).toMatchObject({ status: 'failed', attempts: 1, error: 'validation_error (422)', providerId: null, sentAt: null });
+    expect(await jobOf(id!)).toBeNull(); // completed, not waiting for a retry
+
+    await makeDue(id!);
+    await enqueue(db, 'email:send', { outboxId: id });
+    await runJobs();
+    expect(resend.attempts).toHaveLength(1);
+    expect(resend.delivered()).toBe(0);
+    expect((await listOutbox(account.id)).map((e) => [e.status, e.error])).toEqual([['failed', 'validation_error (422)']]);
+  });
+
+  it(`stops after ${EMAIL_MAX_ATTEMPTS} failed attempts when Resend keeps answering 500: failed, the last error kept`, async () => {
+    const { account } = await makeAccount('Mail500');
+    const key = `report/${randomUUID()}/2026-W12`;
+    const { id } = await queue(simple(account.id, { idempotencyKey: key }));
+    const resend = scriptResend(key, Array.from({ length: EMAIL_MAX_ATTEMPTS + 5 }, () => 500));
+
+    for (let attempt = 1; attempt <= EMAIL_MAX_ATTEMPTS; attempt++) {
+      await runJobs();
+      expect(resend.attempts).toHaveLength(attempt);
+      await makeDue(id!);
+    }
+    expect(await outboxRow(id!)).toMatchObject({ status: 'failed', attempts: EMAIL_MAX_ATTEMPTS, error: 'internal_server_error (500)' });
+    expect(await jobOf(id!)).toBeNull();
+    await enqueue(db, 'email:send', { outboxId: id });
+    await runJobs();
+    expect(resend.attempts).toHaveLength(EMAIL_MAX_ATTEMPTS);
+    expect(resend.delivered()).toBe(0);
+  });
+
+  it.each<[string, 'retry' | 'fail', Step]>([
+    ['429 rate limit', 'retry', 429],
+    ['429 daily quota', 'retry', { status: 429, name: 'daily_quota_exceeded' }],
+    ['500', 'retry', 500],
+    ['503', 'retry', 503],
+    ['409 concurrent request with the same key', 'retry', { status: 409, name: 'concurrent_idempotent_requests' }],
+    ['no answer', 'retry', 'timeout'],
+    ['400 validation', 'fail', 400],
+    ['401 missing key', 'fail', 401],
+    ['403 invalid key', 'fail', 403],
+    ['404', 'fail', 404],
+    ['409 same key, other payload', 'fail', 409],
+    ['422 validation', 'fail', 422],
+    ['451 security', 'fail', { status: 451, name: 'security_error' }],
+  ])('%s from Resend: %s', async (_label, expected, step) => {
+    const { account } = await makeAccount(`MailS${randomUUID().slice(0, 6)}`);
+    const key = `test/${randomUUID()}`;
+    const { id } = await queue(simple(account.id, { idempotencyKey: key }));
+    const resend = scriptResend(key, [step]);
+    if (expected === 'retry') {
+      await expect(sendQueuedEmail(id!)).rejects.toBeInstanceOf(EmailSendError);
+      expect(await outboxRow(id!)).toMatchObject({ status: 'queued', attempts: 1, error: expect.stringMatching(/^\w+ \((429|5\d\d|409|no response)\)$/) });
+      expect(await sendQueuedEmail(id!)).toBe('sent');
+      expect(await outboxRow(id!)).toMatchObject({ status: 'sent', attempts: 2, error: null });
+      expect(resend.delivered()).toBe(1);
+    } else {
+      expect(await sendQueuedEmail(id!)).toBe('failed');
+      expect(await sendQueuedEmail(id!)).toBe('failed');
+      expect(resend.attempts).toHaveLength(1);
+      expect(resend.delivered()).toBe(0);
+      expect(await outboxRow(id!)).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringMatching(/^\w+ \(4\d\d\)$/) });
+    }
   });
 });

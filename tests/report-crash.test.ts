@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
-import { messages, reportFileChunks, reportRuns } from '@/db/schema';
+import { accounts, messages, reportFileChunks, reportRuns } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser } from '@/lib/auth/session-user';
+import { ledgerTotals } from '@/lib/ledger';
 import { createReport } from '@/lib/reports/definitions';
 import { recoverStalledRuns } from '@/lib/reports/generate';
 import { signReportLink } from '@/lib/reports/signed-links';
@@ -27,6 +28,16 @@ function startWorkerProcess(): ChildProcess {
   });
   children.push(child);
   return child;
+}
+
+/** Accounts whose cached balance differs from the sum of their ledger entries (the invariant: none), and how many were checked. */
+async function ledgerInvariant(): Promise<{ accounts: number; mismatches: { id: number; balance: string; ledger_sum: string }[] }> {
+  const mismatches = await db.execute<{ id: number; balance: string; ledger_sum: string }>(sql`
+    select a.id, a.balance::text as balance, coalesce(sum(le.amount), 0)::text as ledger_sum
+      from accounts a left join ledger_entries le on le.account_id = a.id
+     group by a.id, a.balance
+    having a.balance <> coalesce(sum(le.amount), 0)`);
+  return { accounts: await db.$count(accounts), mismatches: [...mismatches] };
 }
 
 async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
@@ -62,6 +73,7 @@ describe('a worker killed with SIGKILL mid-report', () => {
     const { token } = signReportLink(runId!, account.id);
     const viaLink = () => signedDownload(new Request('http://localhost/r/x'), { params: Promise.resolve({ token }) });
 
+    const pointsBefore = await ledgerTotals(account.id);
     const first = startWorkerProcess();
     const mid = await waitFor(run, (r) => r.status === 'generating' && r.rowsDone > 0, 60_000);
     first.kill('SIGKILL');
@@ -93,5 +105,12 @@ describe('a worker killed with SIGKILL mid-report', () => {
     expect(new Set(ids).size).toBe(N);
     expect(await db.$count(messages, eq(messages.accountId, account.id))).toBe(N);
     expect((await viaLink()).status).toBe(200);
+
+    // A report moves no points, crash or not, and the ledger invariant holds for every account.
+    expect(await ledgerTotals(account.id)).toEqual(pointsBefore);
+    expect(pointsBefore.balance).toBe(pointsBefore.ledgerSum);
+    const invariant = await ledgerInvariant();
+    expect(invariant.accounts).toBeGreaterThan(0);
+    expect(invariant.mismatches).toEqual([]);
   }, 180_000);
 });

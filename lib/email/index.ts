@@ -14,18 +14,24 @@ import { enqueue, type JobName } from '@/lib/jobs';
  * Without RESEND_API_KEY nothing is sent: rows end 'not_configured' and stay readable on /emails.
  */
 
-// TODO(lead): drop the double cast once 'email:send' is in the JobName union of lib/jobs.
 export const EMAIL_SEND_JOB: JobName = 'email:send';
 /** Sends tried per e-mail before it is marked failed (graphile-worker backs off exponentially). */
 export const EMAIL_MAX_ATTEMPTS = 8;
 export const MAX_RECIPIENTS = 10;
 const DEFAULT_FROM = 'SMS Portal <onboarding@resend.dev>';
+/** How long one request to Resend may take before it counts as failed (and is retried). */
 const SEND_TIMEOUT_MS = 30_000;
 /** Resend refuses messages over 40 MB after base64: never read more than this into memory. */
 const HARD_ATTACHMENT_LIMIT = 28 * 1024 * 1024;
 
 export type OutboxStatus = (typeof emailOutbox.$inferSelect)['status'];
 export type EmailAttachmentRef = { filename: string; runId: string };
+
+/** EMAIL_SEND_TIMEOUT_MS (1 ms – 2 min), default 30 s: a hung request is abandoned and retried. */
+export function sendTimeoutMs(): number {
+  const value = Number(process.env.EMAIL_SEND_TIMEOUT_MS);
+  return Number.isFinite(value) && value >= 1 ? Math.min(value, 120_000) : SEND_TIMEOUT_MS;
+}
 
 /** Files up to this size are attached; larger ones are linked (EMAIL_ATTACH_MAX_BYTES, default 5 MB). */
 export function attachMaxBytes(): number {
@@ -138,10 +144,19 @@ async function loadAttachments(accountId: number, refs: EmailAttachmentRef[]): P
   return files;
 }
 
-// Resend answers 400/422 for a message it will never take (bad address, bad attachment, bad
-// sender), and invalid_idempotent_request when the key was used with another payload.
-function isPermanent(error: { statusCode: number | null; name: string }): boolean {
-  return error.statusCode === 400 || error.statusCode === 422 || error.name === 'invalid_idempotent_request';
+type ProviderError = { statusCode?: number | null; name: string; message: string };
+
+/**
+ * Whether a failed send may succeed later (Resend's error codes, resend.com/docs/api-reference/errors):
+ * no response at all (network error, timeout), 429 (rate limit, daily quota), 5xx, and 409
+ * concurrent_idempotent_requests (an earlier, timed-out request with the same key is still in
+ * progress at Resend). Every other 4xx is a message Resend will never take (400/422 validation,
+ * 401/403 key or domain, 409 invalid_idempotent_request, ...): retrying would only repeat it.
+ */
+export function isRetryable(error: ProviderError): boolean {
+  const status = error.statusCode;
+  if (status === null || status === undefined) return true;
+  return status === 429 || status >= 500 || error.name === 'concurrent_idempotent_requests';
 }
 
 async function markFailed(id: string, error: string, countAttempt: boolean): Promise<void> {
@@ -156,9 +171,10 @@ async function markFailed(id: string, error: string, countAttempt: boolean): Pro
  * (or failed, or not configured) is left alone, so a repeated job never mails twice.
  * - no RESEND_API_KEY: the row becomes 'not_configured';
  * - accepted by Resend: 'sent' with the provider's id;
- * - refused for good (400/422, attachment gone): 'failed', no retry;
- * - anything else: attempts + 1 and the error recorded, then EmailSendError is thrown so that
- *   the job is retried with backoff; the attempt that reaches EMAIL_MAX_ATTEMPTS marks 'failed'.
+ * - refused for good (a 4xx other than 429, attachment gone): 'failed' with the error, no retry;
+ * - no answer (network, timeout after EMAIL_SEND_TIMEOUT_MS), 429 or 5xx: attempts + 1 and the
+ *   error recorded, then EmailSendError is thrown so that the job is retried with backoff (the
+ *   same Idempotency-Key every time); the attempt that reaches EMAIL_MAX_ATTEMPTS marks 'failed'.
  * The stored error is a short code; the provider's full message goes to the server log.
  */
 export async function sendQueuedEmail(outboxId: string): Promise<OutboxStatus | 'missing'> {
@@ -185,17 +201,25 @@ export async function sendQueuedEmail(outboxId: string): Promise<OutboxStatus | 
   }
 
   const resend = new Resend(apiKey);
-  const { data, error } = await resend.emails.send(
-    {
-      from: emailFrom(),
-      to: row.to,
-      subject: headerSafe(row.subject),
-      html: row.html,
-      text: row.text,
-      ...(attachments.length ? { attachments } : {}),
-    },
-    { idempotencyKey: row.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
-  );
+  const signal = AbortSignal.timeout(sendTimeoutMs());
+  let data: { id: string } | null = null;
+  let error: ProviderError | null = null;
+  try {
+    ({ data, error } = await resend.emails.send(
+      {
+        from: emailFrom(),
+        to: row.to,
+        subject: headerSafe(row.subject),
+        html: row.html,
+        text: row.text,
+        ...(attachments.length ? { attachments } : {}),
+      },
+      { idempotencyKey: row.idempotencyKey, signal },
+    ));
+  } catch (thrown) {
+    // The SDK rethrows an abort that lands while it reads an error body: still no answer.
+    error = { statusCode: null, name: 'network_error', message: thrown instanceof Error ? thrown.message : String(thrown) };
+  }
 
   if (data) {
     await db
@@ -205,9 +229,12 @@ export async function sendQueuedEmail(outboxId: string): Promise<OutboxStatus | 
     return 'sent';
   }
 
+  // The SDK reports a timed-out request as a generic "unable to fetch" error: name it.
+  if (signal.aborted && (error?.statusCode ?? null) === null) error = { statusCode: null, name: 'timeout', message: `no answer within ${sendTimeoutMs()} ms` };
+  error ??= { statusCode: null, name: 'empty_response', message: 'Resend answered without an id' };
   const code = `${error.name} (${error.statusCode ?? 'no response'})`;
   console.error(`[email] outbox ${row.id}: attempt ${row.attempts + 1} failed: ${code}: ${error.message}`);
-  if (isPermanent(error) || row.attempts + 1 >= EMAIL_MAX_ATTEMPTS) {
+  if (!isRetryable(error) || row.attempts + 1 >= EMAIL_MAX_ATTEMPTS) {
     await markFailed(row.id, code, true);
     return 'failed';
   }

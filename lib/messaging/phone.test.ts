@@ -1,6 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { normalizeNumber, parseRecipientList, numberPrefixForSearch } from './phone';
+import {
+  getCountries,
+  getCountryCallingCode,
+  getExampleNumber,
+  isValidPhoneNumber,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
+import mobileExamples from 'libphonenumber-js/mobile/examples';
+import { E164_MAX_DIGITS, NON_GEOGRAPHIC_REGION, normalizeNumber, parseRecipientList, numberPrefixForSearch } from './phone';
 
 const BG = 'BG' as const;
 
@@ -129,6 +138,89 @@ describe('normalizeNumber properties', () => {
         const second = normalizeNumber(first.e164, 'US');
         return second.ok && second.e164 === first.e164;
       }),
+    );
+  });
+});
+
+describe('normalizeNumber properties, any input and any country', () => {
+  const countries = getCountries();
+  const country = fc.constantFrom(...countries);
+  // Valid mobile numbers of every country: libphonenumber's example number with its last
+  // digits replaced, kept when libphonenumber says the result is still a valid number.
+  const validNumber = fc
+    .tuple(country, fc.stringMatching(/^\d{1,4}$/))
+    .map(([region, tail]) => {
+      const example = getExampleNumber(region, mobileExamples);
+      if (!example) return null;
+      const nsn = example.nationalNumber.slice(0, -tail.length) + tail;
+      const parsed = parsePhoneNumberFromString(`+${example.countryCallingCode}${nsn}`);
+      return parsed?.isValid() ? { region, parsed } : null;
+    })
+    .filter((n) => n !== null);
+  // Phone-like text (digits, + and 00, the separators people type), real numbers of any country
+  // written as that country writes them, and some text that is anything at all.
+  const phoneLike = fc.oneof(
+    validNumber.map(({ parsed }) => parsed.formatInternational()),
+    validNumber.map(({ parsed }) => parsed.formatNational()),
+    fc.stringMatching(/^(\+|00|0)?[0-9 ()\-.]{0,22}$/),
+    fc.array(fc.constantFrom(...'0123456789+ -().\t/x#*'), { maxLength: 25 }).map((cs) => cs.join('')),
+    fc.string({ unit: 'binary', maxLength: 25 }),
+  );
+
+  it('gives an E.164 number of at most 15 digits with its region, or an error that echoes the input', () => {
+    fc.assert(
+      fc.property(phoneLike, country, (input, defaultCountry) => {
+        const r = normalizeNumber(input, defaultCountry);
+        if (r.ok) {
+          expect(r.e164).toMatch(new RegExp(`^\\+[1-9]\\d{1,${E164_MAX_DIGITS - 1}}$`));
+          expect(isValidPhoneNumber(r.e164)).toBe(true);
+          expect(r.country).toBe(parsePhoneNumberFromString(r.e164)!.country ?? NON_GEOGRAPHIC_REGION);
+        } else {
+          expect(r.input).toBe(input);
+          expect(['empty', 'invalid', 'too_long']).toContain(r.reason);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is idempotent: its output normalises to itself, whatever the default country', () => {
+    fc.assert(
+      fc.property(phoneLike, country, country, (input, first, second) => {
+        const r = normalizeNumber(input, first);
+        if (!r.ok) return;
+        expect(normalizeNumber(r.e164, second)).toEqual(r);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const separators = fc.constantFrom(' ', '-', '.', '  ', ' - ');
+
+  it('writes every formatting variant of a valid number (spaces, dashes, parentheses, +, 00, national with trunk prefix) as the same E.164', () => {
+    fc.assert(
+      fc.property(validNumber, separators, country, ({ region, parsed }, sep, otherCountry) => {
+        const cc = getCountryCallingCode(region as CountryCode);
+        const nsn = parsed.nationalNumber;
+        const national = parsed.formatNational();
+        const half = Math.ceil(nsn.length / 2);
+        // International forms mean the same number whatever the account's country.
+        const international = [
+          parsed.number,
+          parsed.formatInternational(),
+          parsed.formatInternational().replace(/ /g, sep),
+          `+${cc} (${nsn.slice(0, half)}) ${nsn.slice(half)}`,
+          `00${cc}${nsn}`,
+          `00 ${cc}${sep}${nsn.slice(0, half)}${sep}${nsn.slice(half)}`,
+          ` +${cc}${nsn}\t`,
+        ];
+        // National forms (as the country writes them, trunk prefix and all) with that country as the default.
+        const nationalForms = [national, national.replace(/ /g, sep), national.replace(/[^\d]/g, '')];
+        const expected = { ok: true, e164: parsed.number, country: parsed.country ?? NON_GEOGRAPHIC_REGION };
+        for (const form of international) expect(normalizeNumber(form, otherCountry), form).toEqual(expected);
+        for (const form of nationalForms) expect(normalizeNumber(form, region), `${form} in ${region}`).toEqual(expected);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import Papa from 'papaparse';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/db';
@@ -54,6 +55,57 @@ describe('csvCell (the JS path)', () => {
   });
 });
 
+// Text that often starts like a formula (the cells CSV injection is about), and any text at all.
+const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r', '\n'];
+const cellText = fc.oneof(
+  fc.tuple(fc.constantFrom(...FORMULA_STARTS), fc.string({ unit: 'binary', maxLength: 30 })).map(([start, rest]) => start + rest),
+  fc.constantFrom(...CSV_PAYLOADS),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+);
+/** The spec's rule, by code point: = + - @ TAB CR LF. */
+const startsLikeFormula = (text: string) => [0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x0a].includes(text.charCodeAt(0));
+
+describe('csvCell properties', () => {
+  it('neutralises exactly the formula-like cells: one leading apostrophe, always quoted, nothing else changed', () => {
+    fc.assert(
+      fc.property(cellText, (text) => {
+        expect(isFormulaLike(text)).toBe(startsLikeFormula(text));
+        expect(neutralize(text)).toBe(startsLikeFormula(text) ? `'${text}` : text);
+        expect(startsLikeFormula(neutralize(text))).toBe(false);
+        const cell = csvCell(text);
+        if (startsLikeFormula(text)) expect(cell.startsWith(`"'`)).toBe(true);
+        // Unquoted only when there is nothing to quote, and then the text as it is.
+        if (!cell.startsWith('"')) {
+          expect(cell).toBe(text);
+          expect(/[",\r\n]/.test(text)).toBe(false);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('round-trips any rows through papaparse too (a third-party RFC 4180 reader), no cell starting like a formula', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(cellText, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 }), (rows) => {
+        const text = rows.map((row) => csvRow(row)).join('');
+        const parsed = Papa.parse<string[]>(text, { delimiter: ',', newline: '\r\n', quoteChar: '"', escapeChar: '"', skipEmptyLines: false });
+        expect(parsed.errors).toEqual([]);
+        // The CRLF that ends the last record leaves papaparse one empty row after it.
+        expect(parsed.data.at(-1)).toEqual(['']);
+        expect(parsed.data.slice(0, -1)).toEqual(rows.map((row) => row.map(neutralize)));
+        for (const cell of parsed.data.flat()) expect(startsLikeFormula(cell)).toBe(false);
+        // And the strict reader sees every neutralised field quoted.
+        const { raw } = parseCsv(text);
+        for (const [r, row] of rows.entries()) {
+          for (const [c, cell] of row.entries()) if (startsLikeFormula(cell)) expect(raw[r][c].startsWith(`"'`)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('CsvChunker', () => {
   it('adds the BOM, turns record LFs into CRLF (not LFs inside quotes) and merges chunks, whatever the boundaries', () => {
     fc.assert(
@@ -99,6 +151,23 @@ describe('csvSafeSql + copyCsv (the SQL path)', () => {
     const { rows } = parseCsv(decoder.decode(bytes.subarray(3)));
     expect(rows.slice(1).map((r) => r[0])).toEqual(CSV_PAYLOADS.map(neutralize));
     expect(rows.slice(1).every((r) => !isFormulaLike(r[0]))).toBe(true);
+  });
+
+  it('gives the same bytes as csvCell for any text, through the real COPY', async () => {
+    // PostgreSQL text holds no NUL and only well-formed UTF-16 reaches it as UTF-8.
+    const pgText = cellText.filter((t) => !t.includes('\0') && t.isWellFormed());
+    const query = `select ${csvSafeSql('t.x')} as "Value", t.n as "N"
+                     from jsonb_array_elements_text(current_setting('test.payloads')::jsonb) with ordinality as t(x, n)
+                    order by t.n`;
+    await fc.assert(
+      fc.asyncProperty(fc.array(pgText, { minLength: 1, maxLength: 40 }), async (payloads) => {
+        const { bytes } = await readAll(copyCsv(query, { forceQuote: ['Value'], settings: { 'test.payloads': JSON.stringify(payloads) } }));
+        const expected = `\uFEFFValue,N\r\n${payloads.map((p, i) => `${csvCell(p, { forceQuote: true })},${i + 1}\r\n`).join('')}`;
+        expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)).toBe(expected);
+      }),
+      { numRuns: 25 },
+    );
+    expect(runningExports()).toBe(0);
   });
 
   it('keeps NULL as an empty, unquoted field and refuses column expressions that are not plain references', async () => {
