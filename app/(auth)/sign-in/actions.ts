@@ -1,5 +1,6 @@
 'use server';
 
+import { redirect } from 'next/navigation';
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { z } from 'zod';
 import { signIn } from '@/lib/auth/config';
@@ -21,9 +22,11 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   const parsed = schema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { error: 'invalid', email: String(formData.get('email') ?? '') };
   const { email, password, callbackUrl } = parsed.data;
+  const target = safeCallback(callbackUrl);
   try {
-    await signIn('credentials', { email, password, redirectTo: safeCallback(callbackUrl) });
-    return {};
+    // No redirect from Auth.js: it would build an absolute URL from the request's Host or
+    // X-Forwarded-Host header (trustHost), which a client can forge. A path stays on this site.
+    await signIn('credentials', { email, password, redirectTo: target, redirect: false });
   } catch (error) {
     if (error instanceof CredentialsSignin) {
       return { error: error.code === 'rate_limited' ? 'rateLimited' : 'invalid', email };
@@ -32,6 +35,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
       console.error('sign-in failed', error);
       return { error: 'failed', email };
     }
-    throw error; // the redirect after a successful sign-in
+    throw error;
   }
+  redirect(target);
 }
