@@ -5,10 +5,11 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db } from '@/db';
-import { accounts, campaigns, messages } from '@/db/schema';
+import { campaigns, messages } from '@/db/schema';
 import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
+import { ledgerInvariant } from './fixtures/ledger';
 
 const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-log-')), 'handed-over.log');
 const children: ChildProcess[] = [];
@@ -30,16 +31,6 @@ function startWorkerProcess(): ChildProcess {
   });
   children.push(child);
   return child;
-}
-
-/** Accounts whose cached balance differs from the sum of their ledger entries (the invariant: none), and how many were checked. */
-async function ledgerInvariant(): Promise<{ accounts: number; mismatches: { id: number; balance: string; ledger_sum: string }[] }> {
-  const mismatches = await db.execute<{ id: number; balance: string; ledger_sum: string }>(sql`
-    select a.id, a.balance::text as balance, coalesce(sum(le.amount), 0)::text as ledger_sum
-      from accounts a left join ledger_entries le on le.account_id = a.id
-     group by a.id, a.balance
-    having a.balance <> coalesce(sum(le.amount), 0)`);
-  return { accounts: await db.$count(accounts), mismatches: [...mismatches] };
 }
 
 async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
-import { accounts, messages, reportFileChunks, reportRuns } from '@/db/schema';
+import { messages, reportFileChunks, reportRuns } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser } from '@/lib/auth/session-user';
 import { ledgerTotals } from '@/lib/ledger';
@@ -12,6 +12,7 @@ import { signReportLink } from '@/lib/reports/signed-links';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { GET as signedDownload } from '@/app/r/[token]/route';
 import { makeAccount } from './fixtures/accounts';
+import { ledgerInvariant } from './fixtures/ledger';
 
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock('@/lib/auth', () => ({ getCurrentUser: async () => session.user, requireUser: async () => session.user }));
@@ -28,16 +29,6 @@ function startWorkerProcess(): ChildProcess {
   });
   children.push(child);
   return child;
-}
-
-/** Accounts whose cached balance differs from the sum of their ledger entries (the invariant: none), and how many were checked. */
-async function ledgerInvariant(): Promise<{ accounts: number; mismatches: { id: number; balance: string; ledger_sum: string }[] }> {
-  const mismatches = await db.execute<{ id: number; balance: string; ledger_sum: string }>(sql`
-    select a.id, a.balance::text as balance, coalesce(sum(le.amount), 0)::text as ledger_sum
-      from accounts a left join ledger_entries le on le.account_id = a.id
-     group by a.id, a.balance
-    having a.balance <> coalesce(sum(le.amount), 0)`);
-  return { accounts: await db.$count(accounts), mismatches: [...mismatches] };
 }
 
 async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
