@@ -1,4 +1,5 @@
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import { z } from 'zod';
 import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/campaigns/dispatch';
 import { getGateway } from '@/lib/gateway';
@@ -71,13 +72,99 @@ const logger = new Logger((scope) => (level, message) => {
   if (level === 'error' || level === 'warning' || process.env.DEBUG_JOBS) console.error(`[jobs ${level}] ${scope.label ?? ''} ${message}`);
 });
 
+/** How long the workers wait for PostgreSQL to come back (a restart, a failover) before giving up. */
+const DATABASE_WAIT_MS = () => Number(process.env.WORKER_DATABASE_WAIT_SECONDS ?? 120) * 1000;
+// The server went away, is shutting down or starting up: worth waiting for.
+const CONNECTION_LOST_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03']);
+const CONNECTION_LOST_MESSAGES = new Set(['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable']);
+
+function isConnectionLost(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return (code !== undefined && CONNECTION_LOST_CODES.has(code)) || (message !== undefined && CONNECTION_LOST_MESSAGES.has(message));
+}
+
+/**
+ * graphile-worker's connection pool, made to ride out a PostgreSQL restart. graphile-worker 0.18
+ * marks a job done or failed without awaiting the query (completeJob / failJob), so when that
+ * query meets a lost or refused connection the rejection is unhandled: `npm run worker` exits,
+ * and inside the app (where Next.js only logs it) the job stays locked for four hours.
+ *
+ * Here, a connection refused because the server is down or starting is tried again (up to
+ * DATABASE_WAIT_MS); and a statement whose connection was lost is run again on a new one, unless
+ * it was inside an explicit transaction (only graphile-worker's migrations use one). Every
+ * statement the runner sends outside migrations is safe to repeat: completing (delete by id) and
+ * failing (update where still locked by this worker) a job, resetting stale locks, and taking a
+ * job, which after a lost answer is no worse than graphile-worker's own retry of it. So a job
+ * whose own queries failed in the outage is marked failed once the server is back, and retried
+ * with graphile-worker's backoff. The LISTEN client (connected with a callback) is left to
+ * graphile-worker, which reconnects it itself.
+ */
+function patientPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Idle and checked-out clients lose their connection in a restart: pg drops them, the statement
+  // in flight fails on its own. Without these listeners the 'error' event would end the process.
+  pool.on('error', (error) => logger.scope({ label: 'pool' }).warn(`idle connection lost: ${error.message}`));
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+
+  const patientConnect = async (deadline = Date.now() + DATABASE_WAIT_MS()): Promise<pg.PoolClient> => {
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await connect();
+      } catch (error) {
+        if (!isConnectionLost(error) || Date.now() + delay > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  const retrying = (first: pg.PoolClient): pg.PoolClient => {
+    let client = first;
+    let inTransaction = false;
+    const query = async (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: unknown } | null)?.text ?? '');
+      const deadline = Date.now() + DATABASE_WAIT_MS();
+      for (;;) {
+        try {
+          const result: unknown = await Reflect.apply(client.query, client, args);
+          if (typeof text === 'string' && /^\s*(begin|start\s+transaction)\b/i.test(text)) inTransaction = true;
+          else if (typeof text === 'string' && /^\s*(commit|rollback|end|abort)\b/i.test(text)) inTransaction = false;
+          return result;
+        } catch (error) {
+          if (inTransaction || !isConnectionLost(error) || Date.now() > deadline) throw error;
+          client.release(true); // destroyed, not returned to the pool
+          client = await patientConnect(deadline);
+        }
+      }
+    };
+    return new Proxy(first, {
+      get(_target, property) {
+        if (property === 'query') return query;
+        const value: unknown = Reflect.get(client, property, client);
+        return typeof value === 'function' ? value.bind(client) : value;
+      },
+    });
+  };
+
+  type Callback = (error: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void;
+  pool.connect = ((callback?: Callback) => {
+    if (!callback) return patientConnect().then(retrying);
+    patientConnect().then(
+      (client) => callback(undefined, client, (release) => client.release(release as boolean | Error | undefined)),
+      (error: Error) => callback(error),
+    );
+  }) as typeof pool.connect;
+  return pool;
+}
+
 /** Starts the job workers in this process (the app's, or `npm run worker` alone). */
 export async function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
   // Work left behind by a worker that died is picked up at start, then every minute.
   await requeueStalledWork(STALL_SECONDS());
   await recoverStalledRuns();
-  return run({
-    connectionString,
+  const pgPool = patientPool(connectionString);
+  const runner = await run({
+    pgPool,
     concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
@@ -94,5 +181,18 @@ export async function startWorker(connectionString: string, concurrency = Number
       // Old sign-in attempts and idempotency keys.
       '41 3 * * * maintenance:prune ?max=1',
     ].join('\n'),
+  }).catch(async (error: unknown) => {
+    await pgPool.end();
+    throw error;
   });
+  // The pool is ours, not graphile-worker's: closed when the runner has stopped.
+  let ended: Promise<void> | null = null;
+  const endPool = () => (ended ??= pgPool.end());
+  void runner.promise.then(endPool, endPool);
+  const stop = runner.stop.bind(runner);
+  runner.stop = async (...args: Parameters<Runner['stop']>) => {
+    await stop(...args);
+    await endPool();
+  };
+  return runner;
 }

@@ -282,6 +282,9 @@ export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableSt
         };
         const chunker = new CsvChunker(
           (chunk) => {
+            // COPY data already read can still arrive after a failure (the server went away
+            // mid-export) or a cancel: the stream is finished then, and enqueue would throw.
+            if (failed || released) return;
             controller.enqueue(chunk);
             options.onProgress?.({ rows: Math.max(0, chunker.records - headerLines), bytes: chunker.bytes });
           },
