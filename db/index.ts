@@ -1,5 +1,6 @@
 import net from 'node:net';
 import postgres from 'postgres';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
 
@@ -27,7 +28,7 @@ function connect(): Connection {
     throw new Error('DATABASE_URL is not set: start through `npm start` / `npm run dev`, which provide one.');
   }
   const connection = {} as Connection;
-  const options = { ...clientOptions(Number(process.env.DB_POOL_MAX ?? 10)), socket: watchedSocket(() => retire(connection)) };
+  const options = process.env.NO_RECYCLE ? clientOptions(Number(process.env.DB_POOL_MAX ?? 10)) : { ...clientOptions(Number(process.env.DB_POOL_MAX ?? 10)), socket: watchedSocket(() => retire(connection)) };
   connection.client = guardPinnedConnections(postgres(url, options));
   connection.db = drizzle({ client: connection.client, schema, casing: 'snake_case' });
   globalForDb.smsPortalDb = connection;
@@ -148,13 +149,7 @@ function guardSql<S extends postgres.TransactionSql | postgres.ReservedSql>(sql:
       if (property === 'unsafe') {
         return (...args: unknown[]) => {
           check();
-          const q = Reflect.apply(value, target, args);
-          if (process.env.PG_DEBUG_SITES) {
-            const site = new Error('tx unsafe call site: ' + String(args[0]).slice(0, 80)).stack;
-            const reject = q.reject;
-            q.reject = (e: unknown) => { if (e && typeof e === 'object') (e as { callSite?: string }).callSite ??= site; return reject(e); };
-          }
-          return q;
+          return Reflect.apply(value, target, args);
         };
       }
       if (property === 'savepoint') {
@@ -195,13 +190,7 @@ function guardPinnedConnections(client: postgres.Sql): postgres.Sql {
         },
       };
     }
-    const q = Reflect.apply(unsafe, client, args);
-    if (process.env.PG_DEBUG_SITES) {
-      const site = new Error('unsafe call site: ' + String(args[0]).slice(0, 80)).stack;
-      const reject = q.reject;
-      q.reject = (e: unknown) => { if (e && typeof e === 'object') (e as { callSite?: string }).callSite ??= site; return reject(e); };
-    }
-    return q;
+    return Reflect.apply(unsafe, client, args);
   }) as typeof client.unsafe;
 
   client.begin = ((...args: unknown[]) => {
@@ -228,6 +217,30 @@ function guardPinnedConnections(client: postgres.Sql): postgres.Sql {
     return guardSql(reserved, { alive: () => alive === null || alive() });
   };
   return client;
+}
+
+// The database went away, or is shutting down or starting up: postgres.js's own connection
+// errors, SQLSTATE class 08 (connection exception) and 57P01-57P03, pg's messages for a lost
+// connection; and socket errors, when they come from a query (a gateway's fetch has them too).
+const DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+export const SOCKET_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const LOST_MESSAGES = new Set(['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable']);
+
+type ErrorLink = { code?: unknown; message?: unknown; cause?: unknown };
+
+/** Whether a database call failed because the database was unreachable (also through drizzle's "Failed query" wrapper). */
+export function isConnectionError(error: unknown): boolean {
+  let fromQuery = false;
+  const seen = new Set<unknown>();
+  for (let e = error as ErrorLink | null | undefined; e && typeof e === 'object' && !seen.has(e); e = e.cause as ErrorLink | undefined) {
+    seen.add(e);
+    const code = typeof e.code === 'string' ? e.code : '';
+    fromQuery ||= e instanceof DrizzleQueryError || 'query' in e;
+    if (DRIVER_CODES.has(code) || code.startsWith('08')) return true;
+    if (fromQuery && SOCKET_ERROR_CODES.has(code)) return true;
+    if (typeof e.message === 'string' && LOST_MESSAGES.has(e.message)) return true;
+  }
+  return false;
 }
 
 export async function closeDb(): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, isConnectionError } from '@/db';
 import { applySendOutcomes } from '@/lib/gateway/reports';
 import { enqueue } from '@/lib/jobs';
 import type { Gateway, OutgoingMessage } from '@/lib/gateway/types';
@@ -63,6 +63,8 @@ export async function dispatchCampaign(campaignId: string, gateway: Gateway, bud
     try {
       await handOver(gateway, batch);
     } catch (error) {
+      // The database went away (a restart), not the gateway: the job is retried and carries on.
+      if (isConnectionError(error)) throw error;
       // The gateway is down: hold the rest of the campaign until someone resumes it.
       await db.execute(sql`update campaigns set status = 'paused' where id = ${campaignId} and status = 'sending'`);
       throw error;

@@ -9,7 +9,7 @@ import { emailTasks } from '@/lib/email/tasks';
 import { scheduleDueReports } from '@/lib/reports/definitions';
 import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
 import { mailReadyRun } from '@/lib/reports/mail';
-import { db } from '@/db';
+import { db, isConnectionError, SOCKET_ERROR_CODES } from '@/db';
 import { enqueue } from './index';
 import { pruneExpiredRecords } from './maintenance';
 
@@ -74,13 +74,11 @@ const logger = new Logger((scope) => (level, message) => {
 
 /** How long the workers wait for PostgreSQL to come back (a restart, a failover) before giving up. */
 const DATABASE_WAIT_MS = () => Number(process.env.WORKER_DATABASE_WAIT_SECONDS ?? 120) * 1000;
-// The server went away, is shutting down or starting up: worth waiting for.
-const CONNECTION_LOST_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03']);
-const CONNECTION_LOST_MESSAGES = new Set(['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable']);
 
-function isConnectionLost(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return (code !== undefined && CONNECTION_LOST_CODES.has(code)) || (message !== undefined && CONNECTION_LOST_MESSAGES.has(message));
+// Everything through this pool is a database call: a socket error is a lost connection too.
+function isLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) || isConnectionError(error);
 }
 
 /**
@@ -112,7 +110,7 @@ function patientPool(connectionString: string): pg.Pool {
       try {
         return await connect();
       } catch (error) {
-        if (!isConnectionLost(error) || Date.now() + delay > deadline) throw error;
+        if (!isLost(error) || Date.now() + delay > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -124,15 +122,16 @@ function patientPool(connectionString: string): pg.Pool {
     const query = async (...args: unknown[]) => {
       const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: unknown } | null)?.text ?? '');
       const deadline = Date.now() + DATABASE_WAIT_MS();
-      for (;;) {
+      for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
         try {
           const result: unknown = await Reflect.apply(client.query, client, args);
           if (typeof text === 'string' && /^\s*(begin|start\s+transaction)\b/i.test(text)) inTransaction = true;
           else if (typeof text === 'string' && /^\s*(commit|rollback|end|abort)\b/i.test(text)) inTransaction = false;
           return result;
         } catch (error) {
-          if (inTransaction || !isConnectionLost(error) || Date.now() > deadline) throw error;
+          if (inTransaction || !isLost(error) || Date.now() > deadline) throw error;
           client.release(true); // destroyed, not returned to the pool
+          await new Promise((resolve) => setTimeout(resolve, delay));
           client = await patientConnect(deadline);
         }
       }
