@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,37 +9,13 @@ import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
 import { ledgerInvariant } from './fixtures/ledger';
+import { killWorkerProcesses, startWorkerProcess, waitFor } from './fixtures/worker-process';
 
 const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-log-')), 'handed-over.log');
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
+afterAll(killWorkerProcesses);
 
-function startWorkerProcess(): ChildProcess {
-  // One process (node with tsx's loader), so that SIGKILL hits the worker itself.
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'], {
-    env: {
-      ...process.env,
-      SIMULATOR_LOG: log,
-      SIMULATOR_DELAY_SCALE: '0.05',
-      // A campaign quiet for 1 s after a crash is picked up again when a worker starts.
-      WORKER_STALL_SECONDS: '1',
-    },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// A campaign quiet for 1 s after a crash is picked up again when a worker starts.
+const startWorker = () => startWorkerProcess({ SIMULATOR_LOG: log, SIMULATOR_DELAY_SCALE: '0.05', WORKER_STALL_SECONDS: '1' });
 
 describe('a worker killed with SIGKILL mid-campaign', () => {
   it('restarts and finishes the campaign, handing each message to the gateway at most once', async () => {
@@ -51,7 +26,7 @@ describe('a worker killed with SIGKILL mid-campaign', () => {
     );
     const claimed = () => db.$count(messages, sql`${messages.campaignId} = ${campaignId} and ${messages.status} <> 409`);
 
-    const first = startWorkerProcess();
+    const first = startWorker().child;
     const before = await waitFor(claimed, (n) => n >= 600, 60_000);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
@@ -61,7 +36,7 @@ describe('a worker killed with SIGKILL mid-campaign', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await claimed()).toBe(afterKill); // nothing moves without a worker
 
-    startWorkerProcess();
+    startWorker();
     const campaign = await waitFor(
       async () => (await db.select().from(campaigns).where(eq(campaigns.id, campaignId!)))[0],
       (c) => c.status === 'completed',

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { STATUS } from '@/lib/messaging/statuses';
 import { createReport } from '@/lib/reports/definitions';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
+import { killWorkerProcesses, startWorkerProcess, waitFor, type WorkerProcess } from './fixtures/worker-process';
 import { RestartablePostgres } from './restartable-postgres';
 
 // PostgreSQL restarted under a running worker, in the middle of a job. The cluster is this
@@ -25,7 +25,6 @@ vi.mock('@/lib/auth', () => ({ getCurrentUser: async () => session.user, require
 
 let pg: RestartablePostgres;
 const sharedUrl = process.env.DATABASE_URL;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   pg = await RestartablePostgres.create();
@@ -34,36 +33,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killWorkerProcesses();
   await closeDb();
   process.env.DATABASE_URL = sharedUrl;
   await pg?.destroy();
 });
-
-type Worker = { child: ChildProcess; output: () => string };
-
-function startWorkerProcess(env: Record<string, string> = {}): Worker {
-  // One process (node with tsx's loader), as in crash.test.ts.
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output.slice(-6000) };
-}
-
-/** Polls through this process's own pool, which loses its connections in the outage too. */
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if ((value !== undefined && done(value)) || Date.now() > deadline) return value as T;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Stops PostgreSQL, keeps it down for `downMs`, starts it again on the same port and data. */
 async function restart(mode: 'fast' | 'immediate', downMs: number): Promise<{ outageMs: number; upAt: number }> {
@@ -76,7 +50,7 @@ async function restart(mode: 'fast' | 'immediate', downMs: number): Promise<{ ou
 }
 
 /** The worker lived through it: still running, and nothing escaped it (a crash, an unhandled rejection). */
-function expectSurvived(worker: Worker) {
+function expectSurvived(worker: WorkerProcess) {
   expect(worker.child.exitCode, worker.output()).toBeNull();
   expect(worker.child.signalCode).toBeNull();
   expect(worker.output()).not.toMatch(/TypeError|unhandled|uncaught/i);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
@@ -13,32 +12,12 @@ import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { GET as signedDownload } from '@/app/r/[token]/route';
 import { makeAccount } from './fixtures/accounts';
 import { ledgerInvariant } from './fixtures/ledger';
+import { killWorkerProcesses, startWorkerProcess, waitFor } from './fixtures/worker-process';
 
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock('@/lib/auth', () => ({ getCurrentUser: async () => session.user, requireUser: async () => session.user }));
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'], {
-    env: { ...process.env },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+afterAll(killWorkerProcesses);
 
 describe('a worker killed with SIGKILL mid-report', () => {
   it('never exposes the partial file, and the restarted worker produces the whole file once', async () => {
@@ -65,7 +44,7 @@ describe('a worker killed with SIGKILL mid-report', () => {
     const viaLink = () => signedDownload(new Request('http://localhost/r/x'), { params: Promise.resolve({ token }) });
 
     const pointsBefore = await ledgerTotals(account.id);
-    const first = startWorkerProcess();
+    const first = startWorkerProcess().child;
     const mid = await waitFor(run, (r) => r.status === 'generating' && r.rowsDone > 0, 60_000);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
