@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDb, db, isConnectionError } from '@/db';
 import { campaigns, ledgerEntries, messages, reportRuns } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
 import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { STATUS } from '@/lib/messaging/statuses';
-import { createReport } from '@/lib/reports/definitions';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
+import { queuedBigReport } from './fixtures/reports';
 import { killWorkerProcesses, startWorkerProcess, waitFor, type WorkerProcess } from './fixtures/worker-process';
 import { RestartablePostgres } from './restartable-postgres';
 
@@ -58,24 +57,12 @@ function expectSurvived(worker: WorkerProcess) {
 
 describe('PostgreSQL restarted during a job', () => {
   it('a report being generated (immediate shutdown): the same worker finishes it, and nothing partial is downloadable', async () => {
-    const { account, user } = await makeAccount('Restart Report');
-    const owner = (await loadSessionUser(user.id, Date.now()))!;
     const N = 150_000;
-    await db.execute(sql`
-      insert into messages (account_id, user_id, sender_name, recipient, country, content, encoding, parts, points, status, source, created_at)
-      select ${account.id}, ${user.id}, 'Restart', '+35988' || (1000000 + g), 'BG', 'Съобщение номер ' || g || ' с малко повече текст за размер', 'ucs2', 1, 650, 404, 'portal',
-             '2026-03-10 00:00:00+02'::timestamptz + g * interval '1 second'
-        from generate_series(1, ${N}) g`);
-    const { runId } = await createReport(
-      account.id,
-      user.id,
-      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'detailed', format: 'csv', name: 'Restart', includeContent: true },
-      new Date('2026-04-05T10:00:00Z'),
-    );
-    const run = () => db.select().from(reportRuns).where(eq(reportRuns.id, runId!)).then((r) => r[0]);
+    const { owner, runId } = await queuedBigReport('Restart', N);
+    const run = () => db.select().from(reportRuns).where(eq(reportRuns.id, runId)).then((r) => r[0]);
     const get = () => {
       session.user = owner;
-      return download(new Request('http://localhost/x'), { params: Promise.resolve({ id: runId! }) });
+      return download(new Request('http://localhost/x'), { params: Promise.resolve({ id: runId }) });
     };
 
     const worker = startWorkerProcess();

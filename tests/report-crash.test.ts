@@ -1,16 +1,14 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
 import { messages, reportFileChunks, reportRuns } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
 import { ledgerTotals } from '@/lib/ledger';
-import { createReport } from '@/lib/reports/definitions';
 import { recoverStalledRuns } from '@/lib/reports/generate';
 import { signReportLink } from '@/lib/reports/signed-links';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { GET as signedDownload } from '@/app/r/[token]/route';
-import { makeAccount } from './fixtures/accounts';
+import { queuedBigReport } from './fixtures/reports';
 import { ledgerInvariant } from './fixtures/ledger';
 import { killWorkerProcesses, startWorkerProcess, waitFor } from './fixtures/worker-process';
 
@@ -21,26 +19,14 @@ afterAll(killWorkerProcesses);
 
 describe('a worker killed with SIGKILL mid-report', () => {
   it('never exposes the partial file, and the restarted worker produces the whole file once', async () => {
-    const { account, user } = await makeAccount('Kill A');
-    const owner = (await loadSessionUser(user.id, Date.now()))!;
     const N = 300_000;
-    await db.execute(sql`
-      insert into messages (account_id, user_id, sender_name, recipient, country, content, encoding, parts, points, status, source, created_at)
-      select ${account.id}, ${user.id}, 'KillA', '+35988' || (1000000 + g), 'BG', 'Съобщение номер ' || g || ' с малко повече текст за размер', 'ucs2', 1, 650, 404, 'portal',
-             '2026-03-10 00:00:00+02'::timestamptz + g * interval '1 second'
-        from generate_series(1, ${N}) g`);
-    const { runId } = await createReport(
-      account.id,
-      user.id,
-      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'detailed', format: 'csv', name: 'Kill', includeContent: true },
-      new Date('2026-04-05T10:00:00Z'),
-    );
-    const run = () => db.select().from(reportRuns).where(eq(reportRuns.id, runId!)).then((r) => r[0]);
+    const { account, owner, runId } = await queuedBigReport('Kill', N);
+    const run = () => db.select().from(reportRuns).where(eq(reportRuns.id, runId)).then((r) => r[0]);
     const get = () => {
       session.user = owner;
-      return download(new Request('http://localhost/x'), { params: Promise.resolve({ id: runId! }) });
+      return download(new Request('http://localhost/x'), { params: Promise.resolve({ id: runId }) });
     };
-    const { token } = signReportLink(runId!, account.id);
+    const { token } = signReportLink(runId, account.id);
     const viaLink = () => signedDownload(new Request('http://localhost/r/x'), { params: Promise.resolve({ token }) });
 
     const pointsBefore = await ledgerTotals(account.id);
@@ -53,7 +39,7 @@ describe('a worker killed with SIGKILL mid-report', () => {
     const left = await run();
     expect(left.status).toBe('generating'); // killed before the end
     expect(left.rowsDone).toBeLessThan(N);
-    expect(await db.$count(reportFileChunks, eq(reportFileChunks.runId, runId!))).toBeGreaterThan(0);
+    expect(await db.$count(reportFileChunks, eq(reportFileChunks.runId, runId))).toBeGreaterThan(0);
     expect((await get()).status).toBe(404);
     expect((await viaLink()).status).toBe(404);
 
