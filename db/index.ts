@@ -8,8 +8,8 @@ export type Database = PostgresJsDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Executor = Database | Transaction;
 
-type Connection = { client: postgres.Sql; db: Database; url: string; arrayTypesKnown?: boolean };
-const globalForDb = globalThis as unknown as { smsPortalDb?: Connection; smsPortalArrayTypes?: { url: string; types: ArrayTypes } };
+type Connection = { client: postgres.Sql; db: Database };
+const globalForDb = globalThis as unknown as { smsPortalDb?: Connection };
 
 export function clientOptions(max: number): postgres.Options<Record<string, postgres.PostgresType>> {
   return {
@@ -22,61 +22,17 @@ export function clientOptions(max: number): postgres.Options<Record<string, post
 }
 
 function connect(): Connection {
-  const current = globalForDb.smsPortalDb;
-  if (current) {
-    if (!current.arrayTypesKnown) learnArrayTypes(current);
-    return current;
-  }
+  if (globalForDb.smsPortalDb) return globalForDb.smsPortalDb;
   const url = process.env.DATABASE_URL;
   if (!url) {
     throw new Error('DATABASE_URL is not set: start through `npm start` / `npm run dev`, which provide one.');
   }
-  const connection = { url } as Connection;
-  const options = { ...clientOptions(Number(process.env.DB_POOL_MAX ?? 10)), socket: watchedSocket(() => retire(connection)) };
+  const connection = {} as Connection;
+  const options = process.env.NO_RECYCLE ? clientOptions(Number(process.env.DB_POOL_MAX ?? 10)) : { ...clientOptions(Number(process.env.DB_POOL_MAX ?? 10)), socket: watchedSocket(() => retire(connection)) };
   connection.client = guardPinnedConnections(postgres(url, options));
-  const known = globalForDb.smsPortalArrayTypes;
-  connection.arrayTypesKnown = adoptArrayTypes(connection.client, known?.url === url ? known.types : undefined);
   connection.db = drizzle({ client: connection.client, schema, casing: 'snake_case' });
   globalForDb.smsPortalDb = connection;
   return connection;
-}
-
-/**
- * postgres.js reads the array types (pg_type) on every new connection and does not handle that
- * query failing: a connection lost in the middle of it (PostgreSQL restarting) is an unhandled
- * rejection, which ends a plain Node process (`npm run worker`). The types do not change, so
- * once a connection has read them, later connections of the client, and the clients that
- * replace a retired one, are given them instead of reading them again.
- */
-type ArrayTypes = { typeArrayMap: Record<string, number>; parsers: Record<string, unknown>; serializers: Record<string, unknown> };
-type TypeOptions = { fetch_types: boolean; shared: { typeArrayMap: Record<string, number> }; parsers: Record<string, unknown>; serializers: Record<string, unknown> };
-
-function learnArrayTypes(connection: Connection): void {
-  const options = connection.client.options as unknown as TypeOptions;
-  const typeArrayMap = options.shared.typeArrayMap;
-  const arrays = Object.values(typeArrayMap);
-  if (arrays.length === 0) return; // not read yet
-  options.fetch_types = false;
-  // Per database: the array types of enums and other user types have that database's own OIDs.
-  globalForDb.smsPortalArrayTypes = {
-    url: connection.url,
-    types: {
-      typeArrayMap: { ...typeArrayMap },
-      parsers: Object.fromEntries(arrays.map((oid) => [oid, options.parsers[oid]])),
-      serializers: Object.fromEntries(arrays.map((oid) => [oid, options.serializers[oid]])),
-    },
-  };
-  connection.arrayTypesKnown = true;
-}
-
-function adoptArrayTypes(client: postgres.Sql, known: ArrayTypes | undefined): boolean {
-  if (!known) return false;
-  const options = client.options as unknown as TypeOptions;
-  options.fetch_types = false;
-  Object.assign(options.shared.typeArrayMap, known.typeArrayMap);
-  Object.assign(options.parsers, known.parsers);
-  Object.assign(options.serializers, known.serializers);
-  return true;
 }
 
 /**
