@@ -3,7 +3,9 @@ import bgBulk from './messages/bulk.bg.json';
 import enBulk from './messages/bulk.en.json';
 import enCore from './messages/en.json';
 import bgEmails from './messages/emails.bg.json';
+import bgErrors from './messages/errors.bg.json';
 import enEmails from './messages/emails.en.json';
+import enErrors from './messages/errors.en.json';
 import bgHistory from './messages/history.bg.json';
 import enHistory from './messages/history.en.json';
 import bgReports from './messages/reports.bg.json';
@@ -13,6 +15,6 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enBulk, ...enEmails, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgBulk, ...bgEmails, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enBulk, ...enEmails, ...enErrors, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgBulk, ...bgEmails, ...bgErrors, ...bgHistory, ...bgReports },
 };
