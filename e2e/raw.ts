@@ -148,7 +148,7 @@ export function actionOutcome(response: RawResponse): ActionOutcome {
 export function isErrorResult(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.ok === false || typeof v.error === 'string' || ['invalid', 'forbidden', 'notCancelled'].includes(String(v.status));
+  return v.ok === false || typeof v.error === 'string';
 }
 
 /**

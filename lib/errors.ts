@@ -48,8 +48,10 @@ export class AppError extends Error {
   static fromZod(error: z.ZodError): AppError {
     const problems = error.issues.map((issue): Problem => {
       const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
-      if (isErrorCode(issue.message)) return { code: issue.message, field };
-      return { code: 'invalid_value', field, params: { detail: issue.message } };
+      // A size check's bound goes to the text ("at most {max}").
+      const bound: ErrorParams = 'maximum' in issue ? { max: Number(issue.maximum) } : 'minimum' in issue ? { min: Number(issue.minimum) } : {};
+      if (isErrorCode(issue.message)) return { code: issue.message, field, params: bound };
+      return { code: 'invalid_value', field, params: { ...bound, detail: issue.message } };
     });
     const [first, ...more] = problems;
     return new AppError(first.code, { field: first.field, params: first.params, more });

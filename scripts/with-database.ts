@@ -1,6 +1,7 @@
 import { closeDb } from '../db';
 import { resolveDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
+import { AppError } from '../lib/errors';
 
 /**
  * Runs a command-line task against DATABASE_URL, or the embedded cluster in .data/postgres
@@ -20,8 +21,8 @@ export async function withDatabase<T>(task: () => Promise<T>): Promise<T> {
 
 /** Prints a user-facing error (bad input) without a stack trace and exits non-zero. */
 export function fail(error: unknown, json: boolean): never {
-  const expected = error instanceof Error && ['ValidationError', 'InsufficientBalanceError'].includes(error.name);
-  const message = error instanceof Error ? error.message : String(error);
+  const expected = error instanceof AppError || (error instanceof Error && error.name === 'InsufficientBalanceError');
+  const message = error instanceof AppError ? error.describe() : error instanceof Error ? error.message : String(error);
   if (json) console.log(JSON.stringify({ error: message }));
   else console.error(`Error: ${message}`);
   if (!expected) console.error(error);

@@ -9,7 +9,7 @@ import { API_TOKEN_LIMITS, createApiToken, revokeApiToken, verifyApiToken } from
 import { parseHistoryFilters } from '@/lib/history/filters';
 import { MAX_BODY_BYTES } from '@/lib/messaging/request';
 import { createReport, parseReportRequest } from '@/lib/reports/definitions';
-import { ValidationError } from '@/lib/validation';
+import { AppError } from '@/lib/errors';
 import { makeAccount } from './fixtures/accounts';
 
 // Attacker-style input tests against the public API and the validators behind the portal's forms.
@@ -167,18 +167,18 @@ describe('oversized inputs get clear errors and change nothing', () => {
     });
   });
 
-  it('a 20-year report period and 201 e-mail addresses are ValidationErrors, and nothing is stored', async () => {
+  it('a 20-year report period and 201 e-mail addresses are AppErrors, and nothing is stored', async () => {
     const base = { method: 'once', type: 'detailed', format: 'csv', name: 'Attack' };
     await unchanged(async () => {
       const longPeriod = { ...base, period: { kind: 'custom', from: '2006-01-01', to: '2026-01-01' } };
-      await expect(createReport(A.accountId, A.userId, longPeriod, NOW)).rejects.toThrow(ValidationError);
+      await expect(createReport(A.accountId, A.userId, longPeriod, NOW)).rejects.toThrow(AppError);
       await expect(createReport(A.accountId, A.userId, longPeriod, NOW)).rejects.toThrow(/at most 400 days/);
       const emails = Array.from({ length: 201 }, (_, i) => `u${i}@example.com`);
       const many = { ...base, period: { kind: 'custom', from: '2026-04-01', to: '2026-04-02' }, emails };
-      expect(() => parseReportRequest(many)).toThrow(ValidationError);
+      expect(() => parseReportRequest(many)).toThrow(AppError);
       await expect(createReport(A.accountId, A.userId, many, NOW)).rejects.toThrow(/At most 10 e-mail addresses/);
       const injected = { ...base, period: { kind: 'custom', from: '2026-04-01', to: '2026-04-02' }, emails: ['a@example.com\r\nBcc: x@evil.test'] };
-      await expect(createReport(A.accountId, A.userId, injected, NOW)).rejects.toThrow(ValidationError);
+      await expect(createReport(A.accountId, A.userId, injected, NOW)).rejects.toThrow(AppError);
     });
   });
 });

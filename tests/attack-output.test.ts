@@ -8,7 +8,8 @@ import { contacts, emailOutbox, reportDefinitions, reportFileChunks, shortLinks 
 import { createApiToken } from '@/lib/auth/api-tokens';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser } from '@/lib/auth/session-user';
-import { EmailValidationError, headerSafe, queueEmail, safeFileName } from '@/lib/email';
+import { headerSafe, queueEmail, safeFileName } from '@/lib/email';
+import { AppError } from '@/lib/errors';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { createReport } from '@/lib/reports/definitions';
 import { parseCsv } from '@/lib/reports/csv-testing';
@@ -237,11 +238,11 @@ describe('header injection', () => {
     expect(row.attachments[0].filename).not.toMatch(/[\r\n"]/);
     expect(safeFileName('\r\n')).toBe('report');
 
-    await expect(db.transaction((tx) => queueEmail(tx, { ...base, idempotencyKey: 'attack/2', subject: '\r\n\r\n' }))).rejects.toThrow(EmailValidationError);
+    await expect(db.transaction((tx) => queueEmail(tx, { ...base, idempotencyKey: 'attack/2', subject: '\r\n\r\n' }))).rejects.toThrow(AppError);
     await expect(
       db.transaction((tx) => queueEmail(tx, { ...base, idempotencyKey: 'attack/3', subject: 'x', to: ['a@example.com\r\nBcc: evil@attacker.test'] })),
-    ).rejects.toThrow(EmailValidationError);
-    await expect(db.transaction((tx) => queueEmail(tx, { ...base, idempotencyKey: 'attack\r\n4', subject: 'x' }))).rejects.toThrow(EmailValidationError);
+    ).rejects.toThrow(AppError);
+    await expect(db.transaction((tx) => queueEmail(tx, { ...base, idempotencyKey: 'attack\r\n4', subject: 'x' }))).rejects.toThrow(AppError);
     expect(await db.$count(emailOutbox)).toBe(before + 1);
   });
 });

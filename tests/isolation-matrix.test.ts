@@ -231,13 +231,13 @@ const RECIPES: Record<string, Recipe> = {
   'action app/(app)/settings/actions.ts createToken': { args: () => [{}, form({ name: 'iso' })], self: true },
   'action app/(app)/settings/actions.ts revokeToken': {
     args: () => [{}, form({ id: fx.tokenIdA })],
-    rejected: returned((v) => v.status === 'invalid'),
+    rejected: returned((v) => v.ok === false && v.code === 'not_found'),
   },
   'action app/(app)/reports/actions.ts estimateReport': { args: () => [REPORT], self: true },
   'action app/(app)/reports/actions.ts generateReport': { args: () => [REPORT], self: true },
   'action app/(app)/reports/actions.ts cancelReportRun': {
     args: () => [{}, form({ id: fx.queuedRunId })],
-    rejected: returned((v) => v.status === 'notCancelled'),
+    rejected: returned((v) => v.ok === false && v.code === 'run_not_cancellable'),
   },
   'action app/(app)/reports/actions.ts changeSchedule': {
     args: () => [{ id: fx.scheduleId, action: 'delete' }],

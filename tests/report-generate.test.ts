@@ -237,8 +237,8 @@ describe('definitions', () => {
   it('validates requests with clear messages', async () => {
     const bad = (input: object) => createReport(A.account.id, A.id, input, NOW);
     await expect(bad(base('detailed', { format: 'pdf' }))).rejects.toThrow(/PDF is available for short and group reports only/);
-    await expect(bad(base('detailed', { name: '' }))).rejects.toThrow(/Give the report a name/);
-    await expect(bad(base('detailed', { emails: ['a@example.com\r\nBcc: x@evil.com'] }))).rejects.toThrow(/line breaks/);
+    await expect(bad(base('detailed', { name: '' }))).rejects.toMatchObject({ code: 'text_required', field: 'name' });
+    await expect(bad(base('detailed', { emails: ['a@example.com\r\nBcc: x@evil.com'] }))).rejects.toMatchObject({ code: 'email_invalid', field: 'emails.0' });
     await expect(bad(base('detailed', { emails: Array.from({ length: 11 }, (_, i) => `u${i}@example.com`) }))).rejects.toThrow(/At most 10/);
     await expect(bad(base('detailed', { period: { kind: 'custom', from: '2026-04-01', to: '2026-04-09' } }))).rejects.toThrow(/future/);
     await expect(bad(base('detailed', { extra: 1 }))).rejects.toThrow();

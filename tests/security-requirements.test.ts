@@ -8,7 +8,8 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/db';
 import { apiTokens, campaigns, ledgerEntries, senderNames, users } from '@/db/schema';
-import { addSenderName, listSenderNames, senderNameSchema, setUserPassword, ValidationError } from '@/lib/accounts';
+import { addSenderName, listSenderNames, senderNameSchema, setUserPassword } from '@/lib/accounts';
+import { AppError } from '@/lib/errors';
 import { runAdminCommand } from '@/lib/admin/commands';
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
@@ -243,7 +244,7 @@ describe('sender names: alphanumeric up to 11 characters, or numeric up to 16 di
     const { account } = await makeAccount('Senders');
     const before = await db.$count(senderNames, eq(senderNames.accountId, account.id));
     for (const name of refused) {
-      await expect(addSenderName(account.id, name), name).rejects.toBeInstanceOf(ValidationError);
+      await expect(addSenderName(account.id, name), name).rejects.toBeInstanceOf(AppError);
       await expect(runAdminCommand(['sender:add', '--account', 'Senders', '--name', name]), name).rejects.toThrow();
     }
     expect(await db.$count(senderNames, eq(senderNames.accountId, account.id))).toBe(before);

@@ -4,9 +4,7 @@ import { db, type Executor } from '@/db';
 import { accounts, senderNames, users } from '@/db/schema';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/sign-in';
-import { parseOrThrow as parse, ValidationError } from '@/lib/validation';
-
-export { ValidationError };
+import { AppError, parseOrThrow as parse } from '@/lib/errors';
 
 export function isTimeZone(value: string): boolean {
   try {
@@ -42,7 +40,7 @@ export async function createAccount(input: { name: string; country?: string; tim
     input,
   );
   const existing = await findAccountByName(data.name);
-  if (existing) throw new ValidationError(`An account named "${data.name}" already exists`);
+  if (existing) throw new AppError('account_exists', { params: { name: data.name } });
   const [account] = await db.insert(accounts).values(data).returning();
   return account;
 }
@@ -54,7 +52,7 @@ export async function findAccountByName(name: string) {
 
 export async function requireAccountByName(name: string) {
   const account = await findAccountByName(name);
-  if (!account) throw new ValidationError(`No account named "${name}"`);
+  if (!account) throw new AppError('account_unknown', { params: { name } });
   return account;
 }
 
@@ -77,7 +75,7 @@ export async function createUser(input: {
     }),
     input,
   );
-  if (await findUserByEmail(data.email)) throw new ValidationError(`A user with e-mail ${data.email} already exists`);
+  if (await findUserByEmail(data.email)) throw new AppError('user_exists', { params: { email: data.email } });
   const [user] = await db
     .insert(users)
     .values({ ...data, email: normalizeEmail(data.email), passwordHash: await hashPassword(data.password) })
@@ -96,7 +94,7 @@ export async function findUserByEmail(email: string) {
 
 export async function requireUserByEmail(email: string) {
   const user = await findUserByEmail(email);
-  if (!user) throw new ValidationError(`No user with e-mail ${email}`);
+  if (!user) throw new AppError('user_unknown', { params: { email } });
   return user;
 }
 

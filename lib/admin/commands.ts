@@ -12,7 +12,7 @@ import {
 import { createApiToken } from '@/lib/auth/api-tokens';
 import { addPoints } from '@/lib/ledger';
 import { formatPoints, parsePoints } from '@/lib/messaging';
-import { ValidationError } from '@/lib/validation';
+import { AppError } from '@/lib/errors';
 
 export type AdminResult = { lines: string[]; json: Record<string, unknown> };
 
@@ -44,25 +44,25 @@ type Values = { [K in keyof typeof options]?: (typeof options)[K]['type'] extend
 
 function required(values: Values, key: keyof Values): string {
   const value = values[key];
-  if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(`--${key} is required`);
+  if (typeof value !== 'string' || value.trim() === '') throw new AppError('option_required', { params: { option: key } });
   return value;
 }
 
 function points(text: string): number {
   const negative = text.trim().startsWith('-');
   const units = parsePoints(negative ? text.trim().slice(1) : text);
-  if (units === 0) throw new ValidationError('--points must not be zero');
+  if (units === 0) throw new AppError('points_zero');
   return negative ? -units : units;
 }
 
 export function parseAdminArgs(argv: string[]): { command: string | undefined; values: Values } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: false });
-    if (positionals.length > 1) throw new ValidationError(`Unexpected argument: ${positionals[1]}`);
+    if (positionals.length > 1) throw new AppError('usage', { params: { detail: `Unexpected argument: ${positionals[1]}` } });
     return { command: positionals[0], values };
   } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    throw new ValidationError((error as Error).message);
+    if (error instanceof AppError) throw error;
+    throw new AppError('usage', { params: { detail: (error as Error).message } });
   }
 }
 
@@ -81,9 +81,9 @@ export async function runAdminCommand(argv: string[]): Promise<AdminResult> {
     case 'user:create': {
       const account = await requireAccountByName(required(values, 'account'));
       const role = z.enum(['owner', 'member']).default('member').safeParse(values.role);
-      if (!role.success) throw new ValidationError('--role must be owner or member');
+      if (!role.success) throw new AppError('usage', { params: { detail: '--role must be owner or member' } });
       const language = z.enum(['en', 'bg']).optional().safeParse(values.language);
-      if (!language.success) throw new ValidationError('--language must be en or bg');
+      if (!language.success) throw new AppError('usage', { params: { detail: '--language must be en or bg' } });
       const user = await createUser({
         accountId: account.id,
         email: required(values, 'email'),
@@ -111,7 +111,7 @@ export async function runAdminCommand(argv: string[]): Promise<AdminResult> {
     }
     case 'token:create': {
       const user = await requireUserByEmail(required(values, 'email'));
-      if (user.disabled) throw new ValidationError(`${user.email} is disabled`);
+      if (user.disabled) throw new AppError('user_disabled', { params: { email: user.email } });
       const name = (values.name ?? 'CLI token').trim().slice(0, 60);
       const { id, token } = await createApiToken({ accountId: user.accountId, userId: user.id, name });
       return {
@@ -140,6 +140,6 @@ export async function runAdminCommand(argv: string[]): Promise<AdminResult> {
     case 'help':
       return { lines: [USAGE], json: { usage: USAGE } };
     default:
-      throw new ValidationError(`Unknown command "${command}".\n${USAGE}`);
+      throw new AppError('usage', { params: { detail: `Unknown command "${command}".\n${USAGE}` } });
   }
 }

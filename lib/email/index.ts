@@ -4,6 +4,7 @@ import { Resend, type Attachment } from 'resend';
 import { z } from 'zod';
 import { db, type Executor } from '@/db';
 import { emailOutbox, reportFileChunks, reportRuns } from '@/db/schema';
+import { parseOrThrow } from '@/lib/errors';
 import { enqueue, type JobName } from '@/lib/jobs';
 
 /**
@@ -53,22 +54,15 @@ export function emailFrom(): string {
   return headerSafe(process.env.EMAIL_FROM || DEFAULT_FROM);
 }
 
-export class EmailValidationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EmailValidationError';
-  }
-}
-
 const queueSchema = z.object({
   accountId: z.number().int().positive(),
   // Sent as an HTTP header: printable ASCII, as Resend allows (1–256 characters).
   idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,256}$/, 'The idempotency key must be 1–256 printable ASCII characters'),
   to: z
-    .array(z.string().trim().pipe(z.email({ error: (issue) => `Invalid e-mail address: ${JSON.stringify(issue.input)}` })))
-    .min(1, 'At least one recipient is needed')
-    .max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients`),
-  subject: z.string().transform(headerSafe).pipe(z.string().min(1, 'The subject is empty').max(250)),
+    .array(z.string().trim().pipe(z.email({ error: 'email_invalid' })))
+    .min(1, { error: 'recipients_required' })
+    .max(MAX_RECIPIENTS, { error: 'too_many_recipients' }),
+  subject: z.string().transform(headerSafe).pipe(z.string().min(1, { error: 'subject_required' }).max(250, { error: 'text_too_long' })),
   html: z.string().min(1),
   text: z.string().min(1),
   attachments: z
@@ -83,12 +77,10 @@ export type QueueEmailInput = z.input<typeof queueSchema>;
  * Queues an e-mail in the caller's transaction: the outbox row and its 'email:send' job commit
  * (or roll back) with the caller's own writes. The same idempotency key queues once: a second
  * call inserts nothing, adds no job, and answers { queued: false } with the first row's id.
- * Throws EmailValidationError (nothing written) for bad addresses, an empty subject, etc.
+ * Throws AppError (nothing written) for bad addresses, an empty subject, etc.
  */
 export async function queueEmail(tx: Executor, input: QueueEmailInput): Promise<{ id: string | null; queued: boolean }> {
-  const parsed = queueSchema.safeParse(input);
-  if (!parsed.success) throw new EmailValidationError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  const email = parsed.data;
+  const email = parseOrThrow(queueSchema, input);
   const to = [...new Map(email.to.map((address) => [address.toLowerCase(), address])).values()];
   const [row] = await tx
     .insert(emailOutbox)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STATUS } from '@/lib/messaging/statuses';
-import { ValidationError } from '@/lib/validation';
+import { AppError } from '@/lib/errors';
 import { parseSmsapiCallback, verifyCallbackSecret } from './dlr-callback';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
@@ -95,15 +95,15 @@ describe('parseSmsapiCallback', () => {
     expect(reports.map((r) => r.status)).toEqual(codes.filter((c) => c >= 401 && c <= 412));
   });
 
-  it('rejects a malformed request with a ValidationError', () => {
-    expect(() => parse('status=404&idx=1')).toThrow(ValidationError);
+  it('rejects a malformed request with an AppError', () => {
+    expect(() => parse('status=404&idx=1')).toThrow(AppError);
     expect(() => parse('MsgId=&status=404')).toThrow(/MsgId is missing/);
     expect(() => parse('MsgId=,&status=404,404')).toThrow(/MsgId is missing/);
     expect(() => parse('MsgId=a&idx=1')).toThrow(/status is missing/);
     expect(() => parse('MsgId=a,b&status=404')).toThrow(/status has 1 values for 2 MsgId values/);
     expect(() => parse('MsgId=a,b&status=404,404&idx=1,2,3')).toThrow(/idx has 3 values/);
-    expect(() => parse('MsgId=a,b&status=404,404&donedate=1700000000')).toThrow(ValidationError);
-    expect(() => parse('MsgId=a,b&status=404,404&mcc=284,284&mnc=01')).toThrow(ValidationError);
+    expect(() => parse('MsgId=a,b&status=404,404&donedate=1700000000')).toThrow(AppError);
+    expect(() => parse('MsgId=a,b&status=404,404&mcc=284,284&mnc=01')).toThrow(AppError);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isStatusCode } from '@/lib/messaging/statuses';
-import { ValidationError } from '@/lib/validation';
+import { AppError } from '@/lib/errors';
 import type { DeliveryReport } from './types';
 
 /**
@@ -9,17 +9,17 @@ import type { DeliveryReport } from './types';
  * `mcc`, `mnc`, `to`, `username`, `points`, … Several reports may come in one request, each
  * parameter then holding a comma-separated list, position i of every list belonging to report i.
  *
- * Throws ValidationError when the request as a whole is malformed (no MsgId, no status, lists of
+ * Throws AppError when the request as a whole is malformed (no MsgId, no status, lists of
  * different lengths). A single report that cannot be used (unknown status, no id at all) is
  * skipped, so one bad entry does not make the provider resend the others forever.
  */
 export function parseSmsapiCallback(params: URLSearchParams, now: Date = new Date()): DeliveryReport[] {
   const msgIds = list(params, 'MsgId');
-  if (!msgIds || msgIds.every((id) => id === '')) throw new ValidationError('MsgId is missing');
+  if (!msgIds || msgIds.every((id) => id === '')) throw new AppError('parameter_missing', { field: 'MsgId', params: { name: 'MsgId' } });
   const count = msgIds.length;
 
   const statuses = list(params, 'status');
-  if (!statuses) throw new ValidationError('status is missing');
+  if (!statuses) throw new AppError('parameter_missing', { field: 'status', params: { name: 'status' } });
   const idxs = list(params, 'idx');
   const doneDates = list(params, 'donedate');
   const mccs = list(params, 'mcc');
@@ -28,7 +28,7 @@ export function parseSmsapiCallback(params: URLSearchParams, now: Date = new Dat
 
   for (const [name, values] of Object.entries({ status: statuses, idx: idxs, donedate: doneDates, mcc: mccs, mnc: mncs, err: errors })) {
     if (values && values.length !== count) {
-      throw new ValidationError(`${name} has ${values.length} values for ${count} MsgId values`);
+      throw new AppError('parameter_count', { field: name, params: { name, values: values.length, count } });
     }
   }
 

@@ -1,9 +1,10 @@
-import type { CampaignProgress } from '@/lib/campaigns';
+import { getCampaignProgress } from '@/lib/campaigns';
+import { AppError } from '@/lib/errors';
 import { resolveLocale } from '@/lib/i18n/locale';
 import { campaignCsvStream, safeTimeZone } from './campaign-csv';
 import { deliveryReportModel, loadCampaignSummary } from './campaign-summary';
 import { CSV_CONTENT_TYPE, ExportBusyError } from './csv';
-import { downloadHeaders, emptyResponse } from './download';
+import { downloadHeaders } from './download';
 import { PdfBusyError, renderDeliveryReportPdf } from './pdf';
 
 /** What the download routes need of the signed-in user (a SessionUser fits). */
@@ -23,17 +24,19 @@ export function campaignFileBase(campaign: { id: string; name: string; createdAt
 }
 
 /**
- * The detailed CSV of a campaign the caller has found in the user's account (so a 404 has
- * already gone out with nothing streamed). Streams from COPY: constant memory at any size.
+ * The detailed CSV of one of the user's campaigns (another account's: not_found, before any
+ * byte). Streams from COPY: constant memory at any size.
  */
-export async function campaignCsvResponse(user: DownloadUser, campaign: CampaignProgress): Promise<Response> {
+export async function campaignCsvResponse(user: DownloadUser, campaignId: string): Promise<Response> {
+  const campaign = await getCampaignProgress(user.account.id, campaignId);
+  if (!campaign) throw new AppError('not_found');
   let body: ReadableStream<Uint8Array>;
   try {
     body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone }));
   } catch (error) {
-    if (error instanceof ExportBusyError) return emptyResponse(503, { 'Retry-After': '10' });
-    // Already logged by copyCsv; the user gets a plain error, not a 200 with a cut-off file.
-    return emptyResponse(500);
+    if (error instanceof ExportBusyError) throw new AppError('busy');
+    // The user gets a plain error, not a 200 with a cut-off file.
+    throw error;
   }
   return new Response(body, { headers: downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv') });
 }
@@ -71,19 +74,18 @@ async function primed(stream: ReadableStream<Uint8Array>): Promise<ReadableStrea
   );
 }
 
-/** The one-page PDF summary in the user's language; 404 for another account's campaign. */
+/** The one-page PDF summary in the user's language; not_found for another account's campaign. */
 export async function campaignPdfResponse(user: DownloadUser, campaignId: string, acceptLanguage: string | null): Promise<Response> {
   const summary = await loadCampaignSummary(user.account.id, campaignId);
-  if (!summary) return emptyResponse(404);
+  if (!summary) throw new AppError('not_found');
   const locale = resolveLocale(user.language, acceptLanguage);
   const model = deliveryReportModel(summary, { locale, timeZone: user.account.timeZone });
   let pdf: Uint8Array;
   try {
     pdf = await renderDeliveryReportPdf(model);
   } catch (error) {
-    if (error instanceof PdfBusyError) return emptyResponse(503, { 'Retry-After': '10' });
-    console.error('Delivery report PDF failed', error);
-    return emptyResponse(500);
+    if (error instanceof PdfBusyError) throw new AppError('busy');
+    throw error;
   }
   const headers = downloadHeaders('application/pdf', campaignFileBase(summary, user.account.timeZone), 'pdf');
   headers.set('Content-Length', String(pdf.byteLength));

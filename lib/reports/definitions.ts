@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { db } from '@/db';
 import { accounts, reportDefinitions, reportFileChunks, reportRuns, type ReportOptions } from '@/db/schema';
 import { enqueue } from '@/lib/jobs';
-import { ValidationError } from '@/lib/validation';
+import { AppError, parseOrThrow, type ErrorCode } from '@/lib/errors';
+import { CONTROL_CHARACTERS, isUuid, textSchema } from '@/lib/validation';
 import { safeTimeZone } from './campaign-csv';
-import { nextRunAt, PeriodError, periodJustEnded, resolvePeriod } from './periods';
+import { nextRunAt, periodJustEnded, resolvePeriod } from './periods';
 import { estimateReportRows } from './queries';
 
 /**
@@ -15,38 +16,33 @@ import { estimateReportRows } from './queries';
  * makes that idempotent).
  */
 
-const CRLF = /[\r\n]/;
+const MAX_EMAILS = 10;
 const email = z
   .string()
   .trim()
-  .max(254, 'An e-mail address is at most 254 characters')
-  .refine((v) => !CRLF.test(v), 'An e-mail address must not contain line breaks')
-  .pipe(z.email('Enter valid e-mail addresses'));
+  .max(254, { error: 'email_invalid' })
+  .refine((v) => !CONTROL_CHARACTERS.test(v), { error: 'email_invalid' })
+  .pipe(z.email({ error: 'email_invalid' }));
 
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates must be YYYY-MM-DD');
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'bad_date' });
 
 export const reportRequestSchema = z
   .strictObject({
-    method: z.enum(['once', 'periodic'], 'Choose "once" or "periodic"'),
-    frequency: z.enum(['daily', 'weekly', 'monthly'], 'Choose daily, weekly or monthly').optional(),
+    method: z.enum(['once', 'periodic']),
+    frequency: z.enum(['daily', 'weekly', 'monthly']).optional(),
     period: z
       .strictObject({
-        kind: z.enum(['last_week', 'last_month', 'last_year', 'custom'], 'Choose a period'),
+        kind: z.enum(['last_week', 'last_month', 'last_year', 'custom'], { error: 'period_required' }),
         from: DAY.optional(),
         to: DAY.optional(),
       })
       .optional(),
-    type: z.enum(['detailed', 'short', 'group'], 'Choose detailed, short or group'),
-    format: z.enum(['csv', 'pdf'], 'Choose CSV or PDF'),
+    type: z.enum(['detailed', 'short', 'group']),
+    format: z.enum(['csv', 'pdf']),
     includeBulk: z.boolean().default(true),
     includeContent: z.boolean().default(false),
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Give the report a name')
-      .max(100, 'A report name is at most 100 characters')
-      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'A report name must not contain control characters'),
-    emails: z.array(email).max(10, 'At most 10 e-mail addresses').default([]),
+    name: textSchema(100),
+    emails: z.array(email).max(MAX_EMAILS, { error: 'too_many_emails' }).default([]),
     enrichments: z
       .strictObject({
         idx: z.boolean().default(false),
@@ -56,30 +52,20 @@ export const reportRequestSchema = z
       .default({ idx: false, contacts: false, shortLinks: false }),
   })
   .superRefine((v, ctx) => {
-    if (v.format === 'pdf' && v.type === 'detailed') {
-      ctx.addIssue({ code: 'custom', path: ['format'], message: 'PDF is available for short and group reports only' });
-    }
-    if (v.method === 'periodic' && !v.frequency) {
-      ctx.addIssue({ code: 'custom', path: ['frequency'], message: 'A periodic report needs a frequency' });
-    }
-    if (v.method === 'once' && !v.period) {
-      ctx.addIssue({ code: 'custom', path: ['period'], message: 'Choose a period' });
-    }
-    if (v.period?.kind === 'custom' && (!v.period.from || !v.period.to)) {
-      ctx.addIssue({ code: 'custom', path: ['period'], message: 'A custom period needs a start and an end date' });
-    }
+    const problem = (path: string, message: ErrorCode) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (v.format === 'pdf' && v.type === 'detailed') problem('format', 'pdf_unavailable');
+    if (v.method === 'periodic' && !v.frequency) problem('frequency', 'frequency_required');
+    if (v.method === 'once' && !v.period) problem('period', 'period_required');
+    if (v.period?.kind === 'custom' && (!v.period.from || !v.period.to)) problem('period', 'custom_needs_dates');
   });
 
 export type ReportRequest = z.input<typeof reportRequestSchema>;
 export type ParsedReportRequest = z.output<typeof reportRequestSchema>;
 
 export function parseReportRequest(input: unknown): ParsedReportRequest {
-  const result = reportRequestSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(result.error.issues.map((i) => `${i.path.join('.') || 'report'}: ${i.message}`).join('; '));
-  }
+  const data = parseOrThrow(reportRequestSchema, input);
   // The same address twice would be mailed twice.
-  return { ...result.data, emails: [...new Set(result.data.emails.map((e) => e.toLowerCase()))] };
+  return { ...data, emails: [...new Set(data.emails.map((e) => e.toLowerCase()))] };
 }
 
 export function reportOptions(r: ParsedReportRequest): ReportOptions {
@@ -97,17 +83,12 @@ export const generateJobOptions = (runId: string) => ({ jobKey: `report:${runId}
 
 async function accountTimeZone(accountId: number): Promise<string> {
   const [row] = await db.select({ timeZone: accounts.timeZone }).from(accounts).where(eq(accounts.id, accountId));
-  if (!row) throw new ValidationError('unknown account');
+  if (!row) throw new AppError('not_found');
   return safeTimeZone(row.timeZone);
 }
 
 function periodOf(r: ParsedReportRequest, now: Date, timeZone: string) {
-  try {
-    return resolvePeriod(r.period!.kind, now, timeZone, r.period!.kind === 'custom' ? { from: r.period!.from!, to: r.period!.to! } : undefined);
-  } catch (error) {
-    if (error instanceof PeriodError) throw new ValidationError(`period: ${error.message}`);
-    throw error;
-  }
+  return resolvePeriod(r.period!.kind, now, timeZone, r.period!.kind === 'custom' ? { from: r.period!.from!, to: r.period!.to! } : undefined);
 }
 
 export async function createReport(
@@ -234,9 +215,6 @@ export async function listRuns(accountId: number, limit = 50): Promise<ReportRun
     .orderBy(desc(reportRuns.createdAt))
     .limit(Math.min(Math.max(1, limit), 200));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: string) => UUID.test(v);
 
 /**
  * Cancels a queued or generating run of the account (one conditional UPDATE). The generator

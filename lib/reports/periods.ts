@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/errors';
 import { instantToZonedLocal, zonedLocalToInstant } from '@/lib/messaging/local-time';
 
 /**
@@ -18,13 +19,6 @@ export const RUN_HOUR = '06:00';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
-
-export class PeriodError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PeriodError';
-  }
-}
 
 /** Days as UTC-midnight numbers, for calendar arithmetic only. */
 function parseDay(day: string): number | null {
@@ -53,14 +47,14 @@ export function localDay(instant: Date, timeZone: string): string {
 /** Adds days to a YYYY-MM-DD. */
 export function addDays(day: string, days: number): string {
   const t = parseDay(day);
-  if (t === null) throw new PeriodError(`not a date: ${day}`);
+  if (t === null) throw new AppError('bad_date', { field: 'period' });
   return formatDay(t + days * DAY_MS);
 }
 
 /** Local midnight of `day` in `timeZone`. */
 export function startOfDay(day: string, timeZone: string): Date {
   const instant = zonedLocalToInstant(`${day}T00:00`, timeZone);
-  if (instant === null) throw new PeriodError(`not a date or time zone: ${day} ${timeZone}`);
+  if (instant === null) throw new AppError('bad_date', { field: 'period' });
   return new Date(instant);
 }
 
@@ -96,13 +90,13 @@ export function resolvePeriod(kind: PeriodKind, now: Date, timeZone: string, cus
       return periodOfDays(`${year}-01-01`, `${year}-12-31`, timeZone);
     }
     case 'custom': {
-      if (!custom) throw new PeriodError('A custom period needs a start and an end date');
+      if (!custom) throw new AppError('custom_needs_dates', { field: 'period' });
       const from = parseDay(custom.from);
       const to = parseDay(custom.to);
-      if (from === null || to === null) throw new PeriodError('Dates must be valid YYYY-MM-DD dates');
-      if (from > to) throw new PeriodError('The start date must not be after the end date');
-      if ((to - from) / DAY_MS + 1 > MAX_CUSTOM_DAYS) throw new PeriodError(`A period can span at most ${MAX_CUSTOM_DAYS} days`);
-      if (custom.to > today) throw new PeriodError('A period cannot end in the future');
+      if (from === null || to === null) throw new AppError('bad_date', { field: 'period' });
+      if (from > to) throw new AppError('start_after_end', { field: 'period' });
+      if ((to - from) / DAY_MS + 1 > MAX_CUSTOM_DAYS) throw new AppError('period_too_long', { field: 'period', params: { days: MAX_CUSTOM_DAYS } });
+      if (custom.to > today) throw new AppError('end_in_future', { field: 'period' });
       return periodOfDays(custom.from, custom.to, timeZone);
     }
   }
@@ -124,7 +118,7 @@ export function periodJustEnded(frequency: Frequency, runAt: Date, timeZone: str
 
 function runTime(day: string, timeZone: string): Date {
   const instant = zonedLocalToInstant(`${day}T${RUN_HOUR}`, timeZone);
-  if (instant === null) throw new PeriodError(`not a date or time zone: ${day} ${timeZone}`);
+  if (instant === null) throw new AppError('bad_date', { field: 'period' });
   return new Date(instant);
 }
 
@@ -138,5 +132,5 @@ export function nextRunAt(frequency: Frequency, after: Date, timeZone: string): 
     const at = runTime(day, timeZone);
     if (at.getTime() > after.getTime()) return at;
   }
-  throw new PeriodError('no next run found');
+  throw new Error('no next run found');
 }

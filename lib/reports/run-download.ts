@@ -2,8 +2,9 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { reportFileChunks, reportRuns } from '@/db/schema';
 import { CSV_CONTENT_TYPE } from './csv';
-import { isUuid } from './definitions';
-import { downloadHeaders, emptyResponse } from './download';
+import { isUuid } from '@/lib/validation';
+import { AppError } from '@/lib/errors';
+import { downloadHeaders } from './download';
 
 /** A run that may be served: the account's, status 'ready', not expired. */
 export async function findDownloadableRun(accountId: number, runId: string) {
@@ -17,12 +18,12 @@ export async function findDownloadableRun(accountId: number, runId: string) {
 
 /**
  * The run's file, read from Postgres one chunk (~256 KiB) at a time as the client reads, with
- * Content-Length; 404 (nothing streamed) for another account's run or one not ready. A chunk
+ * Content-Length; AppError not_found (nothing streamed) for another account's run or one not ready. A chunk
  * that disappears mid-download (cleanup) errors the stream rather than ending it short.
  */
 export async function runFileResponse(accountId: number, runId: string): Promise<Response> {
   const run = await findDownloadableRun(accountId, runId);
-  if (!run || run.sizeBytes === null) return emptyResponse(404);
+  if (!run || run.sizeBytes === null) throw new AppError('not_found');
   const [{ chunks }] = await db.select({ chunks: sql<number>`count(*)::int` }).from(reportFileChunks).where(eq(reportFileChunks.runId, run.id));
   let seq = 0;
   const body = new ReadableStream<Uint8Array>(

@@ -3,7 +3,13 @@
 import { useFormatter, useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import type { ReportRequest } from '@/lib/reports/definitions';
-import { estimateReport, generateReport, type ReportField, type ReportProblem } from './actions';
+import type { ActionProblem } from '@/lib/gates/action';
+import { estimateReport, generateReport } from './actions';
+
+/** Where a problem shows in the form; anything else goes in the general list. */
+type ReportField = 'name' | 'emails' | 'period' | 'frequency' | 'format' | 'form';
+const FIELDS: readonly ReportField[] = ['name', 'emails', 'period', 'frequency', 'format'];
+const fieldOf = (problem: ActionProblem): ReportField => FIELDS.find((field) => field === problem.field?.split('.')[0]) ?? 'form';
 
 type Method = 'once' | 'periodic';
 type Frequency = 'daily' | 'weekly' | 'monthly';
@@ -23,7 +29,7 @@ const FREQUENCIES: Frequency[] = ['daily', 'weekly', 'monthly'];
 const PERIODS: PeriodKind[] = ['last_week', 'last_month', 'last_year', 'custom'];
 const TYPES: ReportType[] = ['detailed', 'short', 'group'];
 
-function FieldError({ id, problems }: { id: string; problems: ReportProblem[] }) {
+function FieldError({ id, problems }: { id: string; problems: ActionProblem[] }) {
   if (!problems.length) return null;
   return (
     <p id={id} className="mt-1 text-sm text-red-700">
@@ -54,7 +60,7 @@ export function ReportForm({ today }: { today: string }) {
   const [contacts, setContacts] = useState(false);
   const [shortLinks, setShortLinks] = useState(false);
 
-  const [problems, setProblems] = useState<ReportProblem[]>([]);
+  const [problems, setProblems] = useState<ActionProblem[]>([]);
   const [estimate, setEstimate] = useState<{ key: string; rows: number; capped: boolean } | null>(null);
   const [done, setDone] = useState<{ nextRunAt: string | null } | null>(null);
   const [pending, startTransition] = useTransition();
@@ -78,7 +84,8 @@ export function ReportForm({ today }: { today: string }) {
   const key = JSON.stringify(request);
   const shownEstimate = estimate?.key === key ? estimate : null;
 
-  const of = (field: ReportField) => problems.filter((p) => p.field === field);
+  // One line per distinct text: five bad addresses say "Enter a valid e-mail address" once.
+  const of = (field: ReportField) => [...new Map(problems.filter((p) => fieldOf(p) === field).map((p) => [p.message, p])).values()];
   const invalid = (field: ReportField) => (of(field).length ? true : undefined);
   const describedBy = (field: ReportField, help?: string) => [help, of(field).length ? `report-${field}-error` : null].filter(Boolean).join(' ') || undefined;
 

@@ -3,45 +3,36 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { setAccountTimeZone, setUserLanguage, timeZoneSchema } from '@/lib/accounts';
-import { requireUser } from '@/lib/auth';
 import { createApiToken, revokeApiToken } from '@/lib/auth/api-tokens';
+import { AppError } from '@/lib/errors';
+import { userFormAction } from '@/lib/gates/action';
+import { idSchema, textSchema } from '@/lib/validation';
 
-export type SettingsState = { status?: 'saved' | 'invalid' | 'forbidden'; token?: string };
-
-export async function saveLanguage(_prev: SettingsState, formData: FormData): Promise<SettingsState> {
-  const user = await requireUser();
-  const parsed = z.object({ language: z.enum(['auto', 'en', 'bg']) }).safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { status: 'invalid' };
-  await setUserLanguage(user.id, parsed.data.language === 'auto' ? null : parsed.data.language);
+export const saveLanguage = userFormAction(z.strictObject({ language: z.enum(['auto', 'en', 'bg']) }), async ({ language }, user) => {
+  await setUserLanguage(user.id, language === 'auto' ? null : language);
   revalidatePath('/', 'layout');
-  return { status: 'saved' };
-}
+  return {};
+});
 
-export async function saveTimeZone(_prev: SettingsState, formData: FormData): Promise<SettingsState> {
-  const user = await requireUser();
-  const parsed = z.object({ timeZone: timeZoneSchema }).safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { status: 'invalid' };
-  if (user.role !== 'owner') return { status: 'forbidden' };
-  await setAccountTimeZone(user.account.id, parsed.data.timeZone);
-  revalidatePath('/', 'layout');
-  return { status: 'saved' };
-}
+export const saveTimeZone = userFormAction(
+  z.strictObject({ timeZone: timeZoneSchema }),
+  async ({ timeZone }, user) => {
+    await setAccountTimeZone(user.account.id, timeZone);
+    revalidatePath('/', 'layout');
+    return {};
+  },
+  { roles: ['owner'] },
+);
 
-export async function createToken(_prev: SettingsState, formData: FormData): Promise<SettingsState> {
-  const user = await requireUser();
-  const parsed = z.object({ name: z.string().trim().min(1).max(60) }).safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { status: 'invalid' };
-  const { token } = await createApiToken({ accountId: user.account.id, userId: user.id, name: parsed.data.name });
+export const createToken = userFormAction(z.strictObject({ name: textSchema(60) }), async ({ name }, user) => {
+  const { token } = await createApiToken({ accountId: user.account.id, userId: user.id, name });
   revalidatePath('/settings');
-  return { status: 'saved', token };
-}
+  return { token };
+});
 
-export async function revokeToken(_prev: SettingsState, formData: FormData): Promise<SettingsState> {
-  const user = await requireUser();
-  const parsed = z.object({ id: z.uuid() }).safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { status: 'invalid' };
-  const revoked = await revokeApiToken(user.account.id, parsed.data.id, user.role === 'owner' ? null : user.id);
-  if (!revoked) return { status: 'invalid' };
+export const revokeToken = userFormAction(z.strictObject({ id: idSchema }), async ({ id }, user) => {
+  const revoked = await revokeApiToken(user.account.id, id, user.role === 'owner' ? null : user.id);
+  if (!revoked) throw new AppError('not_found');
   revalidatePath('/settings');
-  return { status: 'saved' };
-}
+  return {};
+});

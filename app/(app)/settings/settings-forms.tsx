@@ -2,25 +2,25 @@
 
 import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
-import { createToken, revokeToken, saveLanguage, saveTimeZone, type SettingsState } from './actions';
+import type { ActionResult } from '@/lib/gates/action';
+import { createToken, revokeToken, saveLanguage, saveTimeZone } from './actions';
 
 const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs sm:max-w-xs';
 const buttonClass = 'rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
-function Status({ state }: { state: SettingsState }) {
+function Status({ state }: { state: ActionResult | null }) {
   const t = useTranslations('settings');
-  if (!state.status) return null;
-  const tone = state.status === 'saved' ? 'text-emerald-700' : 'text-red-700';
+  if (!state) return null;
   return (
-    <p role={state.status === 'saved' ? 'status' : 'alert'} className={`text-sm ${tone}`}>
-      {t(state.status)}
+    <p role={state.ok ? 'status' : 'alert'} className={`text-sm ${state.ok ? 'text-emerald-700' : 'text-red-700'}`}>
+      {state.ok ? t('saved') : state.message}
     </p>
   );
 }
 
 export function LanguageForm({ current }: { current: 'en' | 'bg' | null }) {
   const t = useTranslations('settings.language');
-  const [state, action, pending] = useActionState(saveLanguage, {});
+  const [state, action, pending] = useActionState(saveLanguage, null);
   return (
     <form action={action} className="space-y-3">
       <label htmlFor="language" className="block text-sm font-medium text-slate-700">
@@ -43,7 +43,7 @@ export function LanguageForm({ current }: { current: 'en' | 'bg' | null }) {
 
 export function TimeZoneForm({ current, zones, canEdit }: { current: string; zones: string[]; canEdit: boolean }) {
   const t = useTranslations('settings.timeZone');
-  const [state, action, pending] = useActionState(saveTimeZone, {});
+  const [state, action, pending] = useActionState(saveTimeZone, null);
   return (
     <form action={action} className="space-y-3">
       <label htmlFor="timeZone" className="block text-sm font-medium text-slate-700">
@@ -73,7 +73,7 @@ export function TimeZoneForm({ current, zones, canEdit }: { current: string; zon
 
 export function CreateTokenForm() {
   const t = useTranslations('settings.tokens');
-  const [state, action, pending] = useActionState(createToken, {});
+  const [state, action, pending] = useActionState(createToken, null);
   return (
     <form action={action} className="space-y-3">
       <label htmlFor="token-name" className="block text-sm font-medium text-slate-700">
@@ -85,7 +85,7 @@ export function CreateTokenForm() {
           {t('create')}
         </button>
       </div>
-      {state.token ? (
+      {state?.ok && state.token ? (
         <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm">
           <p className="text-emerald-900">{t('createdOnce')}</p>
           <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs">
@@ -93,7 +93,7 @@ export function CreateTokenForm() {
           </code>
         </div>
       ) : (
-        state.status !== 'saved' && <Status state={state} />
+        state?.ok === false && <Status state={state} />
       )}
     </form>
   );
@@ -101,14 +101,14 @@ export function CreateTokenForm() {
 
 export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
   const t = useTranslations('settings.tokens');
-  const [state, action, pending] = useActionState(revokeToken, {});
+  const [state, action, pending] = useActionState(revokeToken, null);
   return (
     <form action={action} className="inline">
       <input type="hidden" name="id" value={id} />
       <button type="submit" disabled={pending} aria-label={t('revokeLabel', { name })} className="text-sm text-red-700 underline">
         {t('revoke')}
       </button>
-      {state.status === 'invalid' ? <Status state={state} /> : null}
+      {state?.ok === false ? <Status state={state} /> : null}
     </form>
   );
 }

@@ -1,4 +1,5 @@
-import { emptyResponse } from '@/lib/reports/download';
+import { AppError } from '@/lib/errors';
+import { publicRoute } from '@/lib/gates/route';
 import { runFileResponse } from '@/lib/reports/run-download';
 import { verifyReportLink } from '@/lib/reports/signed-links';
 
@@ -7,8 +8,8 @@ export const dynamic = 'force-dynamic';
 // GET /r/TOKEN: a report file from a signed e-mail link, no session needed. Tampered or
 // malformed: 403; expired link: 410; a run deleted, cancelled, not ready or past its
 // retention: 404. The account id in the token is checked against the run's.
-export async function GET(_request: Request, { params }: { params: Promise<{ token: string }> }) {
-  const check = verifyReportLink((await params).token);
-  if (!check.ok) return emptyResponse(check.status);
+export const GET = publicRoute<{ token: string }>(async (_request, { token }) => {
+  const check = verifyReportLink(token);
+  if (!check.ok) throw new AppError(check.status === 410 ? 'link_expired' : 'link_invalid');
   return runFileResponse(check.accountId, check.runId);
-}
+});

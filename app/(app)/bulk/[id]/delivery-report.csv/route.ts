@@ -1,16 +1,8 @@
-import { getCurrentUser } from '@/lib/auth';
-import { getCampaignProgress } from '@/lib/campaigns';
+import { withUser } from '@/lib/gates/route';
 import { campaignCsvResponse } from '@/lib/reports/campaign-downloads';
-import { emptyResponse } from '@/lib/reports/download';
 
 export const dynamic = 'force-dynamic';
 
 // GET /bulk/ID/delivery-report.csv: one row per message, streamed from COPY. No session: 401;
 // another account's campaign or a malformed id: 404, nothing streamed.
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const user = await getCurrentUser();
-  if (!user) return emptyResponse(401);
-  const progress = await getCampaignProgress(user.account.id, (await params).id);
-  if (!progress) return emptyResponse(404);
-  return campaignCsvResponse(user, progress);
-}
+export const GET = withUser<{ id: string }>((_request, { user, params }) => campaignCsvResponse(user, params.id));

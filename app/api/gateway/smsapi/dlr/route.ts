@@ -1,7 +1,7 @@
 import { verifyCallbackSecret, parseSmsapiCallback } from '@/lib/gateway/dlr-callback';
 import { applyDeliveryReports } from '@/lib/gateway/reports';
 import { readParams } from '@/lib/messaging/request';
-import { ValidationError } from '@/lib/validation';
+import { AppError } from '@/lib/errors';
 
 // The provider's delivery-report callback (notify_url). It carries no session: a shared secret
 // in the URL (DLR_SECRET) proves it comes from the provider.
@@ -13,7 +13,7 @@ async function handle(request: Request, params: URLSearchParams) {
   try {
     await applyDeliveryReports(parseSmsapiCallback(params));
   } catch (error) {
-    if (error instanceof ValidationError) return new Response(error.message, { status: 400 });
+    if (error instanceof AppError) return new Response(error.describe(), { status: 400 });
     throw error;
   }
   // The provider expects a plain OK, or it calls again.
