@@ -111,7 +111,10 @@ export type CampaignProgress = {
   refundableUnits: number;
 };
 
-export async function getCampaignProgress(accountId: number, campaignId: string): Promise<CampaignProgress | null> {
+/** A campaign's progress and its times, for its page. */
+export type CampaignDetails = CampaignProgress & { scheduledAt: Date | null; startedAt: Date | null; finishedAt: Date | null };
+
+export async function getCampaignProgress(accountId: number, campaignId: string): Promise<CampaignDetails | null> {
   if (!isUuid(campaignId)) return null;
   const [campaign] = await db
     .select()
@@ -133,6 +136,9 @@ export async function getCampaignProgress(accountId: number, campaignId: string)
     points: campaign.points,
     pointsRefunded: campaign.pointsRefunded,
     createdAt: campaign.createdAt,
+    scheduledAt: campaign.scheduledAt,
+    startedAt: campaign.startedAt,
+    finishedAt: campaign.finishedAt,
     counts: Object.fromEntries(rows.filter((r) => r.n > 0).map((r) => [r.status, r.n])),
     refundableUnits: Number(rows.find((r) => r.status === STATUS.QUEUE)?.points ?? 0),
   };

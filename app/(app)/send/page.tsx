@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
-import { asc, count, eq } from 'drizzle-orm';
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { db } from '@/db';
-import { contactGroupMembers, contactGroups, prices } from '@/db/schema';
 import { listSenderNames } from '@/lib/accounts';
 import { requireUser } from '@/lib/auth';
+import { listContactGroups } from '@/lib/contacts';
+import { listPrices } from '@/lib/messaging/price-list';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { PageHeader } from '../../_components/page-header';
 import { SendForm } from './send-form';
@@ -30,14 +29,8 @@ export default async function SendPage() {
     getTranslations('pages'),
     getLocale(),
     listSenderNames(accountId),
-    db
-      .select({ id: contactGroups.id, name: contactGroups.name, members: count(contactGroupMembers.contactId) })
-      .from(contactGroups)
-      .leftJoin(contactGroupMembers, eq(contactGroupMembers.groupId, contactGroups.id))
-      .where(eq(contactGroups.accountId, accountId))
-      .groupBy(contactGroups.id)
-      .orderBy(asc(contactGroups.name)),
-    db.select().from(prices).orderBy(asc(prices.country)),
+    listContactGroups(accountId),
+    listPrices(),
   ]);
   const country = user.account.country;
   const unitPrice = priceList.find((p) => p.country === country)?.unitsPerPart ?? null;

@@ -4,7 +4,9 @@ import { useLocale, useTranslations } from 'next-intl';
 import { Dialog } from 'radix-ui';
 import { useState, useTransition } from 'react';
 import { formatPoints } from '@/lib/messaging/pricing';
-import { changeCampaign, type ControlInput, type ControlState } from './actions';
+import { changeCampaign, type ControlInput } from './actions';
+
+type ControlState = { ok: boolean; message: string };
 
 type Action = ControlInput['action'];
 

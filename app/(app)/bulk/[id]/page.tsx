@@ -1,10 +1,7 @@
 import type { Metadata } from 'next';
-import { and, eq } from 'drizzle-orm';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
-import { db } from '@/db';
-import { campaigns } from '@/db/schema';
 import { requireUser } from '@/lib/auth';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { defaultFilters } from '@/lib/history/filters';
@@ -32,14 +29,11 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const progress = await getCampaignProgress(user.account.id, id);
   if (!progress) notFound();
-  const [t, format, locale, [times], latest, th, tr] = await Promise.all([
+  const times = progress;
+  const [t, format, locale, latest, th, tr] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
     getLocale(),
-    db
-      .select({ scheduledAt: campaigns.scheduledAt, startedAt: campaigns.startedAt, finishedAt: campaigns.finishedAt })
-      .from(campaigns)
-      .where(and(eq(campaigns.id, progress.id), eq(campaigns.accountId, user.account.id))),
     listMessages(user.account.id, defaultFilters({ campaign: progress.id })),
     getTranslations('history'),
     getTranslations('deliveryReport'),
@@ -84,19 +78,19 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <dd className="font-medium">{progress.sender}</dd>
             <dt className="text-slate-600">{t('created')}</dt>
             <dd className="tabular">{when(progress.createdAt)}</dd>
-            {times?.scheduledAt ? (
+            {times.scheduledAt ? (
               <>
                 <dt className="text-slate-600">{t('scheduledFor')}</dt>
                 <dd className="tabular">{when(times.scheduledAt)}</dd>
               </>
             ) : null}
-            {times?.startedAt ? (
+            {times.startedAt ? (
               <>
                 <dt className="text-slate-600">{t('started')}</dt>
                 <dd className="tabular">{when(times.startedAt)}</dd>
               </>
             ) : null}
-            {times?.finishedAt ? (
+            {times.finishedAt ? (
               <>
                 <dt className="text-slate-600">{t('finished')}</dt>
                 <dd className="tabular">{when(times.finishedAt)}</dd>
