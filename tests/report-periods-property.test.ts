@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/db';
-import { addDays, localDay, periodOfDays, startOfDay } from '@/lib/reports/periods';
+import { addDays, daySpan, localDay, startOfDay } from '@/lib/calendar';
 
 describe('day bucketing in the account’s time zone, for any day', () => {
   const day = fc
@@ -17,7 +17,7 @@ describe('day bucketing in the account’s time zone, for any day', () => {
         const start = startOfDay(d, tz);
         expect(localDay(start, tz)).toBe(d);
         expect(localDay(new Date(start.getTime() - 1), tz)).toBe(addDays(d, -1));
-        const { end } = periodOfDays(d, d, tz);
+        const { end } = daySpan(d, d, tz);
         // A local day is 23 to 25 hours (Lord Howe moves by half an hour).
         expect(end.getTime() - start.getTime()).toBeGreaterThanOrEqual(23 * 3_600_000);
         expect(end.getTime() - start.getTime()).toBeLessThanOrEqual(25 * 3_600_000);
@@ -31,7 +31,7 @@ describe('day bucketing in the account’s time zone, for any day', () => {
     fc.assert(
       fc.property(instant, zone, (at, tz) => {
         const d = localDay(at, tz);
-        const { start, end } = periodOfDays(d, d, tz);
+        const { start, end } = daySpan(d, d, tz);
         expect(start.getTime()).toBeLessThanOrEqual(at.getTime());
         expect(at.getTime()).toBeLessThan(end.getTime());
       }),

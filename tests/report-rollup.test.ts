@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/db';
 import { campaigns, messages } from '@/db/schema';
-import { periodOfDays } from '@/lib/reports/periods';
+import { daySpan } from '@/lib/calendar';
 import { rebuildMessageRollup, shortQuery } from '@/lib/reports/queries';
 import { makeAccount } from './fixtures/accounts';
 
@@ -131,7 +131,7 @@ describe('message_hourly_counts', () => {
       accountId: B,
       type: 'short' as const,
       options: { includeBulk: false, includeContent: false, idx: false, contacts: false, shortLinks: false },
-      period: periodOfDays('2026-01-01', '2026-01-10', timeZone),
+      period: daySpan('2026-01-01', '2026-01-10', timeZone),
       timeZone,
     });
     const run = async (timeZone: string) => {

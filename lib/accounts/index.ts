@@ -4,16 +4,8 @@ import { db, type Executor } from '@/db';
 import { accounts, senderNames, users } from '@/db/schema';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/sign-in';
+import { isTimeZone } from '@/lib/calendar';
 import { AppError, parseOrThrow as parse } from '@/lib/errors';
-
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return value.includes('/') || value === 'UTC';
-  } catch {
-    return false;
-  }
-}
 
 export const timeZoneSchema = z.string().refine(isTimeZone, 'not a known IANA time zone');
 export const countrySchema = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'a two-letter ISO country code');

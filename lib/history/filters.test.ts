@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeCursor } from './cursor';
-import { dayRange, likePrefix, localToday, MAX_RANGE_DAYS, parseHistoryFilters, type HistoryFilters, type ParsedFilters } from './filters';
+import { localToday } from '@/lib/calendar';
+import { dayRange, likePrefix, MAX_RANGE_DAYS, parseHistoryFilters, type HistoryFilters, type ParsedFilters } from './filters';
 
 const account = { country: 'BG', timeZone: 'Europe/Sofia', senderNames: ['DemoShop', 'Info'] };
 const NOW = new Date('2026-05-04T09:00:00Z');

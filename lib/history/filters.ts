@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantToZonedLocal, zonedLocalToInstant } from '@/lib/messaging/local-time';
+import { dayNumber as calendarDay, dayOfNumber, daySpan, localToday } from '@/lib/calendar';
 import { numberPrefixForSearch, type CountryCode } from '@/lib/messaging/phone';
 import { PENDING_STATUSES, STATUS, STATUS_CODES, type StatusCode } from '@/lib/messaging/statuses';
 import { decodeCursor, type Cursor } from './cursor';
@@ -90,42 +90,17 @@ export type ParsedFilters =
 
 export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
 
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Days since 1970-01-01 for a valid ISO date between 2000 and 2100, else null. */
+/** A day the history's date filter accepts: a real date between 2000 and 2100, as a day number. */
 function dayNumber(iso: string): number | null {
-  const m = ISO_DATE.exec(iso);
-  if (!m) return null;
-  const [year, month, day] = m.slice(1).map(Number);
-  if (year < 2000 || year > 2100) return null;
-  const ms = Date.UTC(year, month - 1, day);
-  const d = new Date(ms);
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
-  return ms / DAY_MS;
-}
-
-function isoOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The instant local midnight of `isoDate` is in `timeZone` (a day that starts in a DST gap starts when the gap ends). */
-export function startOfLocalDay(isoDate: string, timeZone: string): Date {
-  const instant = zonedLocalToInstant(`${isoDate}T00:00`, timeZone);
-  if (instant === null) throw new RangeError(`not a date in a known time zone: ${isoDate} ${timeZone}`);
-  return new Date(instant);
-}
-
-/** Today's date (YYYY-MM-DD) in `timeZone`. */
-export function localToday(timeZone: string, now: Date = new Date()): string {
-  return instantToZonedLocal(now.getTime(), timeZone).slice(0, 10);
+  const n = calendarDay(iso);
+  return n !== null && iso >= '2000-01-01' && iso <= '2100-12-31' ? n : null;
 }
 
 /** The local days [from, to] as instants [start, end). */
 export function dayRange(from: string, to: string, timeZone: string): DateRange {
-  const toDay = dayNumber(to);
-  if (toDay === null || dayNumber(from) === null) throw new RangeError(`not ISO dates: ${from} ${to}`);
-  return { from, to, start: startOfLocalDay(from, timeZone), end: startOfLocalDay(isoOfDay(toDay + 1), timeZone) };
+  if (dayNumber(to) === null || dayNumber(from) === null) throw new RangeError(`not ISO dates: ${from} ${to}`);
+  const { start, end } = daySpan(from, to, timeZone);
+  return { from, to, start, end };
 }
 
 const STATUS_BY_NAME = new Map<string, StatusCode>(Object.entries(STATUS).map(([name, code]) => [name.toLowerCase(), code]));
@@ -260,7 +235,7 @@ export function parseHistoryFilters(params: SearchParamsInput, account: HistoryA
     // One end alone: "from a day until today", or "the longest range that ends on a day".
     const today = localToday(account.timeZone, now);
     const toDay = dayNumber(data.to ?? today)!;
-    const from = data.from ?? isoOfDay(toDay - (MAX_RANGE_DAYS - 1));
+    const from = data.from ?? dayOfNumber(toDay - (MAX_RANGE_DAYS - 1));
     const to = data.to ?? (dayNumber(today)! < dayNumber(from)! ? from : today);
     const fromDay = dayNumber(from)!;
     if (fromDay > dayNumber(to)!) return { ok: false, errors: [{ field: 'to', code: 'range_order' }], values };

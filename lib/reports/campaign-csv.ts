@@ -1,3 +1,4 @@
+import { safeTimeZone } from '@/lib/calendar';
 import { STATUS } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
 import { copyCsv, csvSafeSql, type CopyCsvOptions } from './csv';
@@ -63,24 +64,13 @@ export function campaignCsvQuery(params: { campaignId: string; accountId: number
  order by m.id`;
 }
 
-/** A valid IANA zone for PostgreSQL and Intl alike, or UTC. */
-export function safeTimeZone(timeZone: string | null | undefined): string {
-  if (!timeZone || !/^[A-Za-z0-9_+\-/]{1,64}$/.test(timeZone)) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
-
 /**
  * The campaign's detailed CSV as a stream. The caller has already checked that the campaign
  * belongs to `accountId` (getCampaignProgress), so a 404 goes out before any byte.
  */
 export function campaignCsvStream(
   params: { campaignId: string; accountId: number; timeZone: string },
-  options: Pick<CopyCsvOptions, 'onProgress' | 'onError' | 'chunkBytes' | 'connectionString'> = {},
+  options: Pick<CopyCsvOptions, 'onProgress' | 'onError' | 'chunkBytes'> = {},
 ): ReadableStream<Uint8Array> {
   return copyCsv(campaignCsvQuery(params), {
     ...options,

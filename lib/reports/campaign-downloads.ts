@@ -1,7 +1,8 @@
 import { getCampaignProgress } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
 import { resolveLocale } from '@/lib/i18n/locale';
-import { campaignCsvStream, safeTimeZone } from './campaign-csv';
+import { localDay, safeTimeZone } from '@/lib/calendar';
+import { campaignCsvStream } from './campaign-csv';
 import { deliveryReportModel, loadCampaignSummary } from './campaign-summary';
 import { CSV_CONTENT_TYPE, ExportBusyError } from './csv';
 import { downloadHeaders } from './download';
@@ -13,14 +14,9 @@ export type DownloadUser = {
   account: { id: number; timeZone: string };
 };
 
-/** YYYY-MM-DD of an instant in a time zone. */
-function localDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: safeTimeZone(timeZone), year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
-
 /** "delivery-report-2026-03-29-Spring sale": made by the server; the name is cleaned and encoded later. */
 export function campaignFileBase(campaign: { id: string; name: string; createdAt: Date }, timeZone: string): string {
-  return `delivery-report-${localDate(campaign.createdAt, timeZone)}-${campaign.name.trim() || campaign.id.slice(0, 8)}`;
+  return `delivery-report-${localDay(campaign.createdAt, safeTimeZone(timeZone))}-${campaign.name.trim() || campaign.id.slice(0, 8)}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { STATUS, type StatusName } from '@/lib/messaging/statuses';
-import { safeTimeZone } from './campaign-csv';
+import { safeTimeZone } from '@/lib/calendar';
 import type { DeliveryReportPdf } from './pdf';
 
 /** The figures of the PDF summary, before any text is made of them. */

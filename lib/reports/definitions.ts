@@ -5,7 +5,7 @@ import { accounts, reportDefinitions, reportFileChunks, reportRuns, type ReportO
 import { enqueue } from '@/lib/jobs';
 import { AppError, parseOrThrow, type ErrorCode } from '@/lib/errors';
 import { CONTROL_CHARACTERS, isUuid, textSchema } from '@/lib/validation';
-import { safeTimeZone } from './campaign-csv';
+import { safeTimeZone } from '@/lib/calendar';
 import { nextRunAt, periodJustEnded, resolvePeriod } from './periods';
 import { estimateReportRows } from './queries';
 

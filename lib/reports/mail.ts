@@ -4,7 +4,7 @@ import { accounts, reportDefinitions, reportRuns, users } from '@/db/schema';
 import { queueEmail } from '@/lib/email';
 import { buildReportEmail } from '@/lib/email/report';
 import { resolveLocale } from '@/lib/i18n/locale';
-import { addDays, localDay } from './periods';
+import { addDays, localDay } from '@/lib/calendar';
 import { signReportLink } from './signed-links';
 
 /** Where links in e-mails point: the configured address, never a Host header a client sent. */

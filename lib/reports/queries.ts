@@ -4,7 +4,8 @@ import type { ReportOptions } from '@/db/schema';
 import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
 import { csvSafeSql, sqlIdentifier } from './csv';
-import { addDays, startOfDay, type Period } from './periods';
+import { addDays, startOfDay } from '@/lib/calendar';
+import type { Period } from './periods';
 
 /**
  * The SQL of the three report types, for `copyCsv` (COPY takes no bind parameters).

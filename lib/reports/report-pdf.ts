@@ -7,7 +7,7 @@ import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
-import { safeTimeZone } from './campaign-csv';
+import { safeTimeZone } from '@/lib/calendar';
 import { renderReportSummaryPdf, type ReportSummaryPdf } from './pdf';
 import type { Period } from './periods';
 

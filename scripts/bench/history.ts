@@ -52,7 +52,8 @@ export default async function benchHistory() {
   const { BG_UNITS_PER_PART } = await import('../../db/seed/demo');
   const { listMessages, buildHistoryQuery } = await import('../../lib/history/query');
   const { decodeCursor } = await import('../../lib/history/cursor');
-  const { defaultFilters, dayRange, localToday, recipientPrefix } = await import('../../lib/history/filters');
+  const { defaultFilters, dayRange, recipientPrefix } = await import('../../lib/history/filters');
+  const { localToday } = await import('../../lib/calendar');
   const { STATUS } = await import('../../lib/messaging/statuses');
 
   const total = Number(process.env.BENCH_HISTORY_MESSAGES ?? 10_000_000);

@@ -3,9 +3,9 @@ import Link from 'next/link';
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { localToday } from '@/lib/calendar';
 import {
   hasNarrowingFilters,
-  localToday,
   MAX_RANGE_DAYS,
   PAGE_SIZES,
   parseHistoryFilters,

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { listRuns, listSchedules, type ReportRunRow } from '@/lib/reports/definitions';
-import { localDay } from '@/lib/reports/periods';
+import { localDay } from '@/lib/calendar';
 import { AutoRefresh } from '../../_components/auto-refresh';
 import { TableSection } from '../../_components/table-section';
 import { PageHeader } from '../../_components/page-header';

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { useDeferredValue, useMemo, useRef, useState, useTransition } from 'react';
 import { estimateRecipients, MAX_FORM_RECIPIENTS, splitRecipientText } from '@/lib/messaging/csv-numbers';
-import { instantToZonedLocal, zonedLocalToIso } from '@/lib/messaging/local-time';
+import { instantToZonedLocal, zonedLocalToIso } from '@/lib/calendar';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { countParts, isGsm7Char, UI_MAX_PARTS } from '@/lib/messaging/segments';
 import { previewSend, sendNow, type PreviewResult, type SendFailure, type SendFormInput, type SendNowResult } from './actions';

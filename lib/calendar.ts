@@ -1,6 +1,10 @@
 /**
- * Wall-clock times in a named time zone, for `<input type="datetime-local">`: the browser's
- * own zone is irrelevant, the account's zone decides. Pure and browser-safe (Intl only).
+ * The one calendar: wall-clock times and whole days in a named time zone (the account's; the
+ * browser's own zone is irrelevant). History filters, report periods, file names and the send
+ * form's schedule all count days here. Pure and browser-safe (Intl only).
+ *
+ * A day is a YYYY-MM-DD string; its span in a zone is [local midnight, next local midnight),
+ * so a DST day is 23 h or 25 h long and nothing is lost or counted twice.
  */
 
 /** ISO 8601 date-time that carries its offset (or Z): what the send actions accept. */
@@ -43,13 +47,24 @@ export function offsetMinutes(instant: number, timeZone: string): number {
   return Math.round((wallClock(whole, timeZone) - whole) / 60_000);
 }
 
-function isTimeZone(timeZone: string): boolean {
+/** Whether Intl knows the zone (any name it accepts, offsets like "+03:00" included). */
+function isKnownZone(timeZone: string): boolean {
   try {
     formatter(timeZone);
     return true;
   } catch {
     return false;
   }
+}
+
+/** An IANA time zone name an account may have: "Europe/Sofia", "UTC". */
+export function isTimeZone(value: string): boolean {
+  return /^[A-Za-z0-9_+\-/]{1,64}$/.test(value) && (value.includes('/') || value === 'UTC') && isKnownZone(value);
+}
+
+/** A zone safe for PostgreSQL and Intl alike: the account's, or UTC when it is not a valid one. */
+export function safeTimeZone(timeZone: string | null | undefined): string {
+  return timeZone && isTimeZone(timeZone) ? timeZone : 'UTC';
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -74,7 +89,7 @@ export function isoWithOffset(instant: number, offset: number): string {
  */
 export function zonedLocalToInstant(local: string, timeZone: string): number | null {
   const m = LOCAL.exec(local);
-  if (!m || !isTimeZone(timeZone)) return null;
+  if (!m || !isKnownZone(timeZone)) return null;
   const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0));
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wall);
@@ -100,4 +115,65 @@ export function zonedLocalToIso(local: string, timeZone: string): string | null 
 /** What a `datetime-local` input should show for `instant` in `timeZone` (minutes precision). */
 export function instantToZonedLocal(instant: number, timeZone: string): string {
   return isoWithOffset(instant, offsetMinutes(instant, timeZone)).slice(0, 16);
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A YYYY-MM-DD that names a real calendar day, as days since 1970-01-01; else null. */
+export function dayNumber(day: string): number | null {
+  const m = DAY.exec(day);
+  if (!m) return null;
+  const [year, month, date] = m.slice(1).map(Number);
+  const ms = Date.UTC(year, month - 1, date);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) return null;
+  return ms / DAY_MS;
+}
+
+/** The YYYY-MM-DD of a day number. */
+export function dayOfNumber(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function isValidDay(day: string): boolean {
+  return dayNumber(day) !== null;
+}
+
+/** Adds days to a YYYY-MM-DD (RangeError for one that is not a date). */
+export function addDays(day: string, days: number): string {
+  const n = dayNumber(day);
+  if (n === null) throw new RangeError(`not a date: ${day}`);
+  return dayOfNumber(n + days);
+}
+
+/** Monday = 1 ... Sunday = 7. */
+export function isoWeekday(day: string): number {
+  const n = dayNumber(day);
+  if (n === null) throw new RangeError(`not a date: ${day}`);
+  const weekday = new Date(n * DAY_MS).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
+
+/** The local calendar day (YYYY-MM-DD) of an instant in a zone. */
+export function localDay(instant: Date, timeZone: string): string {
+  return instantToZonedLocal(instant.getTime(), timeZone).slice(0, 10);
+}
+
+/** Today (YYYY-MM-DD) in a zone. */
+export function localToday(timeZone: string, now: Date = new Date()): string {
+  return localDay(now, timeZone);
+}
+
+/** Local midnight of `day` in `timeZone` (a day that starts in a DST gap starts when the gap ends). */
+export function startOfDay(day: string, timeZone: string): Date {
+  const instant = zonedLocalToInstant(`${day}T00:00`, timeZone);
+  if (instant === null) throw new RangeError(`not a date in a known time zone: ${day} ${timeZone}`);
+  return new Date(instant);
+}
+
+/** Whole local days fromDay..toDay (inclusive) as the instants [start, end). */
+export type DaySpan = { start: Date; end: Date; fromDay: string; toDay: string };
+
+export function daySpan(fromDay: string, toDay: string, timeZone: string): DaySpan {
+  return { start: startOfDay(fromDay, timeZone), end: startOfDay(addDays(toDay, 1), timeZone), fromDay, toDay };
 }

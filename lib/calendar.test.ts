@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { instantToZonedLocal, ISO_WITH_OFFSET, isoWithOffset, offsetMinutes, zonedLocalToInstant, zonedLocalToIso } from './local-time';
+import { instantToZonedLocal, ISO_WITH_OFFSET, isoWithOffset, offsetMinutes, zonedLocalToInstant, zonedLocalToIso } from './calendar';
 
 const SOFIA = 'Europe/Sofia';
 
