@@ -5,6 +5,7 @@ import { createTranslator } from 'use-intl/core';
 import { db } from '@/db';
 import { campaigns } from '@/db/schema';
 import { getCampaignProgress } from '@/lib/campaigns';
+import { campaignState } from '@/lib/campaigns/states';
 import type { Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
@@ -119,7 +120,6 @@ const STATUS_COLORS: Record<StatusName, string> = {
   STOP: '#64748b',
 };
 
-const CAMPAIGN_STATES = ['scheduled', 'sending', 'paused', 'completed', 'stopped'] as const;
 
 /** Longest texts the one-page summary takes (an SMS of 10 parts is at most 1,530 characters). */
 export const PDF_LIMITS = { name: 120, content: 1600 } as const;
@@ -150,7 +150,7 @@ export function deliveryReportModel(summary: CampaignSummary, options: { locale:
 
   const name = cap(summary.name, PDF_LIMITS.name);
   const content = cap(summary.content, PDF_LIMITS.content);
-  const state = CAMPAIGN_STATES.find((s) => s === summary.status);
+  const state = campaignState(summary.status);
   const heading = name.text || t('untitled', { count: summary.recipients });
 
   const duration = (seconds: number | null): string => {

@@ -1,13 +1,30 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/db';
-import { accounts, reportDefinitions, reportFileChunks, reportRuns, type ReportOptions } from '@/db/schema';
+import {
+  accounts,
+  reportDefinitions,
+  reportFileChunks,
+  reportFormat,
+  reportFrequency,
+  reportMethod,
+  reportRunStatus,
+  reportRuns,
+  reportType,
+  type ReportOptions,
+} from '@/db/schema';
 import { enqueue } from '@/lib/jobs';
 import { AppError, parseOrThrow, type ErrorCode } from '@/lib/errors';
 import { CONTROL_CHARACTERS, isUuid, textSchema } from '@/lib/validation';
 import { safeTimeZone } from '@/lib/calendar';
-import { nextRunAt, periodJustEnded, resolvePeriod } from './periods';
-import { estimateReportRows } from './queries';
+import { nextRunAt, periodJustEnded, resolvePeriod, type Frequency } from './periods';
+
+export type ReportMethod = (typeof reportMethod.enumValues)[number];
+export type ReportFormat = (typeof reportFormat.enumValues)[number];
+export type RunStatus = (typeof reportRunStatus.enumValues)[number];
+/** Runs a cancel can still stop. */
+const CANCELLABLE: RunStatus[] = ['queued', 'generating'];
+import { estimateReportRows, type ReportType } from './queries';
 
 /**
  * Report definitions and runs. A "once" definition gets its run (status queued) and the
@@ -28,8 +45,8 @@ const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'bad_date' });
 
 export const reportRequestSchema = z
   .strictObject({
-    method: z.enum(['once', 'periodic']),
-    frequency: z.enum(['daily', 'weekly', 'monthly']).optional(),
+    method: z.enum(reportMethod.enumValues),
+    frequency: z.enum(reportFrequency.enumValues).optional(),
     period: z
       .strictObject({
         kind: z.enum(['last_week', 'last_month', 'last_year', 'custom'], { error: 'period_required' }),
@@ -37,8 +54,8 @@ export const reportRequestSchema = z
         to: DAY.optional(),
       })
       .optional(),
-    type: z.enum(['detailed', 'short', 'group']),
-    format: z.enum(['csv', 'pdf']),
+    type: z.enum(reportType.enumValues),
+    format: z.enum(reportFormat.enumValues),
     includeBulk: z.boolean().default(true),
     includeContent: z.boolean().default(false),
     name: textSchema(100),
@@ -138,7 +155,7 @@ export async function createReport(
  */
 export async function scheduleDueReports(now = new Date(), limit = 100): Promise<number> {
   return db.transaction(async (tx) => {
-    const due = await tx.execute<{ id: string; account_id: number; frequency: 'daily' | 'weekly' | 'monthly'; next_run_at: Date; time_zone: string }>(sql`
+    const due = await tx.execute<{ id: string; account_id: number; frequency: Frequency; next_run_at: Date; time_zone: string }>(sql`
       select d.id, d.account_id, d.frequency, d.next_run_at, a.time_zone
         from report_definitions d join accounts a on a.id = d.account_id
        where d.method = 'periodic' and not d.paused and d.next_run_at <= ${now.toISOString()}::timestamptz
@@ -173,10 +190,10 @@ export type ReportRunRow = {
   id: string;
   definitionId: string;
   name: string;
-  type: 'detailed' | 'short' | 'group';
-  format: 'csv' | 'pdf';
-  method: 'once' | 'periodic';
-  status: 'queued' | 'generating' | 'ready' | 'failed' | 'cancelled';
+  type: ReportType;
+  format: ReportFormat;
+  method: ReportMethod;
+  status: RunStatus;
   periodStart: Date;
   periodEnd: Date;
   rowsDone: number;
@@ -226,7 +243,7 @@ export async function cancelRun(accountId: number, runId: string): Promise<boole
     const rows = await tx
       .update(reportRuns)
       .set({ status: 'cancelled', finishedAt: sql`now()` })
-      .where(and(eq(reportRuns.id, runId), eq(reportRuns.accountId, accountId), inArray(reportRuns.status, ['queued', 'generating'])))
+      .where(and(eq(reportRuns.id, runId), eq(reportRuns.accountId, accountId), inArray(reportRuns.status, CANCELLABLE)))
       .returning({ id: reportRuns.id });
     if (!rows.length) return false;
     await tx.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
@@ -251,9 +268,9 @@ export async function estimateRows(accountId: number, input: unknown, now = new 
 export type ScheduleRow = {
   id: string;
   name: string;
-  frequency: 'daily' | 'weekly' | 'monthly';
-  type: 'detailed' | 'short' | 'group';
-  format: 'csv' | 'pdf';
+  frequency: Frequency;
+  type: ReportType;
+  format: ReportFormat;
   paused: boolean;
   nextRunAt: Date | null;
   emails: string[];

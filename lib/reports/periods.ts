@@ -1,3 +1,4 @@
+import type { reportFrequency } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { addDays, dayNumber, daySpan, isoWeekday, localDay, zonedLocalToInstant, type DaySpan } from '@/lib/calendar';
 
@@ -11,7 +12,7 @@ import { addDays, dayNumber, daySpan, isoWeekday, localDay, zonedLocalToInstant,
  */
 
 export type PeriodKind = 'last_week' | 'last_month' | 'last_year' | 'custom';
-export type Frequency = 'daily' | 'weekly' | 'monthly';
+export type Frequency = (typeof reportFrequency.enumValues)[number];
 export type Period = DaySpan;
 
 export const MAX_CUSTOM_DAYS = 400;

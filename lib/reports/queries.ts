@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
-import type { ReportOptions } from '@/db/schema';
+import type { ReportOptions, reportType } from '@/db/schema';
 import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
 import { csvSafeSql, sqlIdentifier } from './csv';
@@ -17,7 +17,7 @@ import type { Period } from './periods';
  * TimeZone, which copyCsv sets (the account's zone) with set_config().
  */
 
-export type ReportType = 'detailed' | 'short' | 'group';
+export type ReportType = (typeof reportType.enumValues)[number];
 export type ReportQueryParams = {
   accountId: number;
   type: ReportType;

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createTranslator } from 'use-intl/core';
 import { db } from '@/db';
 import { accounts, reportFileChunks, reportRuns, users, type ReportOptions } from '@/db/schema';
+import { campaignState } from '@/lib/campaigns/states';
 import { resolveLocale, type Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
@@ -29,7 +30,6 @@ const TITLE_CHARS = 60;
 const COLORS = { delivered: '#059669', failed: '#dc2626', pending: '#94a3b8' } as const;
 const PENDING = sql.raw(PENDING_STATUSES.map(Number).join(', '));
 const DELIVERED = sql.raw(String(Number(STATUS.DELIVERED)));
-const CAMPAIGN_STATES = ['scheduled', 'sending', 'paused', 'completed', 'stopped'] as const;
 
 export type ShortPdfRow = { day: string; messages: number; delivered: number; failed: number; pending: number; parts: number; points: number };
 export type GroupPdfRow = {
@@ -254,7 +254,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
     };
   } else {
     const state = (value: string) => {
-      const known = CAMPAIGN_STATES.find((s) => s === value);
+      const known = campaignState(value);
       return known ? d(`campaignStatus.${known}`) : value;
     };
     table = {

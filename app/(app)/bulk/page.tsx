@@ -4,6 +4,7 @@ import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { campaignJson } from '@/lib/campaigns/api';
 import { listCampaigns } from '@/lib/campaigns/list';
+import { campaignState } from '@/lib/campaigns/states';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { CampaignProgressBar } from '../../_components/campaign-progress-bar';
 import { CampaignStatusBadge } from '../../_components/campaign-status-badge';
@@ -13,7 +14,6 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('bulk'))('title') };
 }
 
-const STATES = ['scheduled', 'sending', 'paused', 'completed', 'stopped'] as const;
 const EXCERPT = 60;
 
 export default async function BulkPage({ searchParams }: { searchParams: Promise<{ before?: string; after?: string }> }) {
@@ -58,7 +58,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
             <tbody className="divide-y divide-slate-100">
               {page.items.map((campaign) => {
                 const summary = campaignJson(campaign).progress;
-                const state = STATES.find((s) => s === campaign.status);
+                const state = campaignState(campaign.status);
                 const excerpt = campaign.content.length > EXCERPT ? `${campaign.content.slice(0, EXCERPT)}…` : campaign.content;
                 const progressText = t('progressText', {
                   sent: format.number(summary.sent),

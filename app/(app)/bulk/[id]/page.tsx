@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { getCampaignProgress } from '@/lib/campaigns';
+import { campaignState } from '@/lib/campaigns/states';
 import { defaultFilters } from '@/lib/history/filters';
 import { listMessages } from '@/lib/history/query';
 import { campaignJson } from '@/lib/campaigns/api';
@@ -19,7 +20,6 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('campaign'))('metaTitle') };
 }
 
-const STATUSES = ['scheduled', 'sending', 'paused', 'completed', 'stopped'] as const;
 const FINAL = ['completed', 'stopped'];
 const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
 
@@ -42,7 +42,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
 
   const summary = campaignJson(progress).progress;
   const total = progress.recipients;
-  const status = STATUSES.find((s) => s === progress.status);
+  const status = campaignState(progress.status);
   const statusWord = status ? t(`status.${status}`) : progress.status;
   const share = (value: number) => format.number(value, { style: 'percent', maximumFractionDigits: 1 });
   // 21 of 99,421 is not "0 %": tiny non-zero shares say so.
