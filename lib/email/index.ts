@@ -4,6 +4,7 @@ import { Resend, type Attachment } from 'resend';
 import { z } from 'zod';
 import { db, type Executor } from '@/db';
 import { emailOutbox, reportFileChunks, reportRuns } from '@/db/schema';
+import { env } from '@/lib/env';
 import { parseOrThrow } from '@/lib/errors';
 import { enqueue, type JobName } from '@/lib/jobs';
 
@@ -19,9 +20,6 @@ export const EMAIL_SEND_JOB: JobName = 'email:send';
 /** Sends tried per e-mail before it is marked failed (graphile-worker backs off exponentially). */
 export const EMAIL_MAX_ATTEMPTS = 8;
 export const MAX_RECIPIENTS = 10;
-const DEFAULT_FROM = 'SMS Portal <onboarding@resend.dev>';
-/** How long one request to Resend may take before it counts as failed (and is retried). */
-const SEND_TIMEOUT_MS = 30_000;
 /** Resend refuses messages over 40 MB after base64: never read more than this into memory. */
 const HARD_ATTACHMENT_LIMIT = 28 * 1024 * 1024;
 
@@ -30,14 +28,12 @@ export type EmailAttachmentRef = { filename: string; runId: string };
 
 /** EMAIL_SEND_TIMEOUT_MS (1 ms – 2 min), default 30 s: a hung request is abandoned and retried. */
 export function sendTimeoutMs(): number {
-  const value = Number(process.env.EMAIL_SEND_TIMEOUT_MS);
-  return Number.isFinite(value) && value >= 1 ? Math.min(value, 120_000) : SEND_TIMEOUT_MS;
+  return env().EMAIL_SEND_TIMEOUT_MS;
 }
 
 /** Files up to this size are attached; larger ones are linked (EMAIL_ATTACH_MAX_BYTES, default 5 MB). */
 export function attachMaxBytes(): number {
-  const value = Number(process.env.EMAIL_ATTACH_MAX_BYTES);
-  return Number.isFinite(value) && value > 0 ? Math.min(value, HARD_ATTACHMENT_LIMIT) : 5 * 1024 * 1024;
+  return Math.min(env().EMAIL_ATTACH_MAX_BYTES, HARD_ATTACHMENT_LIMIT);
 }
 
 /** CR, LF and other control characters become spaces: a subject or name can never add a header. */
@@ -51,7 +47,7 @@ export function safeFileName(value: string): string {
 }
 
 export function emailFrom(): string {
-  return headerSafe(process.env.EMAIL_FROM || DEFAULT_FROM);
+  return headerSafe(env().EMAIL_FROM);
 }
 
 const queueSchema = z.object({
@@ -174,7 +170,7 @@ export async function sendQueuedEmail(outboxId: string): Promise<OutboxStatus | 
   if (!row) return 'missing';
   if (row.status !== 'queued') return row.status;
 
-  const apiKey = process.env.RESEND_API_KEY;
+  const apiKey = env().RESEND_API_KEY;
   if (!apiKey) {
     await db
       .update(emailOutbox)

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { db } from '@/db';
+import { env } from '@/lib/env';
 import { enqueue } from '@/lib/jobs';
 import { STATUS, type StatusCode } from '@/lib/messaging/statuses';
 import type { DeliveryReport, Gateway, OutgoingMessage, SendOutcome } from './types';
@@ -36,7 +37,7 @@ export function simulatedFate(recipient: string, delayScale = 1): SimulatedFate 
 
 export class SimulatorGateway implements Gateway {
   readonly name = 'simulator' as const;
-  constructor(private readonly delayScale = Number(process.env.SIMULATOR_DELAY_SCALE ?? 1)) {}
+  constructor(private readonly delayScale = env().SIMULATOR_DELAY_SCALE) {}
 
   async send(messages: OutgoingMessage[]): Promise<SendOutcome[]> {
     // Reports are grouped into one job per second of arrival, and come back through the same
@@ -59,7 +60,8 @@ export class SimulatorGateway implements Gateway {
     });
     // The operator's receipt log (SIMULATOR_LOG): one line per message received, so that tests can
     // prove no message was ever handed over twice.
-    if (process.env.SIMULATOR_LOG) fs.appendFileSync(process.env.SIMULATOR_LOG, messages.map((m) => `${m.id}\n`).join(''));
+    const log = env().SIMULATOR_LOG;
+    if (log) fs.appendFileSync(log, messages.map((m) => `${m.id}\n`).join(''));
     return messages.map((m) => ({ id: m.id, accepted: true, gatewayMessageId: `sim-${m.id}` }));
   }
 }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { accounts, reportDefinitions, reportRuns, users } from '@/db/schema';
 import { queueEmail } from '@/lib/email';
+import { env } from '@/lib/env';
 import { buildReportEmail } from '@/lib/email/report';
 import { resolveLocale } from '@/lib/i18n/locale';
 import { addDays, localDay } from '@/lib/calendar';
@@ -9,7 +10,7 @@ import { signReportLink } from './signed-links';
 
 /** Where links in e-mails point: the configured address, never a Host header a client sent. */
 export function appUrl(): string {
-  return (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+  return (env().APP_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, '');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { env } from '@/lib/env';
 
 /**
  * The delivery-report PDF as plain data: every text final (translated, numbers and dates
@@ -73,7 +74,7 @@ export class PdfBusyError extends Error {
 type Pending = { resolve: (pdf: Uint8Array) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 type Reply = { id: number; ok: true; pdf: Uint8Array } | { id: number; ok: false; error: string };
 
-const POOL_SIZE = Math.min(4, Math.max(1, Number(process.env.PDF_WORKERS ?? 1) || 1));
+const POOL_SIZE = env().PDF_WORKERS;
 const MAX_WAITING = 16;
 const RENDER_TIMEOUT_MS = 30_000;
 
