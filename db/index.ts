@@ -2,6 +2,7 @@ import net from 'node:net';
 import postgres from 'postgres';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { closePgPool } from './pg';
 import * as schema from './schema';
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -243,8 +244,9 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/** Ends both of the process's pools: postgres.js's and pg's (db/pg.ts). */
 export async function closeDb(): Promise<void> {
   const conn = globalForDb.smsPortalDb;
   globalForDb.smsPortalDb = undefined;
-  await conn?.client.end({ timeout: 5 });
+  await Promise.all([conn?.client.end({ timeout: 5 }), closePgPool()]);
 }

@@ -27,7 +27,7 @@ if (process.env.SEED_DEMO !== '0') {
 if (!dev) ensureBuild();
 
 // Job workers run inside the app unless WORKER=0 (then `npm run worker` runs them elsewhere).
-const worker = process.env.WORKER === '0' ? null : await startWorker(database.url);
+const worker = process.env.WORKER === '0' ? null : await startWorker();
 
 const app = next({ dev, dir: root, hostname: 'localhost', port });
 const handle = app.getRequestHandler();

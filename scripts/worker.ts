@@ -7,7 +7,7 @@ import { startWorker } from '../lib/jobs/worker';
 const database = await resolveDatabase();
 process.env.DATABASE_URL = database.url;
 await runMigrations(database.url);
-const worker = await startWorker(database.url);
+const worker = await startWorker();
 console.log('Worker running');
 
 let stopping = false;

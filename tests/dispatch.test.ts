@@ -14,7 +14,7 @@ import { makeAccount } from './fixtures/accounts';
 let worker: Runner;
 beforeAll(async () => {
   process.env.SIMULATOR_DELAY_SCALE = '0.02';
-  worker = await startWorker(process.env.DATABASE_URL!, 4);
+  worker = await startWorker(4);
 });
 afterAll(async () => {
   await worker?.stop();

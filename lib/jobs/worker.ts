@@ -1,5 +1,5 @@
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/campaigns/dispatch';
 import { getGateway } from '@/lib/gateway';
@@ -10,6 +10,7 @@ import { scheduleDueReports } from '@/lib/reports/definitions';
 import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
 import { mailReadyRun } from '@/lib/reports/mail';
 import { db, isConnectionError, SOCKET_ERROR_CODES } from '@/db';
+import { pgPool } from '@/db/pg';
 import { enqueue } from './index';
 import { pruneExpiredRecords } from './maintenance';
 
@@ -82,10 +83,11 @@ function isLost(error: unknown): boolean {
 }
 
 /**
- * graphile-worker's connection pool, made to ride out a PostgreSQL restart. graphile-worker 0.18
- * marks a job done or failed without awaiting the query (completeJob / failJob), so when that
- * query meets a lost or refused connection the rejection is unhandled: `npm run worker` exits,
- * and inside the app (where Next.js only logs it) the job stays locked for four hours.
+ * graphile-worker's view of the process's pg pool (db/pg.ts, shared with COPY and report chunk
+ * writes), made to ride out a PostgreSQL restart. graphile-worker 0.18 marks a job done or failed
+ * without awaiting the query (completeJob / failJob), so when that query meets a lost or refused
+ * connection the rejection is unhandled: `npm run worker` exits, and inside the app (where
+ * Next.js only logs it) the job stays locked for four hours.
  *
  * Here, a connection refused because the server is down or starting is tried again (up to
  * DATABASE_WAIT_MS); and a statement whose connection was lost is run again on a new one, unless
@@ -95,14 +97,10 @@ function isLost(error: unknown): boolean {
  * job, which after a lost answer is no worse than graphile-worker's own retry of it. So a job
  * whose own queries failed in the outage is marked failed once the server is back, and retried
  * with graphile-worker's backoff. The LISTEN client (connected with a callback) is left to
- * graphile-worker, which reconnects it itself.
+ * graphile-worker, which reconnects it itself. Only graphile-worker's statements are repeated:
+ * the others on the pool see the pool itself.
  */
-function patientPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 10 });
-  // Idle and checked-out clients lose their connection in a restart: pg drops them, the statement
-  // in flight fails on its own. Without these listeners the 'error' event would end the process.
-  pool.on('error', (error) => logger.scope({ label: 'pool' }).warn(`idle connection lost: ${error.message}`));
-  pool.on('connect', (client) => client.on('error', () => {}));
+function patientPool(pool: pg.Pool): pg.Pool {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
 
   const patientConnect = async (deadline = Date.now() + DATABASE_WAIT_MS()): Promise<pg.PoolClient> => {
@@ -146,24 +144,26 @@ function patientPool(connectionString: string): pg.Pool {
   };
 
   type Callback = (error: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void;
-  pool.connect = ((callback?: Callback) => {
+  const patient = ((callback?: Callback) => {
     if (!callback) return patientConnect().then(retrying);
     patientConnect().then(
       (client) => callback(undefined, client, (release) => client.release(release as boolean | Error | undefined)),
       (error: Error) => callback(error),
     );
   }) as typeof pool.connect;
-  return pool;
+  // The pool's own methods (query() connects through this.connect) run against this view.
+  return new Proxy(pool, {
+    get: (target, property, receiver) => (property === 'connect' ? patient : Reflect.get(target, property, receiver)),
+  });
 }
 
-/** Starts the job workers in this process (the app's, or `npm run worker` alone). */
-export async function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
+/** Starts the job workers in this process (the app's, or `npm run worker` alone); closeDb() ends their pool. */
+export async function startWorker(concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
   // Work left behind by a worker that died is picked up at start, then every minute.
   await requeueStalledWork(STALL_SECONDS());
   await recoverStalledRuns();
-  const pgPool = patientPool(connectionString);
-  const runner = await run({
-    pgPool,
+  return run({
+    pgPool: patientPool(pgPool()),
     concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
@@ -180,18 +180,5 @@ export async function startWorker(connectionString: string, concurrency = Number
       // Old sign-in attempts and idempotency keys.
       '41 3 * * * maintenance:prune ?max=1',
     ].join('\n'),
-  }).catch(async (error: unknown) => {
-    await pgPool.end();
-    throw error;
   });
-  // The pool is ours, not graphile-worker's: closed when the runner has stopped.
-  let ended: Promise<void> | null = null;
-  const endPool = () => (ended ??= pgPool.end());
-  void runner.promise.then(endPool, endPool);
-  const stop = runner.stop.bind(runner);
-  runner.stop = async (...args: Parameters<Runner['stop']>) => {
-    await stop(...args);
-    await endPool();
-  };
-  return runner;
 }

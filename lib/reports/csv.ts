@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
+import { pgPool, releasePgClient } from '@/db/pg';
 
 /**
  * The product's one CSV writer (campaign downloads now, the Reports feature next).
@@ -200,15 +201,11 @@ export type CopyCsvOptions = {
   crlf?: boolean;
   /** Default 64 KiB. */
   chunkBytes?: number;
-  /** Default process.env.DATABASE_URL. */
-  connectionString?: string;
   /** Data records (header excluded) and bytes so far, after each chunk. */
   onProgress?: (progress: { rows: number; bytes: number }) => void;
   /** Where failures go (the stream is errored too). Default: console.error. */
   onError?: (error: unknown) => void;
 };
-
-type SocketOwner = { connection?: { stream?: { destroy?: () => void } } };
 
 /**
  * Streams `COPY (query) TO STDOUT (FORMAT csv, HEADER)` as the product's CSV bytes.
@@ -221,19 +218,17 @@ type SocketOwner = { connection?: { stream?: { destroy?: () => void } } };
  * value back with current_setting(). Column references are built by us (csvSafeSql checks
  * them) and output names by sqlIdentifier().
  *
- * Runs on its own `pg` connection with pg-copy-streams, not on the postgres.js pool: postgres.js
- * can leave a connection hung after a COPY stream that met backpressure (performance.md). The
- * connection is closed when the stream ends, fails or is cancelled (the client went away); on
- * failure or cancel its socket is destroyed, so the server stops sending at once. Backpressure
- * is end to end: COPY's socket is paused while the consumer is not reading, so memory stays
- * constant however many rows there are.
+ * Runs on a connection of the process's `pg` pool (db/pg.ts) with pg-copy-streams, not on
+ * postgres.js: postgres.js can leave a connection hung after a COPY stream that met backpressure
+ * (performance.md). The connection goes back to the pool, its settings reset, when the stream
+ * ends; when it fails or is cancelled (the client went away) the connection is destroyed, so the
+ * server stops sending at once. Backpressure is end to end: COPY's socket is paused while the
+ * consumer is not reading, so memory stays constant however many rows there are.
  *
  * Throws ExportBusyError (synchronously) when CSV_EXPORT_CONCURRENCY (default 4) exports run.
  */
 export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableStream<Uint8Array> {
   if (activeExports >= MAX_CONCURRENT_EXPORTS) throw new ExportBusyError();
-  const connectionString = options.connectionString ?? process.env.DATABASE_URL;
-  if (!connectionString) throw new Error('DATABASE_URL is not set');
   const copyOptions = ['FORMAT csv', `HEADER ${options.header === false ? 'false' : 'true'}`];
   if (options.forceQuote?.length) copyOptions.push(`FORCE_QUOTE (${options.forceQuote.map(sqlIdentifier).join(', ')})`);
   const copySql = `COPY (${query}) TO STDOUT (${copyOptions.join(', ')})`;
@@ -245,11 +240,11 @@ export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableSt
   const report = options.onError ?? ((error: unknown) => console.error('CSV export failed', error));
 
   activeExports++;
-  let client: pg.Client | null = null;
+  let client: pg.PoolClient | null = null;
   let source: CopyToStreamQuery | null = null;
   let released = false;
 
-  /** Closes the connection once; `destroy` drops the socket at once (failure or cancel). */
+  /** Gives the connection back once; `destroy` (failure or cancel) drops it instead. */
   const release = (destroy: boolean) => {
     if (released) return;
     released = true;
@@ -258,11 +253,9 @@ export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableSt
     client = null;
     if (source && destroy) source.destroy();
     source = null;
-    if (!owned) return;
-    owned.end().catch(() => {});
     // In COPY OUT the server only writes; a polite Terminate would wait behind the rest of the
     // data. Dropping the socket ends the backend's COPY at its next write.
-    if (destroy) (owned as unknown as SocketOwner).connection?.stream?.destroy?.();
+    if (owned) void releasePgClient(owned, destroy);
   };
 
   return new ReadableStream<Uint8Array>(
@@ -291,12 +284,11 @@ export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableSt
           { chunkBytes: options.chunkBytes, bom: options.bom, crlf: options.crlf },
         );
         try {
-          const connection = new pg.Client({ connectionString, application_name: 'sms-portal-csv' });
+          const connection = await pgPool().connect();
+          if (released) return connection.release(); // cancelled while it waited for a connection
           client = connection;
-          connection.on('error', fail);
-          await connection.connect();
           for (const [name, value] of settings) {
-            if (released) return; // cancelled meanwhile: release() has closed the connection
+            if (released) return; // cancelled meanwhile: release() has given the connection back
             await connection.query('select set_config($1, $2, false)', [name, value]);
           }
           if (released) return;

@@ -1,12 +1,12 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { and, eq, sql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
+import { pgPool, releasePgClient } from '@/db/pg';
 import { accounts, reportDefinitions, reportFileChunks, reportRuns } from '@/db/schema';
 import { enqueue } from '@/lib/jobs';
-import { safeTimeZone } from './campaign-csv';
 import { copyCsv, CSV_CONTENT_TYPE } from './csv';
 import { generateJobOptions } from './definitions';
-import { addDays, localDay } from './periods';
+import { addDays, localDay, safeTimeZone } from '@/lib/calendar';
 import { estimateReportRows, reportQuery } from './queries';
 import { generatePdfRun } from './report-pdf';
 
@@ -175,22 +175,22 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
 }
 
 /**
- * Writes a run's chunks on a dedicated `pg` connection: the bytes go as a binary parameter
- * (postgres.js sends bytea as hex text, twice the bytes, decoded by the server), and each chunk
- * is one round trip that also records the progress and tells whether the run is still
+ * Writes a run's chunks on a connection of the `pg` pool (db/pg.ts): the bytes go as a binary
+ * parameter (postgres.js sends bytea as hex text, twice the bytes, decoded by the server), and
+ * each chunk is one round trip that also records the progress and tells whether the run is still
  * 'generating' (a cancel). TOAST compresses with lz4 where the server has it (pglz is several
  * times slower on CSV).
  */
 class ChunkWriter {
+  private failed = false;
+
   private constructor(
-    private readonly client: pg.Client,
+    private readonly client: pg.PoolClient,
     private readonly runId: string,
   ) {}
 
   static async open(runId: string): Promise<ChunkWriter> {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: 'sms-portal-report' });
-    client.on('error', () => {}); // a broken connection fails the query in flight
-    await client.connect();
+    const client = await pgPool().connect();
     try {
       await client.query(`set default_toast_compression = 'lz4'`);
     } catch {
@@ -201,17 +201,23 @@ class ChunkWriter {
 
   /** Stores chunk `seq` and the progress; false when the run is no longer 'generating'. */
   async write(seq: number, data: Buffer, rowsDone: number): Promise<boolean> {
-    const result = await this.client.query({
-      name: 'report-chunk',
-      text: `with chunk as (insert into report_file_chunks (run_id, seq, data) values ($1, $2, $3))
+    const result = await this.client
+      .query({
+        name: 'report-chunk',
+        text: `with chunk as (insert into report_file_chunks (run_id, seq, data) values ($1, $2, $3))
              update report_runs set rows_done = $4 where id = $1 and status = 'generating' returning id`,
-      values: [this.runId, seq, data, rowsDone],
-    });
+        values: [this.runId, seq, data, rowsDone],
+      })
+      .catch((error: unknown) => {
+        this.failed = true;
+        throw error;
+      });
     return (result.rowCount ?? 0) > 0;
   }
 
+  /** Back to the pool with the lz4 setting reset; destroyed after a failed write (its connection may be gone). */
   async close(): Promise<void> {
-    await this.client.end().catch(() => {});
+    await releasePgClient(this.client, this.failed);
   }
 }
 

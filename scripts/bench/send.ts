@@ -40,7 +40,7 @@ export default async function benchSend() {
 
   // 2. Dispatch with the in-process worker until nothing is left waiting.
   started = performance.now();
-  const worker = await startWorker(process.env.DATABASE_URL!);
+  const worker = await startWorker();
   while ((await queued(campaignId!)) > 0) await new Promise((r) => setTimeout(r, 50));
   const dispatchSeconds = (performance.now() - started) / 1000;
 
