@@ -2,7 +2,10 @@
 
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { formatPoints } from '@/lib/messaging/pricing';
-import type { InvalidEntry, PreviewResult, SendFailure } from './actions';
+import type { ActionFailure } from '@/lib/gates/action';
+import type { InvalidEntry, InvalidSample, previewSend } from './actions';
+
+type PreviewResult = Awaited<ReturnType<typeof previewSend>>;
 
 const sendButton = 'w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
@@ -36,13 +39,15 @@ function InvalidList({ entries, total }: { entries: InvalidEntry[]; total: numbe
   );
 }
 
-export function FailureNotice({ failure }: { failure: SendFailure }) {
+export function FailureNotice({ failure }: { failure: ActionFailure }) {
+  // A refused list of numbers comes with its first entries (app/(app)/send/actions.ts).
+  const sample = failure.details as InvalidSample | undefined;
   return (
     <div role="alert" className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
       <p className="font-medium">{failure.message}</p>
-      {failure.invalid?.length ? (
+      {sample?.invalid?.length ? (
         <div className="rounded-md bg-white p-3">
-          <InvalidList entries={failure.invalid} total={failure.invalidCount ?? failure.invalid.length} />
+          <InvalidList entries={sample.invalid} total={sample.invalidCount} />
         </div>
       ) : null}
     </div>

@@ -7,7 +7,11 @@ import { estimateRecipients, MAX_FORM_RECIPIENTS, splitRecipientText } from '@/l
 import { instantToZonedLocal, zonedLocalToIso } from '@/lib/calendar';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { countParts, isGsm7Char, UI_MAX_PARTS } from '@/lib/messaging/segments';
-import { previewSend, sendNow, type PreviewResult, type SendFailure, type SendFormInput, type SendNowResult } from './actions';
+import type { ActionFailure } from '@/lib/gates/action';
+import { previewSend, sendNow, type SendFormInput } from './actions';
+
+type PreviewResult = Awaited<ReturnType<typeof previewSend>>;
+type SendNowResult = Awaited<ReturnType<typeof sendNow>>;
 import { CsvUpload, type CsvRecipients } from './csv-upload';
 import { CheckResult, FailureNotice } from './check-result';
 
@@ -80,12 +84,12 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
   const [scheduleMin, setScheduleMin] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [checked, setChecked] = useState<{ input: SendFormInput; result: PreviewResult } | null>(null);
-  const [sendFailure, setSendFailure] = useState<SendFailure | null>(null);
+  const [sendFailure, setSendFailure] = useState<ActionFailure | null>(null);
   const [sent, setSent] = useState<Sent | null>(null);
   const [busy, setBusy] = useState<'check' | 'send' | null>(null);
   const [pending, startTransition] = useTransition();
   const resultRef = useRef<HTMLDivElement>(null);
-  const unreachable = (): SendFailure => ({ ok: false, error: 'FAILED', message: t('errors.unreachable') });
+  const unreachable = (): ActionFailure => ({ ok: false, code: 'failed', message: t('errors.unreachable'), problems: [] });
 
   // Pasting 100,000 numbers must not make typing lag: the split runs on a deferred copy.
   const deferredTyped = useDeferredValue(typed);
