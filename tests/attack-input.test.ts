@@ -7,7 +7,7 @@ import { db } from '@/db';
 import { messages, users } from '@/db/schema';
 import { API_TOKEN_LIMITS, createApiToken, revokeApiToken, verifyApiToken } from '@/lib/auth/api-tokens';
 import { parseHistoryFilters } from '@/lib/history/filters';
-import { MAX_BODY_BYTES } from '@/lib/messaging/request';
+import { MAX_API_BODY_BYTES as MAX_BODY_BYTES } from '@/lib/messaging/limits';
 import { createReport, parseReportRequest } from '@/lib/reports/definitions';
 import { AppError } from '@/lib/errors';
 import { makeAccount } from './fixtures/accounts';

@@ -42,12 +42,12 @@ describe('planning a send', () => {
 
   it('refuses bad requests with their own codes', async () => {
     const { account } = await makeAccount('PlanC');
-    await expectSendError(planSend(input(account.id, 'PlanC', { content: '   ' })), 'EMPTY_MESSAGE');
-    await expectSendError(planSend(input(account.id, 'PlanC', { content: 'a'.repeat(161), maxParts: 1 })), 'MESSAGE_TOO_LONG');
-    await expectSendError(planSend(input(account.id, 'NotMine')), 'SENDER_NOT_ALLOWED');
-    const noNumbers = await expectSendError(planSend(input(account.id, 'PlanC', { recipients: ['abc', '123'] })), 'NO_VALID_NUMBERS');
+    await expectSendError(planSend(input(account.id, 'PlanC', { content: '   ' })), 'empty_message');
+    await expectSendError(planSend(input(account.id, 'PlanC', { content: 'a'.repeat(161), maxParts: 1 })), 'message_too_long');
+    await expectSendError(planSend(input(account.id, 'NotMine')), 'sender_not_allowed');
+    const noNumbers = await expectSendError(planSend(input(account.id, 'PlanC', { recipients: ['abc', '123'] })), 'no_valid_numbers');
     expect(noNumbers.invalid.map((i) => i.input)).toEqual(['abc', '123']);
-    await expectSendError(planSend(input(account.id, 'PlanC', { recipients: ['0888123456', '0888123457'], idx: ['a'] })), 'BAD_REQUEST');
+    await expectSendError(planSend(input(account.id, 'PlanC', { recipients: ['0888123456', '0888123457'], idx: ['a'] })), 'idx_count_mismatch');
   });
 });
 
@@ -70,10 +70,10 @@ describe('submitting a send', () => {
   it('refuses a send that cannot be paid, whole, creating nothing', async () => {
     const { account } = await makeAccount('SubmitB', 0);
     const jobsBefore = await jobCount();
-    await expectSendError(submitSend(await planSend(input(account.id, 'SubmitB'))), 'INSUFFICIENT_POINTS');
+    await expectSendError(submitSend(await planSend(input(account.id, 'SubmitB'))), 'insufficient_points');
     await expectSendError(
       submitSend(await planSend(input(account.id, 'SubmitB', { recipients: ['0888000001', '0888000002'], campaign: {} }))),
-      'INSUFFICIENT_POINTS',
+      'insufficient_points',
     );
     expect(await db.$count(messages, eq(messages.accountId, account.id))).toBe(0);
     expect(await db.$count(campaigns, eq(campaigns.accountId, account.id))).toBe(0);

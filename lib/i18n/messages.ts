@@ -1,3 +1,5 @@
+import bgApiDocs from './messages/api-docs.bg.json';
+import enApiDocs from './messages/api-docs.en.json';
 import bgCore from './messages/bg.json';
 import bgBulk from './messages/bulk.bg.json';
 import enBulk from './messages/bulk.en.json';
@@ -15,6 +17,6 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enBulk, ...enEmails, ...enErrors, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgBulk, ...bgEmails, ...bgErrors, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enApiDocs, ...enBulk, ...enEmails, ...enErrors, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgEmails, ...bgErrors, ...bgHistory, ...bgReports },
 };

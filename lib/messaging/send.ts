@@ -2,29 +2,41 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, messages, prices } from '@/db/schema';
 import { isApprovedSender } from '@/lib/accounts';
+import { AppError, type ErrorCode, type ErrorParams } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs';
 import { InsufficientBalanceError, postEntry } from '@/lib/ledger';
 import { normalizeNumber, type CountryCode } from './phone';
 import { countParts, MAX_PARTS } from './segments';
 import { STATUS } from './statuses';
 
-export type SendErrorCode =
-  | 'BAD_REQUEST'
-  | 'EMPTY_MESSAGE'
-  | 'MESSAGE_TOO_LONG'
-  | 'NO_VALID_NUMBERS'
-  | 'SENDER_NOT_ALLOWED'
-  | 'INSUFFICIENT_POINTS'
-  | 'DUPLICATE_IDX';
+/** Every refusal of a send (planSend, submitSend): codes of the `errors` messages. */
+export const SEND_REFUSALS = [
+  'too_many_recipients',
+  'empty_message',
+  'message_too_long',
+  'sender_not_allowed',
+  'idx_count_mismatch',
+  'idx_too_long',
+  'no_valid_numbers',
+  'duplicate_idx',
+  'insufficient_points',
+] as const satisfies readonly ErrorCode[];
 
-export class SendError extends Error {
-  constructor(
-    readonly code: SendErrorCode,
-    message: string,
-    readonly invalid: InvalidRecipient[] = [],
-  ) {
-    super(message);
+export type SendErrorCode = (typeof SEND_REFUSALS)[number];
+
+/** A refused send: an AppError with a send code; `details.invalid` holds the numbers refused. */
+export class SendError extends AppError {
+  constructor(code: SendErrorCode, options: { field?: string; params?: ErrorParams; invalid?: InvalidRecipient[] } = {}) {
+    super(code, { field: options.field, params: options.params, details: { invalid: options.invalid ?? [] } });
     this.name = 'SendError';
+  }
+
+  override get code(): SendErrorCode {
+    return super.code as SendErrorCode;
+  }
+
+  get invalid(): InvalidRecipient[] {
+    return (this.details as { invalid: InvalidRecipient[] }).invalid;
   }
 }
 
@@ -78,23 +90,23 @@ export type SendResult = {
 // Reads go through `executor` so that, inside an idempotent request's transaction, one
 // connection does everything (a second one per request could exhaust the pool).
 export async function planSend(input: SendInput, executor: Executor = db): Promise<SendPlan> {
-  if (input.recipients.length > MAX_RECIPIENTS) throw new SendError('BAD_REQUEST', `At most ${MAX_RECIPIENTS} recipients per request`);
+  if (input.recipients.length > MAX_RECIPIENTS) throw new SendError('too_many_recipients', { params: { max: MAX_RECIPIENTS } });
   const maxParts = Math.min(input.maxParts ?? MAX_PARTS, MAX_PARTS);
   const content = input.content;
-  if (content.trim() === '') throw new SendError('EMPTY_MESSAGE', 'The message is empty');
+  if (content.trim() === '') throw new SendError('empty_message');
   const counted = countParts(content);
   if (counted.parts > maxParts) {
-    throw new SendError('MESSAGE_TOO_LONG', `The message needs ${counted.parts} parts; at most ${maxParts} are allowed`);
+    throw new SendError('message_too_long', { params: { parts: counted.parts, max: maxParts } });
   }
   if (!(await isApprovedSender(input.accountId, input.sender, executor))) {
-    throw new SendError('SENDER_NOT_ALLOWED', `The sender name "${input.sender}" is not approved for this account`);
+    throw new SendError('sender_not_allowed', { params: { sender: input.sender } });
   }
   const idxList = Array.isArray(input.idx) ? input.idx : null;
   if (idxList && idxList.length !== input.recipients.length) {
-    throw new SendError('BAD_REQUEST', 'idx must have one value per recipient');
+    throw new SendError('idx_count_mismatch', { field: 'idx' });
   }
   for (const value of idxList ?? (input.idx ? [input.idx] : [])) {
-    if (value.length > MAX_IDX_LENGTH) throw new SendError('BAD_REQUEST', `idx is longer than ${MAX_IDX_LENGTH} characters`);
+    if (value.length > MAX_IDX_LENGTH) throw new SendError('idx_too_long', { field: 'idx', params: { max: MAX_IDX_LENGTH } });
   }
 
   const [account] = await executor.select({ country: accounts.country }).from(accounts).where(eq(accounts.id, input.accountId));
@@ -122,7 +134,7 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
       .where(and(eq(contactGroups.accountId, input.accountId), inArray(contactGroups.id, input.groupIds)));
     for (const member of members) consider(member.phone, typeof input.idx === 'string' ? input.idx : null);
   }
-  if (valid.length === 0) throw new SendError('NO_VALID_NUMBERS', 'No valid recipient numbers', invalid);
+  if (valid.length === 0) throw new SendError('no_valid_numbers', { invalid });
 
   if (input.checkIdx) {
     const used = await executor
@@ -136,7 +148,7 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
         ),
       )
       .limit(1);
-    if (used.length) throw new SendError('DUPLICATE_IDX', `The idx "${used[0].idx}" was already used in the last 24 hours`);
+    if (used.length) throw new SendError('duplicate_idx', { field: 'idx', params: { idx: used[0].idx ?? '' } });
   }
 
   return {
@@ -160,7 +172,7 @@ export async function submitSend(plan: SendPlan, tx?: Executor): Promise<SendRes
   try {
     return tx ? await run(tx) : await db.transaction(run);
   } catch (error) {
-    if (error instanceof InsufficientBalanceError) throw new SendError('INSUFFICIENT_POINTS', 'Not enough points for this send');
+    if (error instanceof InsufficientBalanceError) throw new SendError('insufficient_points');
     throw error;
   }
 }

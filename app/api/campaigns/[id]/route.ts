@@ -1,13 +1,12 @@
+import { getCampaign } from '@/lib/api/operations';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { campaignJson } from '@/lib/campaigns/api';
-import { API_ERRORS, apiError } from '@/lib/messaging/api';
-import { authenticate } from '@/lib/messaging/request';
+import { AppError } from '@/lib/errors';
+import { withApiToken } from '@/lib/gates/api';
 
 // GET /api/campaigns/ID: the campaign's state and progress (another account's id: 404).
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const principal = await authenticate(request);
-  if (principal instanceof Response) return principal;
-  const progress = await getCampaignProgress(principal.accountId, (await params).id);
-  if (!progress) return apiError(404, API_ERRORS.NOT_FOUND, 'No such campaign');
-  return Response.json(campaignJson(progress));
-}
+export const GET = withApiToken(getCampaign, async ({ principal, params }) => {
+  const progress = await getCampaignProgress(principal.accountId, params.id);
+  if (!progress) throw new AppError('campaign_not_found');
+  return campaignJson(progress);
+});

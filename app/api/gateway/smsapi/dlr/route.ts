@@ -1,32 +1,32 @@
-import { verifyCallbackSecret, parseSmsapiCallback } from '@/lib/gateway/dlr-callback';
+import { checkText, queryParams, readParams, type Params } from '@/lib/api/request';
+import { providerCallback } from '@/lib/gates/api';
+import { parseSmsapiCallback, verifyCallbackSecret } from '@/lib/gateway/dlr-callback';
 import { applyDeliveryReports } from '@/lib/gateway/reports';
-import { readParams } from '@/lib/messaging/request';
-import { AppError } from '@/lib/errors';
 
-// The provider's delivery-report callback (notify_url). It carries no session: a shared secret
-// in the URL (DLR_SECRET) proves it comes from the provider.
-async function handle(request: Request, params: URLSearchParams) {
-  const url = new URL(request.url);
-  if (!verifyCallbackSecret(url.searchParams.get('secret'), process.env.DLR_SECRET ?? '')) {
-    return new Response('Forbidden', { status: 403 });
+// The provider's delivery-report callback (notify_url), as query parameters (GET) or a form or
+// JSON body (POST). It carries no session: a shared secret in the URL (DLR_SECRET) proves it
+// comes from the provider.
+function callback(read: (request: Request) => Promise<Params>) {
+  return providerCallback(async (request) => {
+    if (!verifyCallbackSecret(new URL(request.url).searchParams.get('secret'), process.env.DLR_SECRET ?? '')) {
+      return new Response('Forbidden', { status: 403 });
+    }
+    const params = await read(request);
+    checkText(params);
+    await applyDeliveryReports(parseSmsapiCallback(searchParams(params)));
+    // The provider expects a plain OK, or it calls again.
+    return new Response('OK', { headers: { 'content-type': 'text/plain' } });
+  });
+}
+
+/** Repeated names (a list) stay repeated: the parser joins them. */
+function searchParams(params: Params): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) out.append(name, String(item));
   }
-  try {
-    await applyDeliveryReports(parseSmsapiCallback(params));
-  } catch (error) {
-    if (error instanceof AppError) return new Response(error.describe(), { status: 400 });
-    throw error;
-  }
-  // The provider expects a plain OK, or it calls again.
-  return new Response('OK', { headers: { 'content-type': 'text/plain' } });
+  return out;
 }
 
-export async function GET(request: Request) {
-  return handle(request, new URL(request.url).searchParams);
-}
-
-export async function POST(request: Request) {
-  const body = await readParams(request);
-  if (!body) return new Response('Unreadable body', { status: 400 });
-  const params = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)]));
-  return handle(request, params);
-}
+export const GET = callback(async (request) => queryParams(new URL(request.url)));
+export const POST = callback((request) => readParams(request));
