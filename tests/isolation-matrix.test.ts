@@ -17,19 +17,10 @@ import { signReportLink } from '@/lib/reports/signed-links';
 import { makeAccount } from './fixtures/accounts';
 import { checksums } from './isolation/checksum';
 import { coverage, discover, summary, type Entry } from './isolation/discover';
+import { session } from './fixtures/session';
 
 // The session cookie: nobody (null) or a user of account B. requireUser redirects as the real one does.
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', async () => {
-  const { redirect } = await import('next/navigation');
-  return {
-    getCurrentUser: async () => session.user,
-    requireUser: async () => {
-      if (!session.user) redirect('/sign-in');
-      return session.user;
-    },
-  };
-});
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 // Auth.js (next-auth) cannot be loaded under vitest: it imports "next/server" without an extension,
 // which Node's ESM resolver refuses. Its error classes come from @auth/core (the same classes
 // next-auth re-exports); signIn/signOut are stand-ins that keep the real credential check

@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
 import { messages, reportFileChunks, reportRuns } from '@/db/schema';
-import type { SessionUser } from '@/lib/auth/session-user';
 import { ledgerTotals } from '@/lib/ledger';
 import { recoverStalledRuns } from '@/lib/reports/generate';
 import { signReportLink } from '@/lib/reports/signed-links';
@@ -11,9 +10,9 @@ import { GET as signedDownload } from '@/app/r/[token]/route';
 import { queuedBigReport } from './fixtures/reports';
 import { ledgerInvariant } from './fixtures/ledger';
 import { killWorkerProcesses, startWorkerProcess, waitFor } from './fixtures/worker-process';
+import { session } from './fixtures/session';
 
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', () => ({ getCurrentUser: async () => session.user, requireUser: async () => session.user }));
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 
 afterAll(killWorkerProcesses);
 
