@@ -167,7 +167,7 @@ export const sendSms = {
     from: sender,
     message: content,
     // One IDX, or one per number separated by |: each at most MAX_IDX_LENGTH (checked by planSend).
-    idx: z.string().max(MAX_RECIPIENTS * (MAX_IDX_LENGTH + 1)).optional(),
+    idx: z.string().max(200_000).optional(),
     check_idx: flag.optional(),
     date: schedule.optional(),
     max_parts: z.coerce.number().int().min(1).max(MAX_PARTS).optional(),
