@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { contentSecurityPolicy } from '@/lib/security/headers.mjs';
 
 const PUBLIC_PAGES = ['/sign-in'];
@@ -17,7 +18,8 @@ export function proxy(request: NextRequest) {
     const url = request.nextUrl.clone();
     url.pathname = '/sign-in';
     url.search = '';
-    if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
+    const callbackUrl = pathname === '/' ? null : safeCallbackPath(pathname + search);
+    if (callbackUrl) url.searchParams.set('callbackUrl', callbackUrl);
     return NextResponse.redirect(url);
   }
   const policy = contentSecurityPolicy({ dev: process.env.NODE_ENV === 'development', nonce: crypto.randomUUID().replaceAll('-', '') });

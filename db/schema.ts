@@ -525,6 +525,18 @@ export const signInAttempts = pgTable(
   ],
 );
 
+// Signed-in sessions. The session's JWT carries the row's id (sid) and every request checks
+// the row, so signing out (ended_at) ends that session on the server: a copied cookie stops
+// working, while the user's other sessions go on.
+export const userSessions = pgTable('user_sessions', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: integer()
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+  endedAt: timestamp({ withTimezone: true }),
+});
+
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Message = typeof messages.$inferSelect;

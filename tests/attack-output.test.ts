@@ -7,7 +7,7 @@ import { db } from '@/db';
 import { contacts, emailOutbox, reportDefinitions, reportFileChunks, shortLinks } from '@/db/schema';
 import { createApiToken } from '@/lib/auth/api-tokens';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { headerSafe, queueEmail, safeFileName } from '@/lib/email';
 import { AppError } from '@/lib/errors';
 import { planSend, submitSend } from '@/lib/messaging/send';
@@ -106,7 +106,7 @@ beforeAll(async () => {
   );
   const [first] = await db.execute<{ id: number }>(sql`select id from messages where account_id = ${account.id} order by id limit 1`);
   await db.insert(shortLinks).values({ accountId: account.id, messageId: first.id, code: '@SUM(A1)', targetUrl: '=HYPERLINK("http://x","y")' });
-  owner = (await loadSessionUser(user.id, Date.now()))!;
+  owner = (await loadSessionUser(user.id, await startSession(user.id)))!;
 });
 
 describe('CSV formula payloads in every user-controlled field', () => {
@@ -178,7 +178,7 @@ describe('header injection', () => {
     const { id } = (await created.json()) as { id: string };
     // A legacy or hand-edited row: the name holds CR/LF, quotes and header lines.
     await db.execute(sql`update campaigns set name = ${HEADER_INJECTION} where id = ${id}`);
-    session.user = (await loadSessionUser(user.id, Date.now()))!;
+    session.user = (await loadSessionUser(user.id, await startSession(user.id)))!;
     const response = await campaignCsv(new Request(`http://localhost/bulk/${id}/delivery-report.csv`), { params: Promise.resolve({ id }) });
     expect(response.status).toBe(200);
     const disposition = response.headers.get('content-disposition')!;

@@ -1,10 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/db';
-import { signInAttempts } from '@/db/schema';
+import { signInAttempts, userSessions } from '@/db/schema';
 import { createUser, setUserDisabled, setUserPassword } from '@/lib/accounts';
 import { attemptSignIn, SIGN_IN_LIMITS } from '@/lib/auth/sign-in';
-import { loadSessionUser } from '@/lib/auth/session-user';
+import { endSession, loadSessionUser, SESSION_MAX_AGE_SECONDS, startSession } from '@/lib/auth/session-user';
+import { pruneExpiredRecords } from '@/lib/jobs/maintenance';
 import { makeAccount, PASSWORD } from './fixtures/accounts';
 
 const attemptCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(signInAttempts))[0].n;
@@ -56,31 +58,59 @@ describe('credentials sign-in', () => {
 describe('sessions', () => {
   it('loads the user and account of a live session', async () => {
     const { user, account } = await makeAccount('Foxtrot');
-    const session = await loadSessionUser(user.id, Date.now());
+    const session = await loadSessionUser(user.id, await startSession(user.id));
     expect(session).toMatchObject({ id: user.id, role: 'owner', account: { id: account.id, name: 'Foxtrot', timeZone: 'Europe/Sofia', country: 'BG' } });
   });
 
   it('ends sessions issued before a password change', async () => {
     const { user } = await makeAccount('Golf');
-    const signedInAt = Date.now();
-    await new Promise((r) => setTimeout(r, 5));
+    const before = await startSession(user.id);
     await setUserPassword(user.id, 'a brand new password');
-    expect(await loadSessionUser(user.id, signedInAt)).toBeNull();
-    expect(await loadSessionUser(user.id, Date.now() + 1)).not.toBeNull();
+    expect(await loadSessionUser(user.id, before)).toBeNull();
+    expect(await loadSessionUser(user.id, await startSession(user.id))).not.toBeNull();
     expect((await attemptSignIn({ email: user.email, password: PASSWORD, ip: '10.0.1.1' })).ok).toBe(false);
     expect((await attemptSignIn({ email: user.email, password: 'a brand new password', ip: '10.0.1.1' })).ok).toBe(true);
   });
 
   it('ends the sessions of a disabled user at once', async () => {
     const { user } = await makeAccount('Hotel');
-    const signedInAt = Date.now();
+    const session = await startSession(user.id);
     await setUserDisabled(user.id, true);
-    expect(await loadSessionUser(user.id, signedInAt)).toBeNull();
-    expect(await loadSessionUser(user.id, Date.now() + 1000)).toBeNull();
+    expect(await loadSessionUser(user.id, session)).toBeNull();
+    expect(await loadSessionUser(user.id, await startSession(user.id))).toBeNull();
   });
 
-  it('rejects a session for a user that does not exist', async () => {
-    expect(await loadSessionUser(999_999, Date.now())).toBeNull();
+  it('rejects a session for a user that does not exist, or of another user', async () => {
+    const { user } = await makeAccount('Juliett');
+    const session = await startSession(user.id);
+    expect(await loadSessionUser(999_999, session)).toBeNull();
+    expect(await loadSessionUser(user.id, randomUUID())).toBeNull();
+  });
+
+  it('ends only the session signed out of; the user’s other sessions go on', async () => {
+    const { user } = await makeAccount('Kilo');
+    const [signedOut, other] = [await startSession(user.id), await startSession(user.id)];
+    await endSession(signedOut);
+    expect(await loadSessionUser(user.id, signedOut)).toBeNull();
+    expect(await loadSessionUser(user.id, other)).toMatchObject({ id: user.id });
+  });
+
+  it(`ends a session ${SESSION_MAX_AGE_SECONDS / 3600} hours after its sign-in, however its cookie was renewed`, async () => {
+    const { user } = await makeAccount('Lima');
+    const [old, fresh] = [await startSession(user.id), await startSession(user.id)];
+    await db.update(userSessions).set({ createdAt: sql`now() - make_interval(secs => ${SESSION_MAX_AGE_SECONDS + 1})` }).where(eq(userSessions.id, old));
+    expect(await loadSessionUser(user.id, old)).toBeNull();
+    expect(await loadSessionUser(user.id, fresh)).not.toBeNull();
+  });
+
+  it('prunes ended and expired sessions in the daily maintenance, keeping live ones', async () => {
+    const { user } = await makeAccount('Mike');
+    const [ended, expired, live] = [await startSession(user.id), await startSession(user.id), await startSession(user.id)];
+    await endSession(ended);
+    await db.update(userSessions).set({ createdAt: sql`now() - make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` }).where(eq(userSessions.id, expired));
+    expect((await pruneExpiredRecords()).userSessions).toBeGreaterThanOrEqual(2);
+    const left = (await db.select({ id: userSessions.id }).from(userSessions).where(eq(userSessions.userId, user.id))).map((r) => r.id);
+    expect(left).toEqual([live]);
   });
 
   it('refuses a weak password and changes nothing', async () => {

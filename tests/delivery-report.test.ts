@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
 import { messages, users } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { CAMPAIGN_CSV_HEADER } from '@/lib/reports/campaign-csv';
 import { isFormulaLike, neutralize, runningExports } from '@/lib/reports/csv';
@@ -40,7 +40,7 @@ function call(handler: typeof getCsv, id: string, headers: Record<string, string
 }
 
 async function sessionFor(userId: number): Promise<SessionUser> {
-  const user = await loadSessionUser(userId, Date.now());
+  const user = await loadSessionUser(userId, await startSession(userId));
   if (!user) throw new Error('no user');
   return user;
 }

@@ -20,7 +20,7 @@ describe('pruning expired records', () => {
       { ip: '10.0.0.1', createdAt: sql`now() - interval '16 minutes'` as unknown as Date },
       { ip: '10.0.0.1', createdAt: sql`now() - interval '14 minutes'` as unknown as Date },
     ]);
-    expect(await pruneExpiredRecords()).toEqual({ signInAttempts: 1, apiTokenFailures: 1, idempotencyKeys: 1 });
+    expect(await pruneExpiredRecords()).toEqual({ signInAttempts: 1, apiTokenFailures: 1, idempotencyKeys: 1, userSessions: 0 });
     expect(await db.$count(apiTokenFailures)).toBe(1);
     expect((await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys)).map((r) => r.key)).toEqual(['new']);
     expect(await db.$count(signInAttempts)).toBe(1);

@@ -13,7 +13,7 @@ import {
   shortLinks,
 } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { cancelRun, createReport, estimateRows, listRuns, scheduleDueReports } from '@/lib/reports/definitions';
 import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
 import { parseCsv } from '@/lib/reports/csv-testing';
@@ -72,8 +72,8 @@ async function makeAndGenerate(user: SessionUser, input: object): Promise<string
 beforeAll(async () => {
   const a = await makeAccount('Rep A');
   const b = await makeAccount('Rep B');
-  A = (await loadSessionUser(a.user.id, Date.now()))!;
-  B = (await loadSessionUser(b.user.id, Date.now()))!;
+  A = (await loadSessionUser(a.user.id, await startSession(a.user.id)))!;
+  B = (await loadSessionUser(b.user.id, await startSession(b.user.id)))!;
   const campaign = await insertSpringCampaign(A);
   campaignId = campaign.id;
   // Outside the period: not in the group report.

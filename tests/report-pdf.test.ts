@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
 import { messages, reportFileChunks, reportRuns, users } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { createReport } from '@/lib/reports/definitions';
 import { generateRun } from '@/lib/reports/generate';
 import { closePdfWorkers } from '@/lib/reports/pdf';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const a = await makeAccount('Rep PDF A');
   // The owner reads Bulgarian: the PDF's texts follow the report owner's language.
   await db.update(users).set({ language: 'bg' }).where(eq(users.id, a.user.id));
-  A = (await loadSessionUser(a.user.id, Date.now()))!;
+  A = (await loadSessionUser(a.user.id, await startSession(a.user.id)))!;
   const campaign = await insertSpringCampaign(A);
   const m = (createdAt: string, status: number, campaignId: string | null = null) => ({
     accountId: A.account.id,

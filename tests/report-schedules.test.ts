@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
 import { reportDefinitions, reportRuns } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
-import { loadSessionUser } from '@/lib/auth/session-user';
+import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { createReport, deleteSchedule, listSchedules, scheduleDueReports, setSchedulePaused } from '@/lib/reports/definitions';
 import { generateRun } from '@/lib/reports/generate';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
@@ -51,8 +51,8 @@ const runsOf = (id: string) => db.select().from(reportRuns).where(eq(reportRuns.
 beforeAll(async () => {
   const a = await makeAccount('Sched A');
   const b = await makeAccount('Sched B');
-  A = (await loadSessionUser(a.user.id, Date.now()))!;
-  B = (await loadSessionUser(b.user.id, Date.now()))!;
+  A = (await loadSessionUser(a.user.id, await startSession(a.user.id)))!;
+  B = (await loadSessionUser(b.user.id, await startSession(b.user.id)))!;
 });
 
 describe('listSchedules', () => {

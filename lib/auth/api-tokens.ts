@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, type Executor } from '@/db';
 import { apiTokenFailures, apiTokens, users } from '@/db/schema';
 
 const TOKEN_PREFIX = 'smsp_';
@@ -30,11 +30,11 @@ export async function createApiToken(input: { accountId: number; userId: number;
 export type ApiPrincipal = { tokenId: string; userId: number; accountId: number };
 
 /** Resolves `Authorization: Bearer <token>` to its user; null for a missing, unknown or revoked token. */
-export async function verifyApiToken(authorization: string | null): Promise<ApiPrincipal | null> {
+export async function verifyApiToken(authorization: string | null, executor: Executor = db): Promise<ApiPrincipal | null> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match) return null;
   const presented = digest(match[1]);
-  const [row] = await db
+  const [row] = await executor
     .select({ id: apiTokens.id, hash: apiTokens.tokenHash, userId: apiTokens.userId, accountId: apiTokens.accountId })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -43,7 +43,7 @@ export async function verifyApiToken(authorization: string | null): Promise<ApiP
   // The lookup is by hash, so it reveals nothing about the token; the explicit constant-time
   // comparison keeps that true even if the lookup ever changes.
   if (!row || row.hash.length !== presented.length || !timingSafeEqual(row.hash, presented)) return null;
-  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
+  await executor.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
   return { tokenId: row.id, userId: row.userId, accountId: row.accountId };
 }
 
@@ -56,22 +56,30 @@ export const API_TOKEN_LIMITS = {
 
 export type ApiAuthentication = ApiPrincipal | 'invalid' | 'rate_limited';
 
+// First key of the two-key advisory lock (the second is a hash of the address); see lib/auth/sign-in.ts.
+const LOCK_BY_IP = 7313;
+
 /**
  * verifyApiToken with a limit on bad tokens per client address. A request without an
- * Authorization header is no guess and is not counted. Past the limit the address gets
- * 'rate_limited' for its tokens, right or wrong, until the window has passed.
+ * Authorization header is no guess: it is neither counted nor limited. Past the limit the address gets
+ * 'rate_limited' for its tokens, right or wrong, until the window has passed. The requests of
+ * one address take their turn under an advisory lock held over count, check and record, so of N
+ * parallel guesses no more than the limit are ever checked.
  */
 export async function authenticateApiToken(authorization: string | null, ip: string): Promise<ApiAuthentication> {
-  const since = sql`now() - make_interval(mins => ${API_TOKEN_LIMITS.windowMinutes})`;
-  const [failures] = await db
-    .select({ n: count() })
-    .from(apiTokenFailures)
-    .where(and(eq(apiTokenFailures.ip, ip), gt(apiTokenFailures.createdAt, since)));
-  if (failures.n >= API_TOKEN_LIMITS.perIp) return 'rate_limited';
-  const principal = await verifyApiToken(authorization);
-  if (principal) return principal;
-  if (authorization !== null) await db.insert(apiTokenFailures).values({ ip });
-  return 'invalid';
+  if (authorization === null) return 'invalid';
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_BY_IP}, hashtext(${ip}))`);
+    const [failures] = await tx
+      .select({ n: count() })
+      .from(apiTokenFailures)
+      .where(and(eq(apiTokenFailures.ip, ip), gt(apiTokenFailures.createdAt, sql`now() - make_interval(mins => ${API_TOKEN_LIMITS.windowMinutes})`)));
+    if (failures.n >= API_TOKEN_LIMITS.perIp) return 'rate_limited';
+    const principal = await verifyApiToken(authorization, tx);
+    if (principal) return principal;
+    await tx.insert(apiTokenFailures).values({ ip });
+    return 'invalid';
+  });
 }
 
 /** An owner sees every token of the account; a member only their own. */

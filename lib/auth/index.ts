@@ -9,8 +9,8 @@ export type { SessionUser };
 /** The signed-in user, checked against the database once per request; null if none. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
-  if (!session?.uid) return null;
-  return loadSessionUser(session.uid, session.authAt);
+  if (!session?.uid || !session.sid) return null;
+  return loadSessionUser(session.uid, session.sid);
 });
 
 /** For pages and server actions: the signed-in user, or a redirect to the sign-in page. */

@@ -1,6 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import { db } from '@/db';
-import { accounts, users } from '@/db/schema';
+import { accounts, users, userSessions } from '@/db/schema';
+
+/** A session lasts at most this long from its sign-in, however often its cookie is renewed. */
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 export type SessionUser = {
   id: number;
@@ -11,19 +14,40 @@ export type SessionUser = {
   account: { id: number; name: string; country: string; timeZone: string; balance: number };
 };
 
+/** A new session of the user, at sign-in; its id goes into the session's JWT. */
+export async function startSession(userId: number): Promise<string> {
+  const [row] = await db.insert(userSessions).values({ userId }).returning({ id: userSessions.id });
+  return row.id;
+}
+
+/** Ends one session (sign-out); the user's other sessions go on. */
+export async function endSession(sessionId: string): Promise<void> {
+  await db.update(userSessions).set({ endedAt: sql`now()` }).where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)));
+}
+
 /**
- * The user behind a session, read fresh from the database on every request: a disabled user,
- * or a session issued before the user's sessions_valid_after (password change), gets null.
+ * The user behind a session, read fresh from the database on every request, in one query: null
+ * when the session was ended (sign-out), is older than SESSION_MAX_AGE_SECONDS, began before the
+ * user's sessions_valid_after (password change, disabling), or the user is disabled.
  */
-export async function loadSessionUser(userId: number, authenticatedAt: number): Promise<SessionUser | null> {
+export async function loadSessionUser(userId: number, sessionId: string): Promise<SessionUser | null> {
   const [row] = await db
     .select({ user: users, account: accounts })
-    .from(users)
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
     .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(eq(users.id, userId))
+    .where(
+      and(
+        eq(userSessions.id, sessionId),
+        eq(userSessions.userId, userId),
+        isNull(userSessions.endedAt),
+        gt(userSessions.createdAt, sql`now() - make_interval(secs => ${SESSION_MAX_AGE_SECONDS})`),
+        gte(userSessions.createdAt, users.sessionsValidAfter),
+        eq(users.disabled, false),
+      ),
+    )
     .limit(1);
-  if (!row || row.user.disabled) return null;
-  if (authenticatedAt < row.user.sessionsValidAfter.getTime()) return null;
+  if (!row) return null;
   const { user, account } = row;
   return {
     id: user.id,

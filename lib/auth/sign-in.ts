@@ -1,6 +1,7 @@
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { signInAttempts, users, type User } from '@/db/schema';
+import { AppError } from '@/lib/errors';
 import { burnPasswordCheck, verifyPassword } from './password';
 
 export const SIGN_IN_LIMITS = {
@@ -13,52 +14,60 @@ export const SIGN_IN_LIMITS = {
   knownIpDays: 90,
 } as const;
 
+// First keys of the two-key advisory locks (the second is a hash of the value); report
+// generation uses 7301, the API token limit 7313.
+const LOCK_BY_IP = 7311;
+const LOCK_BY_EMAIL = 7312;
+
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: 'invalid' | 'rate_limited' };
+  | { ok: false; reason: 'invalid' | 'rate_limited' | 'busy' };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-async function isRateLimited(email: string, ip: string): Promise<boolean> {
-  const since = sql`now() - make_interval(mins => ${SIGN_IN_LIMITS.windowMinutes})`;
-  const [byIp] = await db
-    .select({ n: count() })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.ip, ip), eq(signInAttempts.succeeded, false), gt(signInAttempts.createdAt, since)));
-  if (byIp.n >= SIGN_IN_LIMITS.perIp) return true;
-
-  const [byAccount] = await db
-    .select({ n: count() })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.succeeded, false), gt(signInAttempts.createdAt, since)));
-  if (byAccount.n < SIGN_IN_LIMITS.perAccount) return false;
-
-  const known = await db
-    .select({ id: signInAttempts.id })
-    .from(signInAttempts)
-    .where(
-      and(
-        eq(signInAttempts.email, email),
-        eq(signInAttempts.ip, ip),
-        eq(signInAttempts.succeeded, true),
-        gt(signInAttempts.createdAt, sql`now() - make_interval(days => ${SIGN_IN_LIMITS.knownIpDays})`),
-      ),
-    )
-    .limit(1);
-  return known.length === 0;
+/**
+ * Records an attempt as a failure, unless the limits are reached: then nothing is recorded and
+ * null comes back. Attempts on one address, and on one e-mail, take their turn under advisory
+ * locks held to the end of the transaction, so of N parallel attempts each sees the ones
+ * before it: N count as N before any password is checked.
+ */
+async function recordAttempt(email: string, ip: string): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    // Always the address first, then the e-mail: two attempts never wait for each other in a circle.
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_BY_IP}, hashtext(${ip}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_BY_EMAIL}, hashtext(${email}))`);
+    const since = sql`now() - make_interval(mins => ${SIGN_IN_LIMITS.windowMinutes})`;
+    const rows = await tx.execute<{ id: number }>(sql`
+      insert into sign_in_attempts (ip, email, user_id, succeeded)
+      select ${ip}, ${email}, (select id from users where lower(email) = ${email}), false
+      where (select count(*) from sign_in_attempts where ip = ${ip} and not succeeded and created_at > ${since}) < ${SIGN_IN_LIMITS.perIp}
+        and ((select count(*) from sign_in_attempts where email = ${email} and not succeeded and created_at > ${since}) < ${SIGN_IN_LIMITS.perAccount}
+          or exists (select from sign_in_attempts where email = ${email} and ip = ${ip} and succeeded
+                       and created_at > now() - make_interval(days => ${SIGN_IN_LIMITS.knownIpDays})))
+      returning id`);
+    return rows[0]?.id ?? null;
+  });
 }
 
 export async function attemptSignIn(input: { email: string; password: string; ip: string }): Promise<SignInResult> {
   const email = normalizeEmail(input.email);
-  if (await isRateLimited(email, input.ip)) return { ok: false, reason: 'rate_limited' };
+  const attemptId = await recordAttempt(email, input.ip);
+  if (attemptId === null) return { ok: false, reason: 'rate_limited' };
 
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
   let valid = false;
-  if (user) valid = (await verifyPassword(user.passwordHash, input.password)) && !user.disabled;
-  else await burnPasswordCheck(input.password);
-
-  await db.insert(signInAttempts).values({ ip: input.ip, email, userId: user?.id ?? null, succeeded: valid });
-  return valid && user ? { ok: true, user } : { ok: false, reason: 'invalid' };
+  try {
+    if (user) valid = (await verifyPassword(user.passwordHash, input.password)) && !user.disabled;
+    else await burnPasswordCheck(input.password);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'busy')) throw error;
+    // No password was checked: the attempt is taken back and counts against no one.
+    await db.delete(signInAttempts).where(eq(signInAttempts.id, attemptId));
+    return { ok: false, reason: 'busy' };
+  }
+  if (!valid || !user) return { ok: false, reason: 'invalid' };
+  await db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
+  return { ok: true, user };
 }

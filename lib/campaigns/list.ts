@@ -1,24 +1,24 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { db } from '@/db';
+import { decodeKeysetCursor, encodeKeysetCursor } from '@/lib/keyset-cursor';
 import type { CampaignProgress } from './index';
 
 export const CAMPAIGN_PAGE_SIZE = 25;
 
 export type CampaignListItem = CampaignProgress & { content: string; source: 'api' | 'portal' };
-export type CampaignPage = { items: CampaignListItem[]; older: string | null; newer: string | null };
+/** `cursorRejected`: the link's cursor was not one of ours, so this is the first page. */
+export type CampaignPage = { items: CampaignListItem[]; older: string | null; newer: string | null; cursorRejected: boolean };
 
-type Cursor = { at: string; id: string };
+type Cursor = { createdAt: string; id: string };
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.at}|${cursor.id}`).toString('base64url');
+  return encodeKeysetCursor(cursor.createdAt, cursor.id);
 }
 
 export function decodeCursor(value: string | undefined | null): Cursor | null {
-  if (!value || value.length > 200) return null;
-  const [at, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-  if (!at || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id ?? '')) return null;
-  return { at, id };
+  return decodeKeysetCursor(value, z.uuid());
 }
 
 type Row = {
@@ -32,27 +32,31 @@ type Row = {
   rate: number;
   points: string;
   points_refunded: string;
-  created_at: string;
+  created_iso: string;
   counts: Record<string, number>;
 };
 
 /**
  * The account's campaigns, newest first, a page at a time by keyset on (created_at, id); their
- * progress comes from the per-status counters, never from counting messages.
+ * progress comes from the per-status counters, never from counting messages. A cursor that is
+ * not one of ours gives the first page, marked `cursorRejected`.
  */
 export async function listCampaigns(accountId: number, options: { before?: string | null; after?: string | null } = {}): Promise<CampaignPage> {
-  const before = decodeCursor(options.before);
-  const after = before ? null : decodeCursor(options.after);
+  const given = options.before || options.after;
+  const cursor = given ? decodeCursor(given) : null;
+  const before = options.before ? cursor : null;
+  const after = options.before ? null : cursor;
   const limit = CAMPAIGN_PAGE_SIZE + 1;
   const rows = await db.execute<Row>(sql`
     select * from (
       select c.id, c.name, c.status::text, c.sender_name, c.content, c.source::text, c.recipients, c.rate,
-             c.points::text, c.points_refunded::text, to_json(c.created_at)#>>'{}' as created_at,
+             c.points::text, c.points_refunded::text, c.created_at,
+             to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso,
              coalesce((select jsonb_object_agg(s.status, s.messages) from campaign_status_counts s where s.campaign_id = c.id), '{}') as counts
       from campaigns c
       where c.account_id = ${accountId}
-        ${before ? sql`and (c.created_at, c.id) < (${before.at}::timestamptz, ${before.id}::uuid)` : sql``}
-        ${after ? sql`and (c.created_at, c.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+        ${before ? sql`and (c.created_at, c.id) < (${before.createdAt}::timestamptz, ${before.id}::uuid)` : sql``}
+        ${after ? sql`and (c.created_at, c.id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
       order by c.created_at ${after ? sql`asc` : sql`desc`}, c.id ${after ? sql`asc` : sql`desc`}
       limit ${limit}
     ) page order by created_at desc, id desc`);
@@ -69,7 +73,7 @@ export async function listCampaigns(accountId: number, options: { before?: strin
     rate: r.rate,
     points: Number(r.points),
     pointsRefunded: Number(r.points_refunded),
-    createdAt: new Date(r.created_at),
+    createdAt: new Date(r.created_iso),
     counts: Object.fromEntries(Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => [Number(k), n])),
     refundableUnits: 0,
   }));
@@ -78,7 +82,8 @@ export async function listCampaigns(accountId: number, options: { before?: strin
   const last = list.at(-1);
   return {
     items,
-    older: last && (after || more) ? encodeCursor({ at: last.created_at, id: last.id }) : null,
-    newer: first && (before || (after && more)) ? encodeCursor({ at: first.created_at, id: first.id }) : null,
+    older: last && (after || more) ? encodeCursor({ createdAt: last.created_iso, id: last.id }) : null,
+    newer: first && (before || (after && more)) ? encodeCursor({ createdAt: first.created_iso, id: first.id }) : null,
+    cursorRejected: Boolean(given) && cursor === null,
   };
 }

@@ -5,8 +5,23 @@ import { idempotencyKeys } from '@/db/schema';
 
 export type ApiReply = { status: number; body: Record<string, unknown> };
 
+/**
+ * The hash of a request's route and parameters, the same for the same parameters however the
+ * client ordered them: object keys are sorted at every level (a form-encoded body arrives here as
+ * an object too). Array order is kept: it is part of the request (the order of recipients).
+ */
 export function requestHash(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(canonical(parts))).digest('hex');
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /**

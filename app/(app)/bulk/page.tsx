@@ -38,6 +38,11 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
         </Link>
       </PageHeader>
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{t('intro')}</p>
+      {page.cursorRejected ? (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {t('badCursor')}
+        </p>
+      ) : null}
       {page.items.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">{t('empty')}</p>
       ) : (

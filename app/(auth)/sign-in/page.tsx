@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { getCurrentUser } from '@/lib/auth';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { SignInForm } from './sign-in-form';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -16,7 +17,8 @@ export default async function SignInPage({
   if (await getCurrentUser()) redirect('/history');
   const params = await searchParams;
   const t = await getTranslations('signIn');
-  const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : undefined;
+  // The form carries on only a path of this site; the action checks it again.
+  const callbackUrl = safeCallbackPath(params.callbackUrl) ?? undefined;
   return (
     <>
       <h1 className="text-xl font-semibold">{t('title')}</h1>

@@ -6,6 +6,7 @@ import { signInAction, type SignInState } from './actions';
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const t = useTranslations('signIn');
+  const te = useTranslations('errors');
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -39,7 +40,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
       </div>
       {state.error ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {t(state.error)}
+          {state.error === 'busy' ? te('busy') : t(state.error)}
         </p>
       ) : null}
       <button
