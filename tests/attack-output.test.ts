@@ -12,22 +12,16 @@ import { headerSafe, queueEmail, safeFileName } from '@/lib/email';
 import { AppError } from '@/lib/errors';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { createReport } from '@/lib/reports/definitions';
-import { parseCsv } from '@/lib/reports/csv-testing';
-import { contentDisposition } from '@/lib/reports/download';
+import { parseCsv } from '@/lib/files/csv-testing';
+import { contentDisposition } from '@/lib/files/download';
 import { generateRun } from '@/lib/reports/generate';
 import { mailReadyRun } from '@/lib/reports/mail';
 import { makeAccount } from './fixtures/accounts';
+import { session } from './fixtures/session';
 
 // Attacker-controlled text in every field that reaches a CSV file, a download header or an
 // e-mail header. The only mock stands in for the session cookie.
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error('no session');
-    return session.user;
-  },
-}));
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 
 const PAYLOADS = ['=HYPERLINK("http://x","y")', '+1', '-1+1', '@SUM(A1)', '\t=1', '\r=1'] as const;
 const NOW = new Date('2026-04-05T10:00:00Z');

@@ -6,24 +6,18 @@ import { messages, users } from '@/db/schema';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { planSend, submitSend } from '@/lib/messaging/send';
-import { CAMPAIGN_CSV_HEADER } from '@/lib/reports/campaign-csv';
-import { isFormulaLike, neutralize, runningExports } from '@/lib/reports/csv';
-import { CSV_PAYLOADS, parseCsv } from '@/lib/reports/csv-testing';
-import { closePdfWorkers } from '@/lib/reports/pdf';
+import { CAMPAIGN_CSV_HEADER } from '@/lib/campaigns/delivery-report/csv';
+import { isFormulaLike, neutralize, runningExports } from '@/lib/files/csv';
+import { CSV_PAYLOADS, parseCsv } from '@/lib/files/csv-testing';
+import { closePdfWorkers } from '@/lib/files/pdf';
 import { GET as getCsv } from '@/app/(app)/bulk/[id]/delivery-report.csv/route';
 import { GET as getPdf } from '@/app/(app)/bulk/[id]/delivery-report.pdf/route';
 import { makeAccount } from './fixtures/accounts';
+import { session } from './fixtures/session';
 
 // The only mock: it stands in for the session cookie. Everything else is real (database, COPY,
 // the PDF worker).
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error('no session');
-    return session.user;
-  },
-}));
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 
 const CONTENT = '=HYPERLINK("http://x","y"), здравейте "клиент"\r\nред 2';
 const CAMPAIGN_NAME = 'Пролет "2026"\r\nX-Evil: 1';

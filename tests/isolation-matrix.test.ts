@@ -12,7 +12,7 @@ import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { createReport } from '@/lib/reports/definitions';
 import { generateRun } from '@/lib/reports/generate';
-import { closePdfWorkers } from '@/lib/reports/pdf';
+import { closePdfWorkers } from '@/lib/files/pdf';
 import { signReportLink } from '@/lib/reports/signed-links';
 import { makeAccount } from './fixtures/accounts';
 import { checksums } from './isolation/checksum';

@@ -16,21 +16,15 @@ import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { cancelRun, createReport, estimateRows, listRuns, scheduleDueReports } from '@/lib/reports/definitions';
 import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
-import { parseCsv } from '@/lib/reports/csv-testing';
+import { parseCsv } from '@/lib/files/csv-testing';
 import { signReportLink } from '@/lib/reports/signed-links';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { GET as signedDownload } from '@/app/r/[token]/route';
 import { makeAccount } from './fixtures/accounts';
 import { insertSpringCampaign } from './fixtures/reports';
+import { session } from './fixtures/session';
 
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error('no session');
-    return session.user;
-  },
-}));
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 
 const NOW = new Date('2026-04-05T10:00:00Z');
 // 2026-03-28 .. 2026-03-30 in Europe/Sofia: the 29th is 23 h long (02:59:59 +02 -> 04:00 +03).

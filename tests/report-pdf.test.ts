@@ -6,20 +6,14 @@ import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { createReport } from '@/lib/reports/definitions';
 import { generateRun } from '@/lib/reports/generate';
-import { closePdfWorkers } from '@/lib/reports/pdf';
+import { closePdfWorkers } from '@/lib/files/pdf';
 import { GROUP_PDF_MAX_ROWS, reportPdfModel, type GroupPdfRow } from '@/lib/reports/report-pdf';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
 import { insertSpringCampaign } from './fixtures/reports';
+import { session } from './fixtures/session';
 
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error('no session');
-    return session.user;
-  },
-}));
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 
 const NOW = new Date('2026-04-05T10:00:00Z');
 const PERIOD = { kind: 'custom', from: '2026-03-28', to: '2026-03-30' } as const;

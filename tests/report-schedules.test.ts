@@ -8,15 +8,9 @@ import { createReport, deleteSchedule, listSchedules, scheduleDueReports, setSch
 import { generateRun } from '@/lib/reports/generate';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
+import { session } from './fixtures/session';
 
-const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
-vi.mock('@/lib/auth', () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new Error('no session');
-    return session.user;
-  },
-}));
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
 
 // Sunday 2026-03-29 14:00 in Europe/Sofia (the makeAccount default zone).
 const CREATED = new Date('2026-03-29T12:00:00Z');

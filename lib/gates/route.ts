@@ -2,7 +2,7 @@ import 'server-only';
 import { isConnectionError } from '@/db';
 import { getCurrentUser, type SessionUser } from '@/lib/auth';
 import { AppError, type ErrorCode } from '@/lib/errors';
-import { emptyResponse } from '@/lib/reports/download';
+import { emptyResponse } from '@/lib/files/download';
 
 /**
  * The gates of route handlers that answer a browser (downloads): `withUser` for the signed-in

@@ -3,7 +3,7 @@ import { db, type Executor } from '@/db';
 import type { ReportOptions, reportType } from '@/db/schema';
 import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
-import { csvSafeSql, sqlIdentifier } from './csv';
+import { csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
 import { addDays, startOfDay } from '@/lib/calendar';
 import type { Period } from './periods';
 

@@ -1,15 +1,16 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createTranslator } from 'use-intl/core';
 import { db } from '@/db';
-import { accounts, reportFileChunks, reportRuns, users, type ReportOptions } from '@/db/schema';
+import { accounts, users, type ReportOptions } from '@/db/schema';
+import { safeTimeZone } from '@/lib/calendar';
 import { campaignState } from '@/lib/campaigns/states';
+import { AppError } from '@/lib/errors';
+import { renderPdf } from '@/lib/files/pdf';
 import { resolveLocale, type Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
-import { safeTimeZone } from '@/lib/calendar';
-import { renderReportSummaryPdf, type ReportSummaryPdf } from './pdf';
 import type { Period } from './periods';
 
 /**
@@ -17,8 +18,8 @@ import type { Period } from './periods';
  * daily counts and the table, in the report owner's language. The rows come from ordinary
  * queries (a short report has one row per local day, at most ~370 for a year; a group report
  * is capped at GROUP_PDF_MAX_ROWS campaigns, with "and N more"), the PDF is rendered in the
- * worker pool (pdf.ts, never on the job's or a request's thread), and stored in
- * report_file_chunks like a CSV: 'ready' only by the one conditional UPDATE at the end.
+ * worker pool (lib/files/pdf.ts, never on the job's or a request's thread), and stored like a
+ * CSV by storeRunFile (run-file.ts).
  */
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
@@ -172,6 +173,41 @@ export type ReportPdfContext = {
   now?: Date;
 };
 
+/**
+ * A report summary PDF (short or group reports, report-pdf.ts) as plain data: every text final,
+ * so that the renderer only lays it out. A bar chart of daily counts (stacked series) and a
+ * table that may run over several pages (its head repeats on each).
+ */
+export type ReportSummaryPdf = {
+  lang: string;
+  orientation: 'portrait' | 'landscape';
+  metaTitle: string;
+  title: string;
+  heading: string;
+  facts: [string, string][];
+  chart: {
+    title: string;
+    series: { label: string; color: string }[];
+    /** one bar per day: a value per series (non-negative), stacked bottom-up */
+    bars: number[][];
+    /** labels under the chart's first and last bar, and the largest bar's total */
+    firstLabel: string;
+    lastLabel: string;
+    maxLabel: string;
+    empty: string | null;
+  };
+  table: {
+    title: string;
+    /** flex weight of each column; numbers are right-aligned */
+    columns: { label: string; flex: number; numeric: boolean }[];
+    rows: string[][];
+    total: string[] | null;
+    note: string | null;
+    empty: string | null;
+  };
+  footer: { generated: string; page: string };
+};
+
 /** Everything the PDF shows, as final text in the owner's language (as deliveryReportModel). */
 export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): ReportSummaryPdf {
   const { locale } = ctx;
@@ -318,82 +354,34 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
   };
 }
 
-export type PdfRunInput = {
-  runId: string;
+export type ReportPdfInput = {
   accountId: number;
-  definition: { name: string; type: string; userId: number; options: ReportOptions };
+  type: string;
+  options: ReportOptions;
   period: Period;
   timeZone: string;
+  /** the report's name, and its owner, whose language the PDF is in */
+  name: string;
+  userId: number;
 };
-export type PdfRunStorage = { chunkBytes: number; retentionDays: number; afterChunk?: (seq: number) => void | Promise<void> };
 
-/**
- * The PDF branch of generateRun (called with the run claimed 'generating' and its old chunks
- * deleted; a throw is recorded on the run by the caller, which deletes the chunks). Stores the
- * PDF in chunks, each followed by the same conditional progress update as the CSV (cancel
- * stops it), then sets 'ready' with one conditional UPDATE.
- */
-export async function generatePdfRun(input: PdfRunInput, storage: PdfRunStorage): Promise<'ready' | 'cancelled'> {
-  const { runId, definition, period } = input;
-  if (definition.type !== 'short' && definition.type !== 'group') {
-    throw new Error('PDF is available for short and group reports only; choose CSV for a detailed report');
-  }
+/** A short or group report as a PDF, rendered in the PDF worker pool, with the rows it covers. */
+export async function reportPdf(input: ReportPdfInput): Promise<{ bytes: Uint8Array; rows: number }> {
+  if (input.type !== 'short' && input.type !== 'group') throw new AppError('pdf_unavailable', { field: 'format' });
   const timeZone = safeTimeZone(input.timeZone);
-  const isGenerating = and(eq(reportRuns.id, runId), eq(reportRuns.status, 'generating'));
   const [[owner], [account]] = await Promise.all([
-    db.select({ language: users.language }).from(users).where(eq(users.id, definition.userId)),
+    db.select({ language: users.language }).from(users).where(eq(users.id, input.userId)),
     db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, input.accountId)),
   ]);
-
-  const data = await loadReportPdfData({ accountId: input.accountId, type: definition.type, options: definition.options, period, timeZone });
-  const rows = data.type === 'short' ? data.rows.length : data.count;
-  const still = await db.update(reportRuns).set({ rowsEstimated: rows }).where(isGenerating).returning({ id: reportRuns.id });
-  if (!still.length) return 'cancelled';
-
+  const data = await loadReportPdfData({ accountId: input.accountId, type: input.type, options: input.options, period: input.period, timeZone });
   const model = reportPdfModel(data, {
     // The report's owner's language; English when they follow their browser (as its e-mail).
     locale: resolveLocale(owner?.language, null),
     timeZone,
-    reportName: definition.name,
+    reportName: input.name,
     accountName: account?.name ?? '',
-    includeBulk: definition.options.includeBulk,
-    period,
+    includeBulk: input.options.includeBulk,
+    period: input.period,
   });
-  const pdf = await renderReportSummaryPdf(model);
-
-  const chunkBytes = Math.max(1, storage.chunkBytes);
-  let seq = 0;
-  for (let offset = 0; offset < pdf.byteLength; offset += chunkBytes) {
-    const part = pdf.subarray(offset, Math.min(pdf.byteLength, offset + chunkBytes));
-    await db.insert(reportFileChunks).values({ runId, seq, data: Buffer.from(part.buffer, part.byteOffset, part.byteLength) });
-    const going = await db.update(reportRuns).set({ rowsDone: rows }).where(isGenerating).returning({ id: reportRuns.id });
-    if (!going.length) {
-      await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
-      return 'cancelled';
-    }
-    await storage.afterChunk?.(seq);
-    seq++;
-  }
-
-  // The same base name as the CSV; the download derives ".pdf" from the content type.
-  const fileName = `${definition.name} ${period.fromDay}${period.toDay !== period.fromDay ? ` - ${period.toDay}` : ''}`;
-  const ready = await db
-    .update(reportRuns)
-    .set({
-      status: 'ready',
-      rowsDone: rows,
-      rowsEstimated: rows,
-      sizeBytes: pdf.byteLength,
-      fileName,
-      contentType: PDF_CONTENT_TYPE,
-      finishedAt: sql`now()`,
-      expiresAt: sql`now() + make_interval(days => ${storage.retentionDays})`,
-    })
-    .where(isGenerating)
-    .returning({ id: reportRuns.id });
-  if (!ready.length) {
-    await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
-    return 'cancelled';
-  }
-  return 'ready';
+  return { bytes: await renderPdf('report', model), rows: data.type === 'short' ? data.rows.length : data.count };
 }

@@ -1,10 +1,10 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { reportFileChunks, reportRuns } from '@/db/schema';
-import { CSV_CONTENT_TYPE } from './csv';
+import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { isUuid } from '@/lib/validation';
 import { AppError } from '@/lib/errors';
-import { downloadHeaders } from './download';
+import { downloadHeaders } from '@/lib/files/download';
 
 /** A run that may be served: the account's, status 'ready', not expired. */
 export async function findDownloadableRun(accountId: number, runId: string) {

@@ -4,10 +4,10 @@ import { sql } from 'drizzle-orm';
 import { db } from '../../db';
 import { campaigns } from '../../db/schema';
 import { addSenderName, createAccount, createUser } from '../../lib/accounts';
-import { CAMPAIGN_CSV_TEXT_COLUMNS, campaignCsvQuery, campaignCsvStream } from '../../lib/reports/campaign-csv';
-import { deliveryReportModel, loadCampaignSummary } from '../../lib/reports/campaign-summary';
-import { sqlIdentifier } from '../../lib/reports/csv';
-import { closePdfWorkers, renderDeliveryReportPdf } from '../../lib/reports/pdf';
+import { CAMPAIGN_CSV_TEXT_COLUMNS, campaignCsvQuery, campaignCsvStream } from '../../lib/campaigns/delivery-report/csv';
+import { deliveryReportModel, loadCampaignSummary, renderDeliveryReportPdf } from '../../lib/campaigns/delivery-report/summary';
+import { sqlIdentifier } from '../../lib/files/csv';
+import { closePdfWorkers } from '../../lib/files/pdf';
 
 const TIME_ZONE = 'Europe/Sofia';
 

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { db } from '../../db';
 import { reportRuns } from '../../db/schema';
 import { addSenderName, createAccount, createUser } from '../../lib/accounts';
-import { sqlIdentifier } from '../../lib/reports/csv';
+import { sqlIdentifier } from '../../lib/files/csv';
 import { createReport } from '../../lib/reports/definitions';
 import { generateRun } from '../../lib/reports/generate';
 import { resolvePeriod } from '../../lib/reports/periods';

@@ -1,5 +1,5 @@
 import { withUser } from '@/lib/gates/route';
-import { campaignCsvResponse } from '@/lib/reports/campaign-downloads';
+import { campaignCsvResponse } from '@/lib/campaigns/delivery-report/downloads';
 
 export const dynamic = 'force-dynamic';
 

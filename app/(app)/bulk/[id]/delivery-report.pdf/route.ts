@@ -1,5 +1,5 @@
 import { withUser } from '@/lib/gates/route';
-import { campaignPdfResponse } from '@/lib/reports/campaign-downloads';
+import { campaignPdfResponse } from '@/lib/campaigns/delivery-report/downloads';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import { pgPool, releasePgClient } from '@/db/pg';
+import { env } from '@/lib/env';
+import { AppError } from '@/lib/errors';
 
 /**
  * The product's one CSV writer (campaign downloads now, the Reports feature next).
@@ -172,15 +174,7 @@ export class CsvChunker {
   }
 }
 
-/** Too many exports run already: try again shortly (each one holds a database connection). */
-export class ExportBusyError extends Error {
-  constructor() {
-    super('Too many CSV exports are running; try again shortly');
-    this.name = 'ExportBusyError';
-  }
-}
-
-const MAX_CONCURRENT_EXPORTS = Math.max(1, Number(process.env.CSV_EXPORT_CONCURRENCY ?? 4) || 4);
+const MAX_CONCURRENT_EXPORTS = env().CSV_EXPORT_CONCURRENCY;
 let activeExports = 0;
 
 /** Exports running in this process (each on its own connection). */
@@ -225,10 +219,11 @@ export type CopyCsvOptions = {
  * server stops sending at once. Backpressure is end to end: COPY's socket is paused while the
  * consumer is not reading, so memory stays constant however many rows there are.
  *
- * Throws ExportBusyError (synchronously) when CSV_EXPORT_CONCURRENCY (default 4) exports run.
+ * Throws AppError 'busy' (synchronously) when CSV_EXPORT_CONCURRENCY (default 4) exports run:
+ * each one holds a database connection.
  */
 export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableStream<Uint8Array> {
-  if (activeExports >= MAX_CONCURRENT_EXPORTS) throw new ExportBusyError();
+  if (activeExports >= MAX_CONCURRENT_EXPORTS) throw new AppError('busy');
   const copyOptions = ['FORMAT csv', `HEADER ${options.header === false ? 'false' : 'true'}`];
   if (options.forceQuote?.length) copyOptions.push(`FORCE_QUOTE (${options.forceQuote.map(sqlIdentifier).join(', ')})`);
   const copySql = `COPY (${query}) TO STDOUT (${copyOptions.join(', ')})`;

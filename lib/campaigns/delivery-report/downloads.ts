@@ -1,12 +1,11 @@
+import { localDay, safeTimeZone } from '@/lib/calendar';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
+import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
+import { downloadHeaders } from '@/lib/files/download';
 import { resolveLocale } from '@/lib/i18n/locale';
-import { localDay, safeTimeZone } from '@/lib/calendar';
-import { campaignCsvStream } from './campaign-csv';
-import { deliveryReportModel, loadCampaignSummary } from './campaign-summary';
-import { CSV_CONTENT_TYPE, ExportBusyError } from './csv';
-import { downloadHeaders } from './download';
-import { PdfBusyError, renderDeliveryReportPdf } from './pdf';
+import { campaignCsvStream } from './csv';
+import { deliveryReportModel, loadCampaignSummary, renderDeliveryReportPdf } from './summary';
 
 /** What the download routes need of the signed-in user (a SessionUser fits). */
 export type DownloadUser = {
@@ -26,14 +25,8 @@ export function campaignFileBase(campaign: { id: string; name: string; createdAt
 export async function campaignCsvResponse(user: DownloadUser, campaignId: string): Promise<Response> {
   const campaign = await getCampaignProgress(user.account.id, campaignId);
   if (!campaign) throw new AppError('not_found');
-  let body: ReadableStream<Uint8Array>;
-  try {
-    body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone }));
-  } catch (error) {
-    if (error instanceof ExportBusyError) throw new AppError('busy');
-    // The user gets a plain error, not a 200 with a cut-off file.
-    throw error;
-  }
+  // A failure before the first byte (busy, no connection) is an error answer, not a cut-off file.
+  const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone }));
   return new Response(body, { headers: downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv') });
 }
 
@@ -76,13 +69,7 @@ export async function campaignPdfResponse(user: DownloadUser, campaignId: string
   if (!summary) throw new AppError('not_found');
   const locale = resolveLocale(user.language, acceptLanguage);
   const model = deliveryReportModel(summary, { locale, timeZone: user.account.timeZone });
-  let pdf: Uint8Array;
-  try {
-    pdf = await renderDeliveryReportPdf(model);
-  } catch (error) {
-    if (error instanceof PdfBusyError) throw new AppError('busy');
-    throw error;
-  }
+  const pdf = await renderDeliveryReportPdf(model);
   const headers = downloadHeaders('application/pdf', campaignFileBase(summary, user.account.timeZone), 'pdf');
   headers.set('Content-Length', String(pdf.byteLength));
   return new Response(pdf as Uint8Array<ArrayBuffer>, { headers });

@@ -12,7 +12,37 @@ import type reportsEn from '@/lib/i18n/messages/reports.en.json';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { STATUS, type StatusName } from '@/lib/messaging/statuses';
 import { safeTimeZone } from '@/lib/calendar';
-import type { DeliveryReportPdf } from './pdf';
+import { renderPdf } from '@/lib/files/pdf';
+
+
+/**
+ * The delivery-report PDF as plain data: every text final (translated, numbers and dates
+ * formatted), so that the renderer only lays it out. Built by deliveryReportModel().
+ */
+export type DeliveryReportPdf = {
+  lang: string;
+  metaTitle: string;
+  title: string;
+  heading: string;
+  facts: { title: string; rows: [string, string][] };
+  content: { label: string; text: string; note: string | null };
+  statuses: {
+    title: string;
+    chartTitle: string;
+    columns: [string, string, string, string];
+    rows: { label: string; code: string; count: string; share: string; fraction: number; color: string }[];
+    total: [string, string, string, string];
+    empty: string | null;
+  };
+  points: { title: string; rows: [string, string][] };
+  timing: { title: string; help: string | null; rows: [string, string][]; empty: string | null };
+  footer: { generated: string; page: string };
+};
+
+/** Renders the delivery-report PDF in the PDF worker pool. */
+export function renderDeliveryReportPdf(model: DeliveryReportPdf): Promise<Uint8Array> {
+  return renderPdf('delivery', model);
+}
 
 /** The figures of the PDF summary, before any text is made of them. */
 export type CampaignSummary = {

@@ -1,7 +1,7 @@
 import { safeTimeZone } from '@/lib/calendar';
 import { STATUS } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
-import { copyCsv, csvSafeSql, type CopyCsvOptions } from './csv';
+import { copyCsv, csvSafeSql, type CopyCsvOptions } from '@/lib/files/csv';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

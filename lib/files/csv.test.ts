@@ -3,9 +3,10 @@ import Papa from 'papaparse';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/db';
+import { AppError } from '@/lib/errors';
 import { CSV_PAYLOADS, parseCsv } from './csv-testing';
 import { contentDisposition } from './download';
-import { copyCsv, csvCell, CsvChunker, csvRow, csvSafeSql, ExportBusyError, isFormulaLike, neutralize, runningExports } from './csv';
+import { copyCsv, csvCell, CsvChunker, csvRow, csvSafeSql, isFormulaLike, neutralize, runningExports } from './csv';
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -205,7 +206,7 @@ describe('csvSafeSql + copyCsv (the SQL path)', () => {
     const held = Array.from({ length: 3 }, () => copyCsv(`select g as "N", repeat('x', 200) as "T" from generate_series(1, 5000000) g`));
     const small = copyCsv('select 1 as "X"');
     expect(runningExports()).toBe(4);
-    expect(() => copyCsv('select 1 as "X"')).toThrow(ExportBusyError);
+    expect(() => copyCsv('select 1 as "X"')).toThrow(AppError);
     await readAll(small);
     expect(runningExports()).toBe(3);
     expect(decoder.decode((await readAll(copyCsv('select 1 as "X"'))).bytes)).toBe('\uFEFFX\r\n1\r\n');

@@ -1,75 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { env } from '@/lib/env';
+import { AppError } from '@/lib/errors';
 
 /**
- * The delivery-report PDF as plain data: every text final (translated, numbers and dates
- * formatted), so that the renderer only lays it out. Built by deliveryReportModel().
+ * The layouts the worker (pdf-worker.mjs) knows: 'delivery' (a campaign's delivery report,
+ * lib/campaigns/delivery-report/summary.ts) and 'report' (a report summary, lib/reports/report-pdf.ts).
+ * A model is plain data with every text final, so the worker only lays it out.
  */
-export type DeliveryReportPdf = {
-  lang: string;
-  metaTitle: string;
-  title: string;
-  heading: string;
-  facts: { title: string; rows: [string, string][] };
-  content: { label: string; text: string; note: string | null };
-  statuses: {
-    title: string;
-    chartTitle: string;
-    columns: [string, string, string, string];
-    rows: { label: string; code: string; count: string; share: string; fraction: number; color: string }[];
-    total: [string, string, string, string];
-    empty: string | null;
-  };
-  points: { title: string; rows: [string, string][] };
-  timing: { title: string; help: string | null; rows: [string, string][]; empty: string | null };
-  footer: { generated: string; page: string };
-};
-
-/**
- * A report summary PDF (short or group reports, report-pdf.ts) as plain data: every text final,
- * so that the renderer only lays it out. A bar chart of daily counts (stacked series) and a
- * table that may run over several pages (its head repeats on each).
- */
-export type ReportSummaryPdf = {
-  lang: string;
-  orientation: 'portrait' | 'landscape';
-  metaTitle: string;
-  title: string;
-  heading: string;
-  facts: [string, string][];
-  chart: {
-    title: string;
-    series: { label: string; color: string }[];
-    /** one bar per day: a value per series (non-negative), stacked bottom-up */
-    bars: number[][];
-    /** labels under the chart's first and last bar, and the largest bar's total */
-    firstLabel: string;
-    lastLabel: string;
-    maxLabel: string;
-    empty: string | null;
-  };
-  table: {
-    title: string;
-    /** flex weight of each column; numbers are right-aligned */
-    columns: { label: string; flex: number; numeric: boolean }[];
-    rows: string[][];
-    total: string[] | null;
-    note: string | null;
-    empty: string | null;
-  };
-  footer: { generated: string; page: string };
-};
-
-/** What a worker is asked to render. */
-type PdfJob = { kind: 'delivery'; model: DeliveryReportPdf } | { kind: 'report'; model: ReportSummaryPdf };
-
-/** Too many PDFs are waiting already: try again shortly. */
-export class PdfBusyError extends Error {
-  constructor() {
-    super('Too many PDFs are being rendered; try again shortly');
-    this.name = 'PdfBusyError';
-  }
-}
+export type PdfLayout = 'delivery' | 'report';
+type PdfJob = { kind: PdfLayout; model: object };
 
 type Pending = { resolve: (pdf: Uint8Array) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 type Reply = { id: number; ok: true; pdf: Uint8Array } | { id: number; ok: false; error: string };
@@ -155,19 +94,11 @@ function pool(): PdfWorker[] {
   return globalForPdf.smsPortalPdfWorkers;
 }
 
-/** Renders the delivery-report PDF off the request thread. Throws PdfBusyError when overloaded. */
-export function renderDeliveryReportPdf(model: DeliveryReportPdf): Promise<Uint8Array> {
-  return renderInPool({ kind: 'delivery', model });
-}
-
-/** Renders a report summary PDF (short, group) in the worker pool. Throws PdfBusyError when overloaded. */
-export function renderReportSummaryPdf(model: ReportSummaryPdf): Promise<Uint8Array> {
-  return renderInPool({ kind: 'report', model });
-}
-
-function renderInPool(job: PdfJob): Promise<Uint8Array> {
+/** Renders a PDF off the request thread. Rejects with AppError 'busy' when too many are waiting. */
+export function renderPdf(kind: PdfLayout, model: object): Promise<Uint8Array> {
+  const job: PdfJob = { kind, model };
   const workers = pool().filter((worker) => !worker.dead);
-  if (workers.reduce((sum, worker) => sum + worker.load, 0) >= MAX_WAITING) return Promise.reject(new PdfBusyError());
+  if (workers.reduce((sum, worker) => sum + worker.load, 0) >= MAX_WAITING) return Promise.reject(new AppError('busy'));
   while (workers.length < POOL_SIZE) workers.push(new PdfWorker());
   globalForPdf.smsPortalPdfWorkers = workers;
   const idlest = workers.reduce((best, worker) => (worker.load < best.load ? worker : best));
