@@ -78,6 +78,13 @@ function authSecret(): string {
 function ensureBuild() {
   const buildId = path.join(root, '.next', 'BUILD_ID');
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  // A production install (`npm prune --omit=dev`) has no build tools, and the prune itself
+  // rewrites package-lock.json: it serves the build made before the prune, which must exist.
+  if (!devDependenciesInstalled()) {
+    if (built) return;
+    console.error('No build in .next, and the dev dependencies that build it are not installed: run `npm run build` before `npm prune --omit=dev`.');
+    process.exit(1);
+  }
   const sources = ['app', 'lib', 'db', 'emails', 'public', 'proxy.ts', 'next.config.mjs', 'package-lock.json'];
   const newest = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
   if (built && built >= newest) return;
@@ -87,6 +94,11 @@ function ensureBuild() {
     env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function devDependenciesInstalled(): boolean {
+  const { devDependencies = {} } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  return Object.keys(devDependencies).every((name) => fs.existsSync(path.join(root, 'node_modules', name, 'package.json')));
 }
 
 function newestMtime(target: string): number {
