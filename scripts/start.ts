@@ -8,11 +8,12 @@ import { closeDb } from '../db';
 import { resolveDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { seedDemo } from '../db/seed/demo';
+import { env } from '../lib/env';
 import { startWorker } from '../lib/jobs/worker';
 
 const dev = process.argv.includes('--dev');
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOST ?? '0.0.0.0';
+// Every setting validated before anything starts (lib/env.ts): a bad one stops here, named.
+const { PORT: port, HOST: hostname, SEED_DEMO, WORKER, TRUST_PROXY_HOPS: trustedHops } = env();
 const root = process.cwd();
 
 const database = await resolveDatabase();
@@ -20,20 +21,19 @@ process.env.DATABASE_URL = database.url;
 await runMigrations(database.url);
 process.env.AUTH_SECRET ??= authSecret();
 
-if (process.env.SEED_DEMO !== '0') {
+if (SEED_DEMO) {
   const created = await seedDemo((line) => console.log(line));
   if (created.length) console.log(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
 }
 if (!dev) ensureBuild();
 
 // Job workers run inside the app unless WORKER=0 (then `npm run worker` runs them elsewhere).
-const worker = process.env.WORKER === '0' ? null : await startWorker();
+const worker = WORKER ? await startWorker() : null;
 
 const app = next({ dev, dir: root, hostname: 'localhost', port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const trustedHops = Number(process.env.TRUST_PROXY_HOPS ?? 0) || 0;
 const server = http.createServer((req, res) => {
   // The client address as this server saw it goes last in X-Forwarded-For; without trusted
   // proxies in front, whatever the client claimed there is dropped (lib/auth/client-ip.ts).

@@ -1,6 +1,7 @@
 import { closeDb } from '../db';
 import { resolveDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
+import { checkEnv } from '../lib/env';
 import { AppError } from '../lib/errors';
 
 /**
@@ -8,6 +9,7 @@ import { AppError } from '../lib/errors';
  * (joined if the app already runs it, started and stopped again otherwise), migrated first.
  */
 export async function withDatabase<T>(task: () => Promise<T>): Promise<T> {
+  checkEnv();
   const database = await resolveDatabase();
   process.env.DATABASE_URL = database.url;
   try {

@@ -2,6 +2,7 @@ import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/campaigns/dispatch';
+import { env } from '@/lib/env';
 import { getGateway } from '@/lib/gateway';
 import { applyDeliveryReports, expireUnreported } from '@/lib/gateway/reports';
 import { isStatusCode } from '@/lib/messaging/statuses';
@@ -23,8 +24,8 @@ const reportSchema = z.object({
   network: z.string().nullish(),
 });
 
-const STALL_SECONDS = () => Number(process.env.WORKER_STALL_SECONDS ?? 60);
-export const MESSAGE_VALIDITY_SECONDS = () => Number(process.env.MESSAGE_VALIDITY_SECONDS ?? 48 * 3600);
+const STALL_SECONDS = () => env().WORKER_STALL_SECONDS;
+export const MESSAGE_VALIDITY_SECONDS = () => env().MESSAGE_VALIDITY_SECONDS;
 
 export const tasks: TaskList = {
   'campaign:dispatch': async (payload) => {
@@ -70,11 +71,11 @@ export const tasks: TaskList = {
 };
 
 const logger = new Logger((scope) => (level, message) => {
-  if (level === 'error' || level === 'warning' || process.env.DEBUG_JOBS) console.error(`[jobs ${level}] ${scope.label ?? ''} ${message}`);
+  if (level === 'error' || level === 'warning' || env().DEBUG_JOBS) console.error(`[jobs ${level}] ${scope.label ?? ''} ${message}`);
 });
 
 /** How long the workers wait for PostgreSQL to come back (a restart, a failover) before giving up. */
-const DATABASE_WAIT_MS = () => Number(process.env.WORKER_DATABASE_WAIT_SECONDS ?? 120) * 1000;
+const DATABASE_WAIT_MS = () => env().WORKER_DATABASE_WAIT_SECONDS * 1000;
 
 // Everything through this pool is a database call: a socket error is a lost connection too.
 function isLost(error: unknown): boolean {
@@ -158,7 +159,7 @@ function patientPool(pool: pg.Pool): pg.Pool {
 }
 
 /** Starts the job workers in this process (the app's, or `npm run worker` alone); closeDb() ends their pool. */
-export async function startWorker(concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Runner> {
+export async function startWorker(concurrency = env().WORKER_CONCURRENCY): Promise<Runner> {
   // Work left behind by a worker that died is picked up at start, then every minute.
   await requeueStalledWork(STALL_SECONDS());
   await recoverStalledRuns();

@@ -1,4 +1,5 @@
 import { checkText, queryParams, readParams, type Params } from '@/lib/api/request';
+import { env } from '@/lib/env';
 import { providerCallback } from '@/lib/gates/api';
 import { parseSmsapiCallback, verifyCallbackSecret } from '@/lib/gateway/dlr-callback';
 import { applyDeliveryReports } from '@/lib/gateway/reports';
@@ -8,7 +9,7 @@ import { applyDeliveryReports } from '@/lib/gateway/reports';
 // comes from the provider.
 function callback(read: (request: Request) => Promise<Params>) {
   return providerCallback(async (request) => {
-    if (!verifyCallbackSecret(new URL(request.url).searchParams.get('secret'), process.env.DLR_SECRET ?? '')) {
+    if (!verifyCallbackSecret(new URL(request.url).searchParams.get('secret'), env().DLR_SECRET ?? '')) {
       return new Response('Forbidden', { status: 403 });
     }
     const params = await read(request);
