@@ -67,6 +67,11 @@ export function env(): Env {
   return parsed.data;
 }
 
+/** Where the app is reached from outside (links in e-mails, the API's address): APP_URL, never a Host header a client sent. */
+export function appUrl(): string {
+  return (env().APP_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, '');
+}
+
 /** At start: stops with a clear message when a variable is invalid. */
 export function checkEnv(): void {
   env();

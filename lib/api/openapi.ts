@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '@/lib/errors';
 import docs from '@/lib/i18n/messages/api-docs.en.json';
-import { appUrl } from '@/lib/reports/mail';
+import { appUrl } from '@/lib/env';
 import { errorAnswer, PROVIDER_ERRORS } from './errors';
 import { invalidNumbers, OPERATIONS, type Operation } from './operations';
 import { BODY_TYPES, type BodyType } from './request';

@@ -2,16 +2,11 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { accounts, reportDefinitions, reportRuns, users } from '@/db/schema';
 import { queueEmail } from '@/lib/email';
-import { env } from '@/lib/env';
+import { appUrl } from '@/lib/env';
 import { buildReportEmail } from '@/lib/email/report';
 import { resolveLocale } from '@/lib/i18n/locale';
 import { addDays, localDay } from '@/lib/calendar';
 import { signReportLink } from './signed-links';
-
-/** Where links in e-mails point: the configured address, never a Host header a client sent. */
-export function appUrl(): string {
-  return (env().APP_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, '');
-}
 
 /**
  * Queues the "report ready" e-mail for a ready run whose report has recipients. Safe to call again
