@@ -17,7 +17,7 @@ const cssString = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`).
 
 /**
  * The app's dense table. From 48 rem up, a table whose cells wrap to fit its box (long unbroken
- * names too), so it never scrolls sideways; narrower, its rows stack into labelled cards
+ * names too), so it does not scroll sideways; narrower, its rows stack into labelled cards
  * (table.css). The columns are listed once: they make the header row and the phone labels.
  */
 export function Table({
@@ -30,27 +30,22 @@ export function Table({
   if (columns.length > MAX_COLUMNS) throw new RangeError(`a table has at most ${MAX_COLUMNS} columns`);
   const labels = Object.fromEntries(columns.map((column, i) => [`--col-${i + 1}`, column.srOnly ? '""' : cssString(column.label)]));
   return (
-    // relative: a screen-reader-only header stays inside the box instead of widening the page.
-    <div className={clsx('ui-table relative overflow-x-auto', className)}>
-      <table className="w-full text-left text-sm" style={labels} {...props}>
+    <div className={clsx('ui-table', className)}>
+      <table style={labels} {...props}>
         <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+        <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column.label} scope="col" className={clsx('px-3 py-2 font-medium', column.numeric && 'text-right', column.className)}>
+              <th key={column.label} scope="col" className={clsx(column.numeric && 'text-right', column.className)}>
                 {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
+        <tbody>{children}</tbody>
       </table>
     </div>
   );
-}
-
-export function TableRow({ className, ...props }: React.ComponentProps<'tr'>) {
-  return <tr className={clsx('align-top hover:bg-slate-50', className)} {...props} />;
 }
 
 type CellStyle = {
@@ -64,13 +59,13 @@ type CellStyle = {
 };
 
 const cellClass = ({ numeric, long, nowrap }: CellStyle, className?: string) =>
-  clsx('px-3 py-2', numeric && 'tabular text-right', long && 'wrap-anywhere', nowrap && 'whitespace-nowrap', className);
+  clsx(numeric && 'tabular text-right', long && 'wrap-anywhere', nowrap && 'whitespace-nowrap', className) || undefined;
 
 export function TableCell({ numeric, long, nowrap, wide, className, ...props }: React.ComponentProps<'td'> & CellStyle) {
   return <td data-wide={wide || undefined} className={cellClass({ numeric, long, nowrap }, className)} {...props} />;
 }
 
-/** The cell that names the row (a campaign's name, a report's name). */
+/** The cell that names the row (a campaign, a report): a row header for screen readers. */
 export function TableRowHeader({ numeric, long, nowrap, wide, className, ...props }: React.ComponentProps<'th'> & CellStyle) {
   return <th scope="row" data-wide={wide || undefined} className={cellClass({ numeric, long, nowrap }, clsx('font-medium', className))} {...props} />;
 }
