@@ -273,8 +273,28 @@ export const messages = pgTable(
     // Dispatch claims a campaign's waiting messages in id order; tiny once they are sent.
     index('messages_campaign_queued_idx').on(t.campaignId, t.id).where(sql`${t.status} = 409 and ${t.campaignId} is not null`),
     index('messages_gateway_id_idx').on(t.gatewayMessageId).where(sql`${t.gatewayMessageId} is not null`),
+    // Periodic jobs read only the rows they change: expiry the overdue among those still awaiting
+    // a report, recovery the overdue single messages still waiting to be sent.
+    index('messages_awaiting_report_idx').on(t.sentAt).where(sql`${t.status} in (403, 410, 411)`),
+    index('messages_single_queued_idx')
+      .on(sql`greatest(${t.createdAt}, ${t.scheduledAt})`)
+      .where(sql`${t.status} = 409 and ${t.campaignId} is null`),
   ],
 );
+
+// Delivery reports as the provider's callback (and the simulator) hand them in, until applied to
+// their messages (lib/gateway/reports.ts). Storing one is a single insert, so the provider gets its
+// OK as soon as the report is safe; applying happens in batches, one statement for many reports.
+export const deliveryReportInbox = pgTable('delivery_report_inbox', {
+  // arrival order, in which reports are applied
+  id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  messageId: bigint({ mode: 'number' }),
+  gatewayMessageId: text(),
+  status: smallint().notNull(),
+  doneAt: timestamp({ withTimezone: true }).notNull(),
+  errorCode: integer(),
+  receivedAt: createdAt(),
+});
 
 // Messages per (campaign, status), kept by statement-level triggers on messages in the same
 // transaction as every status change, so progress never needs to scan a campaign's messages.
@@ -505,7 +525,7 @@ export const apiTokenFailures = pgTable(
     ip: text().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('api_token_failures_ip_idx').on(t.ip, t.createdAt)],
+  (t) => [index('api_token_failures_ip_idx').on(t.ip, t.createdAt), index('api_token_failures_created_idx').on(t.createdAt)],
 );
 
 // Sign-in attempts, counted in Postgres so that rate limits hold across app instances.
@@ -522,20 +542,27 @@ export const signInAttempts = pgTable(
   (t) => [
     index('sign_in_attempts_ip_idx').on(t.ip, t.createdAt),
     index('sign_in_attempts_email_idx').on(t.email, t.createdAt),
+    // The daily prune reads only what it deletes.
+    index('sign_in_attempts_created_idx').on(t.createdAt),
   ],
 );
 
 // Signed-in sessions. The session's JWT carries the row's id (sid) and every request checks
 // the row, so signing out (ended_at) ends that session on the server: a copied cookie stops
 // working, while the user's other sessions go on.
-export const userSessions = pgTable('user_sessions', {
-  id: uuid().primaryKey().defaultRandom(),
-  userId: integer()
-    .notNull()
-    .references(() => users.id),
-  createdAt: createdAt(),
-  endedAt: timestamp({ withTimezone: true }),
-});
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    endedAt: timestamp({ withTimezone: true }),
+  },
+  // The daily prune reads only what it deletes: ended sessions and those past their age.
+  (t) => [index('user_sessions_created_idx').on(t.createdAt), index('user_sessions_ended_idx').on(t.endedAt).where(sql`${t.endedAt} is not null`)],
+);
 
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
