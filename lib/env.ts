@@ -26,7 +26,7 @@ const schema = z.object({
   DB_POOL_MAX: whole(1, 1000, 10),
   WORKER: flag('1'),
   WORKER_CONCURRENCY: whole(1, 100, 4),
-  WORKER_STALL_SECONDS: whole(5, 86_400, 60),
+  WORKER_STALL_SECONDS: whole(1, 86_400, 60),
   WORKER_DATABASE_WAIT_SECONDS: whole(0, 3_600, 120),
   GATEWAY: z.enum(['simulator', 'smsapi']).default('simulator'),
   SMSAPI_TOKEN: optionalText,
