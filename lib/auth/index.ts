@@ -1,16 +1,21 @@
 import 'server-only';
 import { cache } from 'react';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { auth } from './config';
+import { sessionClaims } from './session-cookie';
 import { loadSessionUser, type SessionUser } from './session-user';
 
 export type { SessionUser };
 
-/** The signed-in user, checked against the database once per request; null if none. */
+/**
+ * The signed-in user, checked against the database once per request (React cache: the layout,
+ * the page and the message loader share one answer); null if none.
+ */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await auth();
-  if (!session?.uid || !session.sid) return null;
-  return loadSessionUser(session.uid, session.sid);
+  const [cookieStore, headerList] = await Promise.all([cookies(), headers()]);
+  const claims = await sessionClaims(cookieStore.getAll(), headerList.get('x-forwarded-proto'));
+  if (!claims) return null;
+  return loadSessionUser(claims.uid, claims.sid);
 });
 
 /** For pages and server actions: the signed-in user, or a redirect to the sign-in page. */

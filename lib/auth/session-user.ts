@@ -1,5 +1,5 @@
 import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, sqlClient } from '@/db';
 import { accounts, users, userSessions } from '@/db/schema';
 
 /** A session lasts at most this long from its sign-in, however often its cookie is renewed. */
@@ -25,42 +25,45 @@ export async function endSession(sessionId: string): Promise<void> {
   await db.update(userSessions).set({ endedAt: sql`now()` }).where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)));
 }
 
+/** The session check: one round trip, only the columns a SessionUser needs, a prepared statement. */
+function prepareSessionUserQuery() {
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      language: users.language,
+      account: { id: accounts.id, name: accounts.name, country: accounts.country, timeZone: accounts.timeZone, balance: accounts.balance },
+    })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(
+      and(
+        eq(userSessions.id, sql.placeholder('sessionId')),
+        eq(userSessions.userId, sql.placeholder('userId')),
+        isNull(userSessions.endedAt),
+        gt(userSessions.createdAt, sql`now() - make_interval(secs => ${sql.raw(String(SESSION_MAX_AGE_SECONDS))})`),
+        gte(userSessions.createdAt, users.sessionsValidAfter),
+        eq(users.disabled, false),
+      ),
+    )
+    .limit(1)
+    .prepare('session_user');
+}
+
+// Built once per connection pool (the query is bound to it), not on every request.
+let prepared: { client: ReturnType<typeof sqlClient>; query: ReturnType<typeof prepareSessionUserQuery> } | null = null;
+
 /**
  * The user behind a session, read fresh from the database on every request, in one query: null
  * when the session was ended (sign-out), is older than SESSION_MAX_AGE_SECONDS, began before the
  * user's sessions_valid_after (password change, disabling), or the user is disabled.
  */
 export async function loadSessionUser(userId: number, sessionId: string): Promise<SessionUser | null> {
-  const [row] = await db
-    .select({ user: users, account: accounts })
-    .from(userSessions)
-    .innerJoin(users, eq(users.id, userSessions.userId))
-    .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(
-      and(
-        eq(userSessions.id, sessionId),
-        eq(userSessions.userId, userId),
-        isNull(userSessions.endedAt),
-        gt(userSessions.createdAt, sql`now() - make_interval(secs => ${SESSION_MAX_AGE_SECONDS})`),
-        gte(userSessions.createdAt, users.sessionsValidAfter),
-        eq(users.disabled, false),
-      ),
-    )
-    .limit(1);
-  if (!row) return null;
-  const { user, account } = row;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    language: user.language,
-    account: {
-      id: account.id,
-      name: account.name,
-      country: account.country,
-      timeZone: account.timeZone,
-      balance: account.balance,
-    },
-  };
+  const client = sqlClient();
+  if (prepared?.client !== client) prepared = { client, query: prepareSessionUserQuery() };
+  const [row] = await prepared.query.execute({ userId, sessionId });
+  return row ?? null;
 }
