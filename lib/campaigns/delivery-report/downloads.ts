@@ -2,7 +2,7 @@ import { localDay, safeTimeZone } from '@/lib/calendar';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
 import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
-import { downloadHeaders } from '@/lib/files/download';
+import { downloadHeaders, encodeDownload } from '@/lib/files/download';
 import { resolveLocale } from '@/lib/i18n/locale';
 import { campaignCsvStream } from './csv';
 import { deliveryReportModel, loadCampaignSummary, renderDeliveryReportPdf } from './summary';
@@ -20,14 +20,16 @@ export function campaignFileBase(campaign: { id: string; name: string; createdAt
 
 /**
  * The detailed CSV of one of the user's campaigns (another account's: not_found, before any
- * byte). Streams from COPY: constant memory at any size.
+ * byte). Streams from COPY: constant memory at any size; compressed at a fast level when the
+ * client accepts it (`acceptEncoding`, the request's Accept-Encoding).
  */
-export async function campaignCsvResponse(user: DownloadUser, campaignId: string): Promise<Response> {
+export async function campaignCsvResponse(user: DownloadUser, campaignId: string, acceptEncoding: string | null = null): Promise<Response> {
   const campaign = await getCampaignProgress(user.account.id, campaignId);
   if (!campaign) throw new AppError('not_found');
   // A failure before the first byte (busy, no connection) is an error answer, not a cut-off file.
   const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone }));
-  return new Response(body, { headers: downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv') });
+  const headers = downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv');
+  return new Response(encodeDownload(body, headers, acceptEncoding), { headers });
 }
 
 /**

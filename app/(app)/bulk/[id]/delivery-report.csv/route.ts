@@ -3,6 +3,9 @@ import { campaignCsvResponse } from '@/lib/campaigns/delivery-report/downloads';
 
 export const dynamic = 'force-dynamic';
 
-// GET /bulk/ID/delivery-report.csv: one row per message, streamed from COPY. No session: 401;
-// another account's campaign or a malformed id: 404, nothing streamed.
-export const GET = withUser<{ id: string }>((_request, { user, params }) => campaignCsvResponse(user, params.id));
+// GET /bulk/ID/delivery-report.csv: one row per message, streamed from COPY, compressed when the
+// client accepts it. No session: 401; another account's campaign or a malformed id: 404, nothing
+// streamed.
+export const GET = withUser<{ id: string }>((request, { user, params }) =>
+  campaignCsvResponse(user, params.id, request.headers.get('accept-encoding')),
+);

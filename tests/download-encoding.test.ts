@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import zlib from 'node:zlib';
+import { eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { db } from '@/db';
+import { reportRuns } from '@/db/schema';
+import { loadSessionUser, startSession, type SessionUser } from '@/lib/auth/session-user';
+import { createReport } from '@/lib/reports/definitions';
+import { readChunk } from '@/lib/reports/run-download';
+import { inChunks, storeRunFile } from '@/lib/reports/run-file';
+import { GET as getCsv } from '@/app/(app)/bulk/[id]/delivery-report.csv/route';
+import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
+import { makeAccount } from './fixtures/accounts';
+import { session } from './fixtures/session';
+
+// Downloads as a browser gets them: a campaign's CSV compressed when the client accepts it (the
+// same bytes once decompressed), a stored report file read back in binary, exactly, with its
+// Content-Length. Real database and COPY; the session cookie is the one stand-in.
+vi.mock('@/lib/auth', () => import('./fixtures/session'));
+
+const MESSAGES = 3000;
+let owner: SessionUser;
+let campaignId: string;
+
+beforeAll(async () => {
+  const { account, user } = await makeAccount('Encoding A');
+  owner = (await loadSessionUser(user.id, await startSession(user.id)))!;
+  const [campaign] = await db.execute<{ id: string }>(sql`
+    insert into campaigns (account_id, user_id, name, sender_name, content, encoding, parts, status, recipients, points)
+    values (${account.id}, ${user.id}, 'Encoding', 'EncodingA', 'Здравейте', 'ucs2', 1, 'completed', ${MESSAGES}, ${MESSAGES * 650})
+    returning id`);
+  campaignId = campaign.id;
+  await db.execute(sql`
+    insert into messages (account_id, campaign_id, user_id, sender_name, recipient, country, content, encoding, parts, points, status, source, idx, sent_at, done_at)
+    select ${account.id}, ${campaignId}::uuid, ${user.id}, 'EncodingA', '+35988' || (1000000 + g), 'BG',
+           'Здравейте, "клиент" № ' || g || case when g % 7 = 0 then E'\r\nред 2' else '' end, 'ucs2', 1, 650, 404, 'portal',
+           case when g % 5 = 0 then '=cmd|' || g end, now(), now()
+      from generate_series(1, ${MESSAGES}) g`);
+});
+
+function getCampaignCsv(acceptEncoding?: string) {
+  session.user = owner;
+  const headers: Record<string, string> = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
+  return getCsv(new Request(`http://localhost/bulk/${campaignId}/delivery-report.csv`, { headers }), { params: Promise.resolve({ id: campaignId }) });
+}
+
+describe('campaign CSV encoding', () => {
+  it('gzip and zstd, when accepted, decompress to exactly the plain file', async () => {
+    const plainResponse = await getCampaignCsv();
+    expect(plainResponse.headers.get('content-encoding')).toBeNull();
+    expect(plainResponse.headers.get('vary')).toBe('Accept-Encoding');
+    const plain = Buffer.from(await plainResponse.arrayBuffer());
+    expect(plain.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(plain.toString('utf8').split('\r\n').length).toBeGreaterThan(MESSAGES);
+
+    const gzipped = await getCampaignCsv('gzip, deflate');
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(gzipped.headers.get('vary')).toBe('Accept-Encoding');
+    expect(zlib.gunzipSync(Buffer.from(await gzipped.arrayBuffer()))).toEqual(plain);
+
+    const zstd = await getCampaignCsv('gzip, deflate, br, zstd');
+    expect(zstd.headers.get('content-encoding')).toBe('zstd');
+    expect(zlib.zstdDecompressSync(Buffer.from(await zstd.arrayBuffer()))).toEqual(plain);
+
+    const refused = await getCampaignCsv('gzip;q=0, identity');
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await refused.arrayBuffer())).toEqual(plain);
+  });
+});
+
+describe('stored report download', () => {
+  it('serves the stored bytes exactly, every byte value and many chunks, with their Content-Length', async () => {
+    const { runId } = await createReport(
+      owner.account.id,
+      owner.id,
+      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'short', format: 'pdf', name: 'Binary' },
+      new Date('2026-04-05T10:00:00Z'),
+    );
+    await db.update(reportRuns).set({ status: 'generating' }).where(eq(reportRuns.id, runId!));
+    // Not text: every byte value, invalid UTF-8 and NULs, in uneven chunks.
+    const file = Buffer.concat([Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28, 0x5c, 0x78]), randomBytes(300_000)]);
+    expect(await storeRunFile(runId!, { chunks: inChunks(file, 65_537), rows: () => 0, fileName: 'Binary', contentType: 'application/pdf' })).toBe('ready');
+
+    session.user = owner;
+    const response = await download(new Request(`http://localhost/reports/runs/${runId}/download`, { headers: { 'accept-encoding': 'gzip' } }), {
+      params: Promise.resolve({ id: runId! }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(file.length));
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(file);
+  });
+
+  it('reads a chunk that is not there as null', async () => {
+    expect(await readChunk('00000000-0000-4000-8000-000000000000', 0)).toBeNull();
+  });
+});
