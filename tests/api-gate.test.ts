@@ -7,6 +7,8 @@ import { POST as dlr } from '@/app/api/gateway/smsapi/dlr/route';
 import { GET as openApi } from '@/app/api/openapi.json/route';
 import { GET as statuses, POST as smsDo } from '@/app/api/sms.do/route';
 import { db } from '@/db';
+import { openApiDocument, type JsonSchema } from '@/lib/api/openapi';
+import { OPERATIONS, sendSms } from '@/lib/api/operations';
 import { createApiToken } from '@/lib/auth/api-tokens';
 import { apiRoute, providerCallback } from '@/lib/gates/api';
 import { makeAccount } from './fixtures/accounts';
@@ -162,5 +164,20 @@ describe('/api/openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
     const ids = Object.values(document.paths).flatMap((item) => Object.values(item).map((o) => o.operationId));
     expect(ids.sort()).toEqual(['controlCampaign', 'createCampaign', 'getCampaign', 'getStatuses', 'sendSms']);
+  });
+
+  it('is generated from the operations: their zod schemas as parsed, every parameter described', () => {
+    const document = openApiDocument();
+    const send = document.paths['/api/sms.do'].post!;
+    const body = send.requestBody!.content['application/json']!.schema as { properties: Record<string, JsonSchema>; additionalProperties: boolean };
+    expect(body.additionalProperties).toBe(false);
+    expect(Object.keys(body.properties)).toEqual(Object.keys(sendSms.input.shape));
+    expect(body.properties.from).toMatchObject({ type: 'string', minLength: 1, maxLength: 16 });
+    for (const operation of OPERATIONS) {
+      const object = document.paths[operation.path][operation.method === 'GET' ? 'get' : 'post']!;
+      const bodyProperties = Object.values(object.requestBody?.content ?? {}).flatMap((media) => Object.values((media!.schema.properties ?? {}) as Record<string, JsonSchema>));
+      for (const described of [...object.parameters, ...bodyProperties]) expect(described.description, `${operation.id}`).toMatch(/\w/);
+      expect(Object.keys(object.responses)).toEqual(expect.arrayContaining([String(operation.answer.status), '400', '401', '429', '500', '503']));
+    }
   });
 });
