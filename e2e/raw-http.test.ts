@@ -172,7 +172,7 @@ beforeAll(async () => {
     headers: { cookie },
   });
   const outcome = actionOutcome(created);
-  expect(outcome, describeResponse(created)).toMatchObject({ kind: 'value', value: { status: 'saved' } });
+  expect(outcome, describeResponse(created)).toMatchObject({ kind: 'value', value: { ok: true, token: expect.stringMatching(/^smsp_/) } });
   apiToken = (outcome as { value: { token: string } }).value.token;
   [{ id: apiTokenId }] = await sql<{ id: string }[]>`select id from api_tokens where account_id = ${accountId}`;
 
