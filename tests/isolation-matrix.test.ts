@@ -54,7 +54,11 @@ vi.mock('@/lib/auth/config', async () => {
 vi.mock('next-intl/server', () => ({
   getTranslations: async () => (key: string) => key,
   getLocale: async () => 'en',
-  getFormatter: async () => ({ dateTime: (d: Date) => d.toISOString(), number: (n: number) => String(n) }),
+  getFormatter: async () => ({
+    dateTime: (d: Date) => d.toISOString(),
+    dateTimeRange: (from: Date, to: Date) => `${from.toISOString()} – ${to.toISOString()}`,
+    number: (n: number) => String(n),
+  }),
 }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
@@ -228,7 +232,11 @@ const RECIPES: Record<string, Recipe> = {
   'action app/(app)/settings/actions.ts saveTimeZone': { args: () => [{}, form({ timeZone: 'Europe/London' })], self: true },
   'action app/(app)/settings/actions.ts createToken': { args: () => [{}, form({ name: 'iso' })], self: true },
   'action app/(app)/settings/actions.ts revokeToken': {
-    args: () => [{}, form({ id: fx.tokenIdA })],
+    args: () => [{ id: fx.tokenIdA }],
+    rejected: returned((v) => v.ok === false && v.code === 'not_found'),
+  },
+  'action app/(app)/settings/actions.ts deleteToken': {
+    args: () => [{ id: fx.tokenIdA }],
     rejected: returned((v) => v.ok === false && v.code === 'not_found'),
   },
   'action app/(app)/reports/actions.ts estimateReport': { args: () => [REPORT], self: true },
@@ -236,6 +244,10 @@ const RECIPES: Record<string, Recipe> = {
   'action app/(app)/reports/actions.ts cancelReportRun': {
     args: () => [{}, form({ id: fx.queuedRunId })],
     rejected: returned((v) => v.ok === false && v.code === 'run_not_cancellable'),
+  },
+  'action app/(app)/reports/actions.ts deleteReportRun': {
+    args: () => [{ id: fx.readyRunId }],
+    rejected: returned((v) => v.ok === false && v.code === 'not_found'),
   },
   'action app/(app)/reports/actions.ts changeSchedule': {
     args: () => [{ id: fx.scheduleId, action: 'delete' }],

@@ -268,10 +268,10 @@ describe('definitions', () => {
   });
 
   it('lists the account runs only', async () => {
-    const mine = await listRuns(A.account.id);
+    const mine = (await listRuns(A.account.id)).rows;
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((r) => r.name)).toBe(true);
-    const theirs = await listRuns(B.account.id);
+    const theirs = (await listRuns(B.account.id)).rows;
     expect(theirs.some((r) => mine.some((m) => m.id === r.id))).toBe(false);
   });
 });

@@ -55,7 +55,7 @@ describe('listSchedules', () => {
     await createReport(A.account.id, A.id, { method: 'once', period: { kind: 'last_week' }, type: 'short', format: 'csv', name: 'Once A' }, CREATED);
     await schedule(B, 'daily', 'Daily B');
 
-    const mine = await listSchedules(A.account.id);
+    const mine = (await listSchedules(A.account.id)).rows;
     expect(mine.map((s) => s.name)).toEqual(['Weekly A']);
     expect(mine[0]).toMatchObject({
       id: weekly.id,
@@ -69,10 +69,10 @@ describe('listSchedules', () => {
     expect(mine[0].nextRunAt?.toISOString()).toBe('2026-03-30T03:00:00.000Z');
 
     await scheduleDueReports(new Date('2026-03-30T03:00:30Z'));
-    const [after] = await listSchedules(A.account.id);
+    const [after] = (await listSchedules(A.account.id)).rows;
     expect(after.lastRun).toMatchObject({ status: 'queued' });
 
-    expect((await listSchedules(B.account.id)).map((s) => s.name)).toEqual(['Daily B']);
+    expect((await listSchedules(B.account.id)).rows.map((s) => s.name)).toEqual(['Daily B']);
   });
 });
 
@@ -127,7 +127,7 @@ describe('deleteSchedule', () => {
     expect(await definition(s.id)).toBeUndefined();
     expect(await runsOf(s.id)).toHaveLength(0);
     expect((await get(A, run.id)).status).toBe(404);
-    expect((await listSchedules(A.account.id)).some((x) => x.id === s.id)).toBe(false);
+    expect((await listSchedules(A.account.id)).rows.some((x) => x.id === s.id)).toBe(false);
     expect(await deleteSchedule(A.account.id, s.id)).toBe(false);
   });
 });

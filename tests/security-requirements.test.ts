@@ -209,7 +209,7 @@ describe('API tokens', () => {
 
     // Nothing that reads tokens back gives the token: the list has no such field, verification
     // answers with ids only.
-    const listed = await listApiTokens(account.id, null);
+    const listed = (await listApiTokens(account.id, null)).rows;
     expect(listed).toHaveLength(1);
     expect(Object.keys(listed[0]).sort()).toEqual(['createdAt', 'displayPrefix', 'id', 'lastUsedAt', 'name', 'owner', 'revokedAt']);
     expect(JSON.stringify(listed)).not.toContain(secret);

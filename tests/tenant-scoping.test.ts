@@ -17,7 +17,7 @@ describe('tenant scoping', () => {
     const a = await makeAccount('TokenA');
     const b = await makeAccount('TokenB');
     const tokenA = await createApiToken({ accountId: a.account.id, userId: a.user.id, name: 'a' });
-    expect(await listApiTokens(b.account.id, null)).toEqual([]);
+    expect((await listApiTokens(b.account.id, null)).rows).toEqual([]);
     expect(await revokeApiToken(b.account.id, tokenA.id, null)).toBe(false);
     expect(await verifyApiToken(`Bearer ${tokenA.token}`)).toMatchObject({ accountId: a.account.id, userId: a.user.id });
   });
@@ -28,7 +28,7 @@ describe('API tokens', () => {
     const a = await makeAccount('TokenC');
     const { id, token } = await createApiToken({ accountId: a.account.id, userId: a.user.id, name: 'ci' });
     expect(token).toMatch(/^smsp_[A-Za-z0-9_-]{43}$/);
-    const [listed] = await listApiTokens(a.account.id, null);
+    const [listed] = (await listApiTokens(a.account.id, null)).rows;
     expect(listed).toMatchObject({ id, name: 'ci', lastUsedAt: null, revokedAt: null });
     expect(JSON.stringify(listed)).not.toContain(token.slice(12));
 
@@ -36,7 +36,7 @@ describe('API tokens', () => {
     expect(await verifyApiToken(`Bearer ${token}x`)).toBeNull();
     expect(await verifyApiToken(null)).toBeNull();
     expect(await verifyApiToken(`bearer ${token}`)).not.toBeNull();
-    expect((await listApiTokens(a.account.id, null))[0].lastUsedAt).toBeInstanceOf(Date);
+    expect((await listApiTokens(a.account.id, null)).rows[0].lastUsedAt).toBeInstanceOf(Date);
 
     expect(await revokeApiToken(a.account.id, id, null)).toBe(true);
     expect(await revokeApiToken(a.account.id, id, null)).toBe(false);
@@ -47,6 +47,6 @@ describe('API tokens', () => {
     const a = await makeAccount('TokenD');
     const owned = await createApiToken({ accountId: a.account.id, userId: a.user.id, name: 'owner' });
     expect(await revokeApiToken(a.account.id, owned.id, a.user.id + 1000)).toBe(false);
-    expect(await listApiTokens(a.account.id, a.user.id + 1000)).toEqual([]);
+    expect((await listApiTokens(a.account.id, a.user.id + 1000)).rows).toEqual([]);
   });
 });

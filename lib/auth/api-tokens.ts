@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { apiTokenFailures, apiTokens, users } from '@/db/schema';
+import { createdIso, LIST_PAGE_SIZE, olderThan, toPage } from '@/lib/list-page';
+import { isUuid } from '@/lib/validation';
 
 const TOKEN_PREFIX = 'smsp_';
 
@@ -82,11 +84,12 @@ export async function authenticateApiToken(authorization: string | null, ip: str
   });
 }
 
-/** An owner sees every token of the account; a member only their own. */
-export function listApiTokens(accountId: number, onlyUserId: number | null) {
-  return db
+/** An owner sees every token of the account; a member only their own. Newest first, a page at a time. */
+export async function listApiTokens(accountId: number, onlyUserId: number | null, before: string | null = null, size = LIST_PAGE_SIZE) {
+  const rows = await db
     .select({
       id: apiTokens.id,
+      createdIso: createdIso(apiTokens.createdAt),
       name: apiTokens.name,
       displayPrefix: apiTokens.displayPrefix,
       owner: users.email,
@@ -96,8 +99,33 @@ export function listApiTokens(accountId: number, onlyUserId: number | null) {
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.accountId, accountId), onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId)))
-    .orderBy(desc(apiTokens.createdAt));
+    .where(
+      and(
+        eq(apiTokens.accountId, accountId),
+        onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
+        olderThan(apiTokens.createdAt, apiTokens.id, before),
+      ),
+    )
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
+    .limit(size + 1);
+  return toPage(rows, size);
+}
+
+/** Deletes a revoked token of the account (a member: one of theirs); a live one must be revoked first. */
+export async function deleteRevokedApiToken(accountId: number, tokenId: string, onlyUserId: number | null): Promise<boolean> {
+  if (!isUuid(tokenId)) return false;
+  const rows = await db
+    .delete(apiTokens)
+    .where(
+      and(
+        eq(apiTokens.id, tokenId),
+        eq(apiTokens.accountId, accountId),
+        onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
+        isNotNull(apiTokens.revokedAt),
+      ),
+    )
+    .returning({ id: apiTokens.id });
+  return rows.length === 1;
 }
 
 /** Returns false when no such live token exists in this account (or, for a member, among theirs). */

@@ -135,6 +135,17 @@ describe('parseHistoryFilters', () => {
     expect(result.values).toMatchObject({ sender: 'Nope', recipient: 'abc', size: '7', status: ['404', 'x'] });
   });
 
+  it('reports a range in the wrong order together with the other bad fields', () => {
+    expect(errors({ recipient: 'abc', from: '2026-02-02', to: '2026-02-01' })).toEqual([
+      { field: 'recipient', code: 'invalid_recipient' },
+      { field: 'to', code: 'range_order' },
+    ]);
+    expect(errors({ source: 'sms', from: '2025-01-01', to: '2026-05-01' })).toEqual([
+      { field: 'source', code: 'invalid_source' },
+      { field: 'from', code: 'range_too_long' },
+    ]);
+  });
+
   it('reads URLSearchParams too, and a repeated single field takes its first value', () => {
     const filters = ok(parseHistoryFilters(new URLSearchParams('sender=Info&sender=DemoShop&status=404&status=405'), account, NOW));
     expect(filters.sender).toBe('Info');

@@ -192,6 +192,23 @@ export function likePrefix(prefix: string): string {
 }
 
 /**
+ * The date range of the form's two ends (either may be empty), or the problem with it; null
+ * without dates. One end alone means "from a day until today", or "the longest range that ends
+ * on a day".
+ */
+function rangeOf(fromInput: string, toInput: string, timeZone: string, now: Date): { ok: true; range: DateRange } | { ok: false; issue: FilterIssue } | null {
+  if (!fromInput && !toInput) return null;
+  const today = localToday(timeZone, now);
+  const toDay = dayNumber(toInput || today)!;
+  const from = fromInput || dayOfNumber(toDay - (MAX_RANGE_DAYS - 1));
+  const to = toInput || (dayNumber(today)! < dayNumber(from)! ? from : today);
+  const fromDay = dayNumber(from)!;
+  if (fromDay > dayNumber(to)!) return { ok: false, issue: { field: 'to', code: 'range_order' } };
+  if (dayNumber(to)! - fromDay + 1 > MAX_RANGE_DAYS) return { ok: false, issue: { field: 'from', code: 'range_too_long' } };
+  return { ok: true, range: dayRange(from, to, timeZone) };
+}
+
+/**
  * The history filters in a query string. Bad input never throws: it comes back as field errors
  * (codes the page translates), with the user's values so the form can show them again.
  * Empty fields (a GET form sends them all) mean "no filter".
@@ -219,29 +236,20 @@ export function parseHistoryFilters(params: SearchParamsInput, account: HistoryA
     cursor: blank(first(params, 'cursor')),
     dir: blank(first(params, 'dir')),
   });
+  const errors: FilterIssue[] = [];
   if (!parsed.success) {
-    const errors: FilterIssue[] = [];
     for (const zodIssue of parsed.error.issues) {
       const field = FILTER_FIELDS.find((f) => f === zodIssue.path[0]) ?? 'cursor';
       const code = FILTER_ERRORS.find((c) => c === zodIssue.message) ?? 'invalid';
       if (!errors.some((e) => e.field === field)) errors.push({ field, code });
     }
-    return { ok: false, errors, values };
   }
+  // The range is checked whenever its ends are real days, so every problem shows at once.
+  const ends = errors.some((e) => e.field === 'from' || e.field === 'to') ? null : rangeOf(values.from, values.to, account.timeZone, now);
+  if (ends && !ends.ok) errors.push(ends.issue);
+  if (!parsed.success || errors.length) return { ok: false, errors, values };
   const data = parsed.data;
-
-  let range: DateRange | null = null;
-  if (data.from || data.to) {
-    // One end alone: "from a day until today", or "the longest range that ends on a day".
-    const today = localToday(account.timeZone, now);
-    const toDay = dayNumber(data.to ?? today)!;
-    const from = data.from ?? dayOfNumber(toDay - (MAX_RANGE_DAYS - 1));
-    const to = data.to ?? (dayNumber(today)! < dayNumber(from)! ? from : today);
-    const fromDay = dayNumber(from)!;
-    if (fromDay > dayNumber(to)!) return { ok: false, errors: [{ field: 'to', code: 'range_order' }], values };
-    if (dayNumber(to)! - fromDay + 1 > MAX_RANGE_DAYS) return { ok: false, errors: [{ field: 'from', code: 'range_too_long' }], values };
-    range = dayRange(from, to, account.timeZone);
-  }
+  const range = ends?.ok ? ends.range : null;
 
   return {
     ok: true,

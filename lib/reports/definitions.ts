@@ -17,6 +17,7 @@ import { enqueue } from '@/lib/jobs';
 import { AppError, parseOrThrow, type ErrorCode } from '@/lib/errors';
 import { CONTROL_CHARACTERS, isUuid, textSchema } from '@/lib/validation';
 import { safeTimeZone } from '@/lib/calendar';
+import { createdIso, LIST_PAGE_SIZE, olderThan, toPage, type ListPage } from '@/lib/list-page';
 import { nextRunAt, periodJustEnded, resolvePeriod, type Frequency } from './periods';
 
 export type ReportMethod = (typeof reportMethod.enumValues)[number];
@@ -53,6 +54,8 @@ export const reportRequestSchema = z
         from: DAY.optional(),
         to: DAY.optional(),
       })
+      // Checked here rather than below, so that it shows together with the other fields' problems.
+      .refine((p) => p.kind !== 'custom' || (p.from && p.to), { error: 'custom_needs_dates' })
       .optional(),
     type: z.enum(reportType.enumValues),
     format: z.enum(reportFormat.enumValues),
@@ -73,7 +76,6 @@ export const reportRequestSchema = z
     if (v.format === 'pdf' && v.type === 'detailed') problem('format', 'pdf_unavailable');
     if (v.method === 'periodic' && !v.frequency) problem('frequency', 'frequency_required');
     if (v.method === 'once' && !v.period) problem('period', 'period_required');
-    if (v.period?.kind === 'custom' && (!v.period.from || !v.period.to)) problem('period', 'custom_needs_dates');
   });
 
 export type ReportRequest = z.input<typeof reportRequestSchema>;
@@ -205,11 +207,12 @@ export type ReportRunRow = {
   expiresAt: Date | null;
 };
 
-/** The account's runs, newest first (capped). */
-export async function listRuns(accountId: number, limit = 50): Promise<ReportRunRow[]> {
-  return db
+/** The account's runs, newest first, a page at a time (`before`: the `older` cursor of the page before). */
+export async function listRuns(accountId: number, before: string | null = null, size = LIST_PAGE_SIZE): Promise<ListPage<ReportRunRow>> {
+  const rows = await db
     .select({
       id: reportRuns.id,
+      createdIso: createdIso(reportRuns.createdAt),
       definitionId: reportRuns.definitionId,
       name: reportDefinitions.name,
       type: reportDefinitions.type,
@@ -228,9 +231,39 @@ export async function listRuns(accountId: number, limit = 50): Promise<ReportRun
     })
     .from(reportRuns)
     .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportRuns.definitionId))
-    .where(eq(reportRuns.accountId, accountId))
-    .orderBy(desc(reportRuns.createdAt))
-    .limit(Math.min(Math.max(1, limit), 200));
+    .where(and(eq(reportRuns.accountId, accountId), olderThan(reportRuns.createdAt, reportRuns.id, before)))
+    .orderBy(desc(reportRuns.createdAt), desc(reportRuns.id))
+    .limit(size + 1);
+  return toPage(rows, size);
+}
+
+/** Runs that are over (a file or a reason why not) and may be deleted. */
+const FINISHED: RunStatus[] = ['ready', 'failed', 'cancelled'];
+
+/**
+ * Deletes a one-off report of the account: its definition, so its run and file go with it (ON
+ * DELETE CASCADE) and its download links are 404 from then on. Only a finished run (cancel a
+ * running one first); a periodic report's runs go with their schedule. False if not found.
+ */
+export async function deleteOneOffReport(accountId: number, runId: string): Promise<boolean> {
+  if (!isUuid(runId)) return false;
+  const rows = await db
+    .delete(reportDefinitions)
+    .where(
+      and(
+        eq(reportDefinitions.accountId, accountId),
+        eq(reportDefinitions.method, 'once'),
+        inArray(
+          reportDefinitions.id,
+          db
+            .select({ id: reportRuns.definitionId })
+            .from(reportRuns)
+            .where(and(eq(reportRuns.id, runId), eq(reportRuns.accountId, accountId), inArray(reportRuns.status, FINISHED))),
+        ),
+      ),
+    )
+    .returning({ id: reportDefinitions.id });
+  return rows.length > 0;
 }
 
 /**
@@ -278,11 +311,12 @@ export type ScheduleRow = {
   lastRun: { status: ReportRunRow['status']; createdAt: Date; finishedAt: Date | null } | null;
 };
 
-/** The account's periodic definitions (schedules), newest first, each with its latest run. */
-export async function listSchedules(accountId: number): Promise<ScheduleRow[]> {
-  const definitions = await db
+/** The account's periodic definitions (schedules), newest first, a page at a time, each with its latest run. */
+export async function listSchedules(accountId: number, before: string | null = null, size = LIST_PAGE_SIZE): Promise<ListPage<ScheduleRow>> {
+  const found = await db
     .select({
       id: reportDefinitions.id,
+      createdIso: createdIso(reportDefinitions.createdAt),
       name: reportDefinitions.name,
       frequency: reportDefinitions.frequency,
       type: reportDefinitions.type,
@@ -293,10 +327,17 @@ export async function listSchedules(accountId: number): Promise<ScheduleRow[]> {
       createdAt: reportDefinitions.createdAt,
     })
     .from(reportDefinitions)
-    .where(and(eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
-    .orderBy(desc(reportDefinitions.createdAt))
-    .limit(200);
-  if (!definitions.length) return [];
+    .where(
+      and(
+        eq(reportDefinitions.accountId, accountId),
+        eq(reportDefinitions.method, 'periodic'),
+        olderThan(reportDefinitions.createdAt, reportDefinitions.id, before),
+      ),
+    )
+    .orderBy(desc(reportDefinitions.createdAt), desc(reportDefinitions.id))
+    .limit(size + 1);
+  const page = toPage(found, size);
+  if (!page.rows.length) return { rows: [], older: page.older };
   const lastRuns = await db
     .selectDistinctOn([reportRuns.definitionId], {
       definitionId: reportRuns.definitionId,
@@ -305,10 +346,10 @@ export async function listSchedules(accountId: number): Promise<ScheduleRow[]> {
       finishedAt: reportRuns.finishedAt,
     })
     .from(reportRuns)
-    .where(and(eq(reportRuns.accountId, accountId), inArray(reportRuns.definitionId, definitions.map((d) => d.id))))
+    .where(and(eq(reportRuns.accountId, accountId), inArray(reportRuns.definitionId, page.rows.map((d) => d.id))))
     .orderBy(reportRuns.definitionId, desc(reportRuns.createdAt));
   const last = new Map(lastRuns.map(({ definitionId, ...run }) => [definitionId, run]));
-  return definitions.map((d) => ({ ...d, frequency: d.frequency ?? 'daily', lastRun: last.get(d.id) ?? null }));
+  return { rows: page.rows.map((d) => ({ ...d, frequency: d.frequency ?? 'daily', lastRun: last.get(d.id) ?? null })), older: page.older };
 }
 
 /**

@@ -83,3 +83,31 @@ export function nextRunAt(frequency: Frequency, after: Date, timeZone: string): 
   }
   throw new Error('no next run found');
 }
+
+/** Local days, both ends included (YYYY-MM-DD). */
+export type DaySpanText = { from: string; to: string };
+
+/** What the report form shows before anything is generated: the days each choice covers now. */
+export type PeriodPreviews = {
+  today: string;
+  periods: Record<Exclude<PeriodKind, 'custom'>, DaySpanText>;
+  /** each frequency's first run (ISO) and the days it will cover */
+  schedules: Record<Frequency, DaySpanText & { runAt: string }>;
+};
+
+export function periodPreviews(now: Date, timeZone: string): PeriodPreviews {
+  const days = (period: Period): DaySpanText => ({ from: period.fromDay, to: period.toDay });
+  const schedule = (frequency: Frequency) => {
+    const runAt = nextRunAt(frequency, now, timeZone);
+    return { ...days(periodJustEnded(frequency, runAt, timeZone)), runAt: runAt.toISOString() };
+  };
+  return {
+    today: localDay(now, timeZone),
+    periods: {
+      last_week: days(resolvePeriod('last_week', now, timeZone)),
+      last_month: days(resolvePeriod('last_month', now, timeZone)),
+      last_year: days(resolvePeriod('last_year', now, timeZone)),
+    },
+    schedules: { daily: schedule('daily'), weekly: schedule('weekly'), monthly: schedule('monthly') },
+  };
+}

@@ -4,14 +4,15 @@ import { openApiDocument, type JsonSchema, type OperationObject, type ParameterO
 import { PROVIDER_ERRORS } from '@/lib/api/errors';
 import { requireUser } from '@/lib/auth';
 import { PageHeader } from '../../_components/page-header';
-import { TableHead } from '../../_components/table-head';
+import { Table, TableCell } from '../../_components/ui/table';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('apiDocs'))('title') };
 }
 
 const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
-const codeClass = 'overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100';
+// Wrapped rather than scrolled: a phone shows the whole command without a scroll box.
+const codeClass = 'rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100 wrap-anywhere';
 
 type Row = { name: string; in: 'path' | 'query' | 'header' | 'body'; required: boolean; schema: JsonSchema };
 
@@ -127,24 +128,24 @@ export default async function ApiDocsPage() {
                 {rows(operation).length === 0 ? (
                   <p className="text-slate-600">{t('noParameters')}</p>
                 ) : (
-                  <div className="overflow-x-auto">
-                    <table className="min-w-full text-left">
-                      <TableHead
-                        columns={[{ label: t('name') }, { label: t('location') }, { label: t('type') }, { label: t('required') }, { label: t('description') }]}
-                      />
-                      <tbody className="divide-y divide-slate-100">
-                        {rows(operation).map((row) => (
-                          <tr key={`${row.in}-${row.name}`}>
-                            <td className="py-2 pr-4 font-mono text-xs">{row.name}</td>
-                            <td className="py-2 pr-4">{t(`in.${row.in}`)}</td>
-                            <td className="py-2 pr-4 font-mono text-xs">{typeText(row.schema)}</td>
-                            <td className="py-2 pr-4">{row.required ? t('yes') : t('no')}</td>
-                            <td className="py-2">{row.in === 'header' ? t('idempotencyKey') : t(`operations.${id}.fields.${row.name}`)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    caption={t('parameters')}
+                    columns={[{ label: t('name') }, { label: t('location') }, { label: t('type') }, { label: t('required') }, { label: t('description') }]}
+                  >
+                    {rows(operation).map((row) => (
+                      <tr key={`${row.in}-${row.name}`}>
+                        <TableCell long className="font-mono text-xs">
+                          {row.name}
+                        </TableCell>
+                        <TableCell>{t(`in.${row.in}`)}</TableCell>
+                        <TableCell long className="font-mono text-xs">
+                          {typeText(row.schema)}
+                        </TableCell>
+                        <TableCell>{row.required ? t('yes') : t('no')}</TableCell>
+                        <TableCell wide>{row.in === 'header' ? t('idempotencyKey') : t(`operations.${id}.fields.${row.name}`)}</TableCell>
+                      </tr>
+                    ))}
+                  </Table>
                 )}
               </div>
 
@@ -157,21 +158,20 @@ export default async function ApiDocsPage() {
 
               <div>
                 <h3 className="mb-1 font-semibold">{t('answers')}</h3>
-                <table className="min-w-full text-left">
-                  <TableHead columns={[{ label: t('status') }, { label: t('codes') }, { label: t('meaning') }]} />
-                  <tbody className="divide-y divide-slate-100">
-                    {Object.entries(operation.responses).map(([status, response]) => {
-                      const errors = ((response.content['application/json'].schema.properties as Record<string, JsonSchema> | undefined)?.error?.enum ?? []) as number[];
-                      return (
-                        <tr key={status}>
-                          <td className="tabular py-2 pr-4 font-mono text-xs">{status}</td>
-                          <td className="tabular py-2 pr-4 font-mono text-xs">{errors.join(', ')}</td>
-                          <td className="py-2">{Number(status) < 300 ? t(`operations.${id}.answer`) : t(`statuses.${status}`)}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
+                <Table caption={t('answers')} columns={[{ label: t('status') }, { label: t('codes') }, { label: t('meaning') }]}>
+                  {Object.entries(operation.responses).map(([status, response]) => {
+                    const errors = ((response.content['application/json'].schema.properties as Record<string, JsonSchema> | undefined)?.error?.enum ?? []) as number[];
+                    return (
+                      <tr key={status}>
+                        <TableCell className="tabular font-mono text-xs">{status}</TableCell>
+                        <TableCell long className="tabular font-mono text-xs">
+                          {errors.join(', ')}
+                        </TableCell>
+                        <TableCell wide>{Number(status) < 300 ? t(`operations.${id}.answer`) : t(`statuses.${status}`)}</TableCell>
+                      </tr>
+                    );
+                  })}
+                </Table>
               </div>
             </section>
           );
@@ -180,17 +180,14 @@ export default async function ApiDocsPage() {
         <section aria-labelledby="errors-title" className={`${sectionClass} space-y-3 text-sm`}>
           <h2 id="errors-title" className="text-lg font-semibold">{t('errorsTitle')}</h2>
           <p>{t('errorsIntro')}</p>
-          <table className="min-w-full text-left">
-            <TableHead columns={[{ label: t('code') }, { label: t('meaning') }]} />
-            <tbody className="divide-y divide-slate-100">
-              {Object.values(PROVIDER_ERRORS).map((code) => (
-                <tr key={code}>
-                  <td className="tabular py-2 pr-4 font-mono text-xs">{code}</td>
-                  <td className="py-2">{t(`errorCodes.${code}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table caption={t('errorsTitle')} columns={[{ label: t('code') }, { label: t('meaning') }]}>
+            {Object.values(PROVIDER_ERRORS).map((code) => (
+              <tr key={code}>
+                <TableCell className="tabular font-mono text-xs">{code}</TableCell>
+                <TableCell>{t(`errorCodes.${code}`)}</TableCell>
+              </tr>
+            ))}
+          </Table>
           <h3 className="font-semibold">{t('idempotencyTitle')}</h3>
           <p>{t('idempotency')}</p>
         </section>

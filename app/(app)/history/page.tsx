@@ -4,12 +4,16 @@ import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { localToday } from '@/lib/calendar';
+import { DAY } from '@/lib/i18n/formats';
 import {
   hasNarrowingFilters,
   MAX_RANGE_DAYS,
+  MAX_RECIPIENT_INPUT,
   PAGE_SIZES,
   parseHistoryFilters,
   STATUS_GROUPS,
+  type FilterField,
+  type FilterIssue,
   type FilterValues,
   type HistoryFilters,
 } from '@/lib/history/filters';
@@ -18,6 +22,13 @@ import { isFinalStatus, STATUS, STATUS_CODES, statusName, type StatusName } from
 import { MessageTable } from '../../_components/message-table';
 import { PageHeader } from '../../_components/page-header';
 import { StatusBadge } from '../../_components/status-badge';
+import { Alert } from '../../_components/ui/alert';
+import { Button, buttonClass } from '../../_components/ui/button';
+import { Card, Section } from '../../_components/ui/card';
+import { Field, Fieldset } from '../../_components/ui/field';
+import { Input } from '../../_components/ui/input';
+import { Select } from '../../_components/ui/select';
+import { Table, TableCell, TableRowHeader } from '../../_components/ui/table';
 import { FilterForm } from './filter-form';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -27,12 +38,18 @@ export async function generateMetadata(): Promise<Metadata> {
 type SearchParams = Record<string, string | string[] | undefined>;
 
 const PATH = '/history';
-const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
-const labelClass = 'mb-1 block text-sm font-medium text-slate-700';
-const inputClass =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs aria-invalid:border-red-500 aria-invalid:ring-1 aria-invalid:ring-red-500';
-const linkButton = 'inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50';
-const disabledButton = 'inline-flex items-center gap-1 rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400';
+const pagerButton = buttonClass({ variant: 'secondary', size: 'sm' });
+
+/** Where each filter's field is, for the error list's links. */
+const FIELD_IDS: Partial<Record<FilterField, string>> = {
+  sender: 'f-sender',
+  recipient: 'f-recipient',
+  status: 'f-status',
+  source: 'f-source',
+  from: 'f-from',
+  to: 'f-to',
+  size: 'f-size',
+};
 
 function callingCodeOf(country: string): string {
   try {
@@ -79,8 +96,6 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const filters: HistoryFilters | null = parsed.ok ? parsed.filters : null;
   const page: HistoryPage | null = filters ? await listMessages(account.id, filters) : null;
   const values = parsed.values;
-  const invalid = new Set<string>(parsed.ok ? [] : parsed.errors.map((e) => e.field));
-  const errorId = (field: string) => (invalid.has(field) ? 'history-errors' : undefined);
 
   const label = (code: number) => {
     const name = statusName(code);
@@ -92,7 +107,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     ...STATUS_CODES.map(String),
   ];
   const customStatus = statusValue !== '' && !statusOptions.includes(statusValue);
-  const day = (iso: string) => format.dateTime(new Date(`${iso}T12:00:00Z`), { dateStyle: 'medium', timeZone: 'UTC' });
+  const day = (iso: string) => format.dateTime(new Date(`${iso}T12:00:00Z`), { ...DAY, timeZone: 'UTC' });
   const today = localToday(account.timeZone);
 
   let scope: string | null = null;
@@ -125,159 +140,144 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     }
   }
 
+  // What each field's error says, naming the value that was given.
+  const errorText = (issue: FilterIssue): string => {
+    if (issue.code === 'range_order' || issue.code === 'range_too_long') {
+      // Both ends are real days here; an empty end is today.
+      return t(`errors.${issue.code}`, { from: day(values.from || today), to: day(values.to || today), max: MAX_RANGE_DAYS });
+    }
+    const value = issue.field === 'status' ? values.status.join(',') : ((values[issue.field as keyof FilterValues] as string | undefined) ?? '');
+    return t(`errors.${issue.code}`, { value, max: MAX_RANGE_DAYS });
+  };
+  const errorsOf = (field: FilterField) => (parsed.ok ? [] : parsed.errors.filter((issue) => issue.field === field).map(errorText));
+  // The form shows the URL: a new URL (Clear filters, the menu, Back) mounts a new form, so no
+  // field keeps a value the URL no longer has.
+  const formKey = JSON.stringify(values);
+
   return (
     <>
       <PageHeader title={pages('history')} />
       <div className="space-y-6">
-        <section aria-labelledby="filters-title" className={sectionClass}>
-          <h2 id="filters-title" className="sr-only">
-            {t('filters.title')}
-          </h2>
-          <FilterForm action={PATH} label={t('filters.title')}>
+        <Card>
+          <FilterForm key={formKey} action={PATH} label={t('filters.title')}>
             <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4">
-              <div>
-                <label htmlFor="f-sender" className={labelClass}>
-                  {t('filters.sender')}
-                </label>
-                <select id="f-sender" name="sender" defaultValue={values.sender} aria-invalid={invalid.has('sender') || undefined} aria-errormessage={errorId('sender')} className={inputClass}>
-                  <option value="">{t('filters.allSenders')}</option>
-                  {senders.map((name) => (
-                    <option key={name} value={name}>
-                      {name}
-                    </option>
-                  ))}
-                  {values.sender && !senders.includes(values.sender) ? <option value={values.sender}>{values.sender}</option> : null}
-                </select>
-              </div>
-              <div>
-                <label htmlFor="f-recipient" className={labelClass}>
-                  {t('filters.recipient')}
-                </label>
-                <input
-                  id="f-recipient"
-                  name="recipient"
-                  type="search"
-                  inputMode="tel"
-                  autoComplete="off"
-                  maxLength={40}
-                  defaultValue={values.recipient}
-                  placeholder={t('filters.recipientPlaceholder')}
-                  aria-describedby="f-recipient-help"
-                  aria-invalid={invalid.has('recipient') || undefined}
-                  aria-errormessage={errorId('recipient')}
-                  className={inputClass}
-                />
-                <p id="f-recipient-help" className="mt-1 text-xs text-slate-500">
-                  {t('filters.recipientHelp', { callingCode: callingCodeOf(account.country) })}
-                </p>
-              </div>
-              <div>
-                <label htmlFor="f-status" className={labelClass}>
-                  {t('filters.status')}
-                </label>
-                <select id="f-status" name="status" defaultValue={statusValue} aria-invalid={invalid.has('status') || undefined} aria-errormessage={errorId('status')} className={inputClass}>
-                  <option value="">{t('filters.allStatuses')}</option>
-                  {customStatus ? (
-                    <option value={statusValue}>
-                      {t('filters.selected', { names: statusValue.split(',').map((c) => (/^\d+$/.test(c) ? label(Number(c)) : c)).join(', ') })}
-                    </option>
-                  ) : null}
-                  <optgroup label={t('filters.groups')}>
-                    {STATUS_GROUPS.map((group) => (
-                      <option key={group.key} value={group.codes.join(',')}>
-                        {t(`filters.${group.key}`)}
+              <Field id="f-sender" label={t('filters.sender')} errors={errorsOf('sender')}>
+                {(control) => (
+                  <Select {...control} name="sender" defaultValue={values.sender}>
+                    <option value="">{t('filters.allSenders')}</option>
+                    {senders.map((name) => (
+                      <option key={name} value={name}>
+                        {name}
                       </option>
                     ))}
-                  </optgroup>
-                  <optgroup label={t('filters.single')}>
-                    {STATUS_CODES.map((code) => (
-                      <option key={code} value={code}>
-                        {label(code)} ({code})
+                    {values.sender && !senders.includes(values.sender) ? <option value={values.sender}>{values.sender}</option> : null}
+                  </Select>
+                )}
+              </Field>
+              <Field
+                id="f-recipient"
+                label={t('filters.recipient')}
+                help={t('filters.recipientHelp', { callingCode: callingCodeOf(account.country) })}
+                errors={errorsOf('recipient')}
+              >
+                {(control) => (
+                  <Input
+                    {...control}
+                    name="recipient"
+                    type="search"
+                    inputMode="tel"
+                    autoComplete="off"
+                    maxLength={MAX_RECIPIENT_INPUT}
+                    defaultValue={values.recipient}
+                    placeholder={t('filters.recipientPlaceholder')}
+                  />
+                )}
+              </Field>
+              <Field id="f-status" label={t('filters.status')} errors={errorsOf('status')}>
+                {(control) => (
+                  <Select {...control} name="status" defaultValue={statusValue}>
+                    <option value="">{t('filters.allStatuses')}</option>
+                    {customStatus ? (
+                      <option value={statusValue}>
+                        {t('filters.selected', { names: statusValue.split(',').map((c) => (/^\d+$/.test(c) ? label(Number(c)) : c)).join(', ') })}
                       </option>
-                    ))}
-                  </optgroup>
-                </select>
-              </div>
-              <div>
-                <label htmlFor="f-source" className={labelClass}>
-                  {t('filters.source')}
-                </label>
-                <select id="f-source" name="source" defaultValue={values.source} aria-invalid={invalid.has('source') || undefined} aria-errormessage={errorId('source')} className={inputClass}>
-                  <option value="">{t('filters.allSources')}</option>
-                  <option value="api">{t('filters.api')}</option>
-                  <option value="portal">{t('filters.portal')}</option>
-                </select>
-              </div>
-              <fieldset className="sm:col-span-2" aria-describedby="f-dates-help">
-                <legend className={labelClass}>{t('filters.dates')}</legend>
+                    ) : null}
+                    <optgroup label={t('filters.groups')}>
+                      {STATUS_GROUPS.map((group) => (
+                        <option key={group.key} value={group.codes.join(',')}>
+                          {t(`filters.${group.key}`)}
+                        </option>
+                      ))}
+                    </optgroup>
+                    <optgroup label={t('filters.single')}>
+                      {STATUS_CODES.map((code) => (
+                        <option key={code} value={code}>
+                          {label(code)} ({code})
+                        </option>
+                      ))}
+                    </optgroup>
+                  </Select>
+                )}
+              </Field>
+              <Field id="f-source" label={t('filters.source')} errors={errorsOf('source')}>
+                {(control) => (
+                  <Select {...control} name="source" defaultValue={values.source}>
+                    <option value="">{t('filters.allSources')}</option>
+                    <option value="api">{t('filters.api')}</option>
+                    <option value="portal">{t('filters.portal')}</option>
+                  </Select>
+                )}
+              </Field>
+              <Fieldset
+                id="f-dates"
+                legend={t('filters.dates')}
+                help={t('filters.datesHelp', { timeZone: account.timeZone, max: MAX_RANGE_DAYS })}
+                className="sm:col-span-2"
+              >
                 <div className="grid grid-cols-2 gap-3">
-                  <div>
-                    <label htmlFor="f-from" className="mb-1 block text-xs text-slate-600">
-                      {t('filters.from')}
-                    </label>
-                    <input
-                      id="f-from"
-                      name="from"
-                      type="date"
-                      min="2000-01-01"
-                      max={today}
-                      defaultValue={values.from}
-                      aria-invalid={invalid.has('from') || undefined}
-                      aria-errormessage={errorId('from')}
-                      className={inputClass}
-                    />
-                  </div>
-                  <div>
-                    <label htmlFor="f-to" className="mb-1 block text-xs text-slate-600">
-                      {t('filters.to')}
-                    </label>
-                    <input
-                      id="f-to"
-                      name="to"
-                      type="date"
-                      min="2000-01-01"
-                      defaultValue={values.to}
-                      aria-invalid={invalid.has('to') || undefined}
-                      aria-errormessage={errorId('to')}
-                      className={inputClass}
-                    />
-                  </div>
+                  <Field id="f-from" label={t('filters.from')} labelClassName="text-xs font-normal text-slate-600" errors={errorsOf('from')}>
+                    {(control) => <Input {...control} name="from" type="date" min="2000-01-01" max={today} defaultValue={values.from} />}
+                  </Field>
+                  <Field id="f-to" label={t('filters.to')} labelClassName="text-xs font-normal text-slate-600" errors={errorsOf('to')}>
+                    {(control) => <Input {...control} name="to" type="date" min="2000-01-01" defaultValue={values.to} />}
+                  </Field>
                 </div>
-                <p id="f-dates-help" className="mt-1 text-xs text-slate-500">
-                  {t('filters.datesHelp', { timeZone: account.timeZone, max: MAX_RANGE_DAYS })}
-                </p>
-              </fieldset>
-              <div>
-                <label htmlFor="f-size" className={labelClass}>
-                  {t('filters.size')}
-                </label>
-                <select id="f-size" name="size" defaultValue={values.size || String(PAGE_SIZES[0])} aria-invalid={invalid.has('size') || undefined} aria-errormessage={errorId('size')} className={inputClass}>
-                  {PAGE_SIZES.map((size) => (
-                    <option key={size} value={size}>
-                      {size}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="flex items-end gap-3">
+              </Fieldset>
+              <Field id="f-size" label={t('filters.size')} errors={errorsOf('size')}>
+                {(control) => (
+                  <Select {...control} name="size" defaultValue={values.size || String(PAGE_SIZES[0])}>
+                    {PAGE_SIZES.map((size) => (
+                      <option key={size} value={size}>
+                        {size}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+              <div className="flex flex-wrap items-end gap-3">
                 {values.campaign ? <input type="hidden" name="campaign" value={values.campaign} /> : null}
-                <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-                  {t('filters.apply')}
-                </button>
-                <Link href={PATH} className="px-1 py-2 text-sm text-slate-700 underline underline-offset-2">
+                <Button type="submit">{t('filters.apply')}</Button>
+                <Link href={PATH} className={buttonClass({ variant: 'link', size: 'inline' })}>
                   {t('filters.clear')}
                 </Link>
               </div>
             </div>
           </FilterForm>
-        </section>
+        </Card>
 
         {!parsed.ok ? (
-          <div id="history-errors" role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
-            <p className="font-medium">{t('errors.title')}</p>
+          <Alert tone="error" title={t('errors.title')}>
             <ul className="mt-1 list-disc pl-5">
-              {parsed.errors.map((error) => (
-                <li key={error.field}>{t(`errors.${error.code}`, { max: MAX_RANGE_DAYS })}</li>
+              {parsed.errors.map((issue) => (
+                <li key={issue.field}>
+                  {FIELD_IDS[issue.field] ? (
+                    <a href={`#${FIELD_IDS[issue.field]}`} className="underline underline-offset-2">
+                      {errorText(issue)}
+                    </a>
+                  ) : (
+                    errorText(issue)
+                  )}
+                </li>
               ))}
             </ul>
             <p className="mt-2">
@@ -285,7 +285,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                 {t('filters.clear')}
               </Link>
             </p>
-          </div>
+          </Alert>
         ) : null}
 
         {page ? (
@@ -318,38 +318,30 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           </section>
         ) : null}
 
-        <section aria-labelledby="info-title" className={sectionClass}>
-          <h2 id="info-title" className="text-lg font-semibold">
-            {t('info.title')}
-          </h2>
-          <p className="mt-1 mb-3 text-sm text-slate-600">{t('info.intro')}</p>
-          <div className="overflow-x-auto">
-            <table className="min-w-full text-left text-sm">
-              <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="py-2 pr-4">{t('info.status')}</th>
-                  <th scope="col" className="py-2 pr-4">{t('info.name')}</th>
-                  <th scope="col" className="py-2 pr-4 text-right">{t('info.code')}</th>
-                  <th scope="col" className="py-2 pr-4">{t('info.meaning')}</th>
-                  <th scope="col" className="py-2">{t('info.kind')}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {(Object.keys(STATUS) as StatusName[]).map((name) => (
-                  <tr key={name} id={`status-${STATUS[name]}`}>
-                    <th scope="row" className="py-2 pr-4 font-normal">
-                      <StatusBadge code={STATUS[name]} label={st(`${name}.label`)} meaning={st(`${name}.meaning`)} />
-                    </th>
-                    <td className="py-2 pr-4 font-mono text-xs">{name}</td>
-                    <td className="tabular py-2 pr-4 text-right">{STATUS[name]}</td>
-                    <td className="min-w-64 py-2 pr-4">{st(`${name}.meaning`)}</td>
-                    <td className="py-2 whitespace-nowrap text-slate-600">{isFinalStatus(STATUS[name]) ? t('info.final') : t('info.awaiting')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <Section id="info" title={t('info.title')} help={t('info.intro')}>
+          <Table
+            caption={t('info.title')}
+            columns={[
+              { label: t('info.status') },
+              { label: t('info.name') },
+              { label: t('info.code'), numeric: true },
+              { label: t('info.meaning') },
+              { label: t('info.kind') },
+            ]}
+          >
+            {(Object.keys(STATUS) as StatusName[]).map((name) => (
+              <tr key={name} id={`status-${STATUS[name]}`}>
+                <TableRowHeader className="font-normal">
+                  <StatusBadge code={STATUS[name]} label={st(`${name}.label`)} />
+                </TableRowHeader>
+                <TableCell className="font-mono text-xs">{name}</TableCell>
+                <TableCell numeric>{STATUS[name]}</TableCell>
+                <TableCell wide>{st(`${name}.meaning`)}</TableCell>
+                <TableCell className="text-slate-600">{isFinalStatus(STATUS[name]) ? t('info.final') : t('info.awaiting')}</TableCell>
+              </tr>
+            ))}
+          </Table>
+        </Section>
       </div>
     </>
   );
@@ -371,20 +363,20 @@ function Pager({
     <nav aria-label={labels.nav} className="flex flex-wrap items-center justify-between gap-3">
       <div className="flex flex-wrap items-center gap-2">
         {page.newerCursor ? (
-          <Link href={hrefFor(values, { cursor: page.newerCursor, dir: 'newer' })} rel="prev" className={linkButton}>
+          <Link href={hrefFor(values, { cursor: page.newerCursor, dir: 'newer' })} rel="prev" className={pagerButton}>
             <span aria-hidden="true">←</span> {labels.newer}
           </Link>
         ) : (
-          <span aria-disabled="true" className={disabledButton}>
+          <span aria-disabled="true" className={pagerButton}>
             <span aria-hidden="true">←</span> {labels.newer}
           </span>
         )}
         {page.olderCursor ? (
-          <Link href={hrefFor(values, { cursor: page.olderCursor, dir: 'older' })} rel="next" className={linkButton}>
+          <Link href={hrefFor(values, { cursor: page.olderCursor, dir: 'older' })} rel="next" className={pagerButton}>
             {labels.older} <span aria-hidden="true">→</span>
           </Link>
         ) : (
-          <span aria-disabled="true" className={disabledButton}>
+          <span aria-disabled="true" className={pagerButton}>
             {labels.older} <span aria-hidden="true">→</span>
           </span>
         )}

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { userAction, userFormAction, type ActionResult } from '@/lib/gates/action';
-import { cancelRun, createReport, deleteSchedule, estimateRows, reportRequestSchema, setSchedulePaused } from '@/lib/reports/definitions';
+import { cancelRun, createReport, deleteOneOffReport, deleteSchedule, estimateRows, reportRequestSchema, setSchedulePaused } from '@/lib/reports/definitions';
 import { idSchema } from '@/lib/validation';
 
 export type CancelState = ActionResult | null;
@@ -19,6 +19,13 @@ export const generateReport = userAction(reportRequestSchema, async (request, us
 
 export const cancelReportRun = userFormAction(z.strictObject({ id: idSchema }), async ({ id }, user) => {
   if (!(await cancelRun(user.account.id, id))) throw new AppError('run_not_cancellable');
+  revalidatePath('/reports');
+  return {};
+});
+
+/** Deletes a finished one-off report of the user's account (its file and links go with it). */
+export const deleteReportRun = userAction(z.strictObject({ id: idSchema }), async ({ id }, user) => {
+  if (!(await deleteOneOffReport(user.account.id, id))) throw new AppError('not_found');
   revalidatePath('/reports');
   return {};
 });

@@ -2,8 +2,15 @@
 
 import { useFormatter, useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
+import type { ActionProblem, ActionResult } from '@/lib/gates/action';
 import type { ReportRequest } from '@/lib/reports/definitions';
-import type { ActionProblem } from '@/lib/gates/action';
+import type { DaySpanText, PeriodPreviews } from '@/lib/reports/periods';
+import { DATE_TIME, DAY } from '@/lib/i18n/formats';
+import { Alert } from '../../_components/ui/alert';
+import { Button } from '../../_components/ui/button';
+import { Choice, Field, Fieldset } from '../../_components/ui/field';
+import { Input, Textarea } from '../../_components/ui/input';
+import { Select } from '../../_components/ui/select';
 import { estimateReport, generateReport } from './actions';
 
 /** Where a problem shows in the form; anything else goes in the general list. */
@@ -16,30 +23,13 @@ type Frequency = 'daily' | 'weekly' | 'monthly';
 type PeriodKind = 'last_week' | 'last_month' | 'last_year' | 'custom';
 type ReportType = 'detailed' | 'short' | 'group';
 
-const labelClass = 'block text-sm font-medium text-slate-700';
-const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs aria-invalid:border-red-500';
-const legendClass = 'mb-1 text-sm font-medium text-slate-700';
-const helpClass = 'mt-1 text-xs text-slate-500';
-const choiceClass = 'flex items-start gap-2 text-sm';
-const primaryButton = 'rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
-const secondaryButton =
-  'rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50 disabled:opacity-60';
-
 const FREQUENCIES: Frequency[] = ['daily', 'weekly', 'monthly'];
 const PERIODS: PeriodKind[] = ['last_week', 'last_month', 'last_year', 'custom'];
 const TYPES: ReportType[] = ['detailed', 'short', 'group'];
+const NAME_MAX = 100;
 
-function FieldError({ id, problems }: { id: string; problems: ActionProblem[] }) {
-  if (!problems.length) return null;
-  return (
-    <p id={id} className="mt-1 text-sm text-red-700">
-      {problems.map((p) => p.message).join(' ')}
-    </p>
-  );
-}
-
-/** The report builder: settings, an estimate of its rows, and "Generate" (the run appears in the list below). */
-export function ReportForm({ today }: { today: string }) {
+/** The report builder: settings, the dates they cover, an estimate of its rows, and "Generate" (the run appears in the list below). */
+export function ReportForm({ previews }: { previews: PeriodPreviews }) {
   const t = useTranslations('reportBuilder.form');
   const format = useFormatter();
 
@@ -54,7 +44,8 @@ export function ReportForm({ today }: { today: string }) {
   const fileFormat = type === 'detailed' ? 'csv' : chosenFormat;
   const [includeBulk, setIncludeBulk] = useState(true);
   const [includeContent, setIncludeContent] = useState(false);
-  const [name, setName] = useState('');
+  // null: the user has not typed a name, so the form offers one made of the choices.
+  const [typedName, setTypedName] = useState<string | null>(null);
   const [emails, setEmails] = useState('');
   const [idx, setIdx] = useState(false);
   const [contacts, setContacts] = useState(false);
@@ -64,6 +55,28 @@ export function ReportForm({ today }: { today: string }) {
   const [estimate, setEstimate] = useState<{ key: string; rows: number; capped: boolean } | null>(null);
   const [done, setDone] = useState<{ nextRunAt: string | null } | null>(null);
   const [pending, startTransition] = useTransition();
+
+  // Local days are calendar dates: formatted at noon UTC, in UTC.
+  const noon = (day: string) => new Date(`${day}T12:00:00Z`);
+  const days = (span: DaySpanText) =>
+    span.from === span.to ? format.dateTime(noon(span.from), { ...DAY, timeZone: 'UTC' }) : format.dateTimeRange(noon(span.from), noon(span.to), { ...DAY, timeZone: 'UTC' });
+  const covered: DaySpanText | null =
+    method === 'periodic' ? previews.schedules[frequency] : period === 'custom' ? (from && to && from <= to ? { from, to } : null) : previews.periods[period];
+  const coverage =
+    method === 'periodic'
+      ? t('coversSchedule', {
+          first: format.dateTime(new Date(previews.schedules[frequency].runAt), DATE_TIME),
+          days: days(previews.schedules[frequency]),
+        })
+      : covered
+        ? t('covers', { period: t(`periods.${period}`), days: days(covered) })
+        : null;
+  const defaultName = `${t(`names.${type}`)}: ${method === 'periodic' ? t(`frequencies.${frequency}`) : covered ? days(covered) : t(`periods.${period}`)}`.slice(0, NAME_MAX);
+  const name = typedName ?? defaultName;
+  const emailList = emails
+    .split(/[\s,;]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
 
   const request: ReportRequest = {
     method,
@@ -75,286 +88,193 @@ export function ReportForm({ today }: { today: string }) {
     includeBulk,
     includeContent,
     name,
-    emails: emails
-      .split(/[\s,;]+/)
-      .map((e) => e.trim())
-      .filter(Boolean),
+    emails: emailList,
     enrichments: { idx, contacts, shortLinks },
   };
   const key = JSON.stringify(request);
   const shownEstimate = estimate?.key === key ? estimate : null;
 
-  // One line per distinct text: five bad addresses say "Enter a valid e-mail address" once.
-  const of = (field: ReportField) => [...new Map(problems.filter((p) => fieldOf(p) === field).map((p) => [p.message, p])).values()];
-  const invalid = (field: ReportField) => (of(field).length ? true : undefined);
-  const describedBy = (field: ReportField, help?: string) => [help, of(field).length ? `report-${field}-error` : null].filter(Boolean).join(' ') || undefined;
+  // A problem with one of several values (emails.3) names that value.
+  const text = (problem: ActionProblem) => {
+    const [field, index] = problem.field?.split('.') ?? [];
+    return field === 'emails' && index !== undefined && emailList[Number(index)] !== undefined
+      ? t('badValue', { value: emailList[Number(index)], problem: problem.message })
+      : problem.message;
+  };
+  const of = (field: ReportField) => problems.filter((p) => fieldOf(p) === field).map(text);
 
-  function onEstimate() {
+  function submit<R extends ActionResult>(action: (input: ReportRequest) => Promise<R>, after: (result: R) => void) {
     setDone(null);
     startTransition(async () => {
-      const result = await estimateReport(request);
-      if (result.ok) {
-        setProblems([]);
-        setEstimate({ key, rows: result.rows, capped: result.capped });
-      } else {
-        setProblems(result.problems);
-        setEstimate(null);
-      }
+      const result = await action(request);
+      setProblems(result.ok ? [] : result.problems);
+      after(result);
     });
   }
-
-  function onGenerate(event: React.FormEvent<HTMLFormElement>) {
+  const onEstimate = () =>
+    submit(estimateReport, (result) => setEstimate(result.ok ? { key, rows: result.rows, capped: result.capped } : null));
+  const onGenerate = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setDone(null);
-    startTransition(async () => {
-      const result = await generateReport(request);
-      if (result.ok) {
-        setProblems([]);
-        setDone({ nextRunAt: result.nextRunAt });
-      } else {
-        setProblems(result.problems);
-      }
+    submit(generateReport, (result) => {
+      if (result.ok) setDone({ nextRunAt: result.nextRunAt });
     });
-  }
+  };
 
   return (
-    <form onSubmit={onGenerate} noValidate className="space-y-5" aria-describedby="report-problems">
+    <form onSubmit={onGenerate} noValidate className="space-y-5">
       <div className="grid gap-5 md:grid-cols-2">
-        <fieldset>
-          <legend className={legendClass}>{t('method')}</legend>
-          <div className="space-y-1">
-            {(['once', 'periodic'] as const).map((m) => (
-              <label key={m} className={choiceClass}>
-                <input type="radio" name="method" value={m} checked={method === m} onChange={() => setMethod(m)} className="mt-0.5" />
-                {t(`methods.${m}`)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <Fieldset id="report-method" legend={t('method')}>
+          {(['once', 'periodic'] as const).map((m) => (
+            <Choice key={m} type="radio" name="method" value={m} checked={method === m} onChange={() => setMethod(m)} label={t(`methods.${m}`)} />
+          ))}
+        </Fieldset>
 
         {method === 'periodic' ? (
-          <div>
-            <label htmlFor="report-frequency" className={labelClass}>
-              {t('frequency')}
-            </label>
-            <select
-              id="report-frequency"
-              value={frequency}
-              onChange={(e) => setFrequency(e.target.value as Frequency)}
-              aria-invalid={invalid('frequency')}
-              aria-describedby={describedBy('frequency', 'report-frequency-help')}
-              className={`${inputClass} mt-1 sm:max-w-xs`}
-            >
-              {FREQUENCIES.map((f) => (
-                <option key={f} value={f}>
-                  {t(`frequencies.${f}`)}
-                </option>
-              ))}
-            </select>
-            <p id="report-frequency-help" className={helpClass}>
-              {t('frequencyHelp')}
-            </p>
-            <FieldError id="report-frequency-error" problems={of('frequency')} />
-          </div>
+          <Field id="report-frequency" label={t('frequency')} help={t('frequencyHelp')} errors={of('frequency')}>
+            {(control) => (
+              <Select {...control} value={frequency} onChange={(e) => setFrequency(e.target.value as Frequency)} className="sm:max-w-xs">
+                {FREQUENCIES.map((f) => (
+                  <option key={f} value={f}>
+                    {t(`frequencies.${f}`)}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
         ) : (
-          <div>
-            <label htmlFor="report-period" className={labelClass}>
-              {t('period')}
-            </label>
-            <select
-              id="report-period"
-              value={period}
-              onChange={(e) => setPeriod(e.target.value as PeriodKind)}
-              aria-invalid={invalid('period')}
-              aria-describedby={describedBy('period')}
-              className={`${inputClass} mt-1 sm:max-w-xs`}
-            >
-              {PERIODS.map((p) => (
-                <option key={p} value={p}>
-                  {t(`periods.${p}`)}
-                </option>
-              ))}
-            </select>
+          <div className="space-y-2">
+            <Field id="report-period" label={t('period')} errors={period === 'custom' ? [] : of('period')}>
+              {(control) => (
+                <Select {...control} value={period} onChange={(e) => setPeriod(e.target.value as PeriodKind)} className="sm:max-w-xs">
+                  {PERIODS.map((p) => (
+                    <option key={p} value={p}>
+                      {t(`periods.${p}`)}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
             {period === 'custom' ? (
-              <div className="mt-2 flex flex-wrap gap-3">
-                <div>
-                  <label htmlFor="report-from" className={labelClass}>
-                    {t('from')}
-                  </label>
-                  <input
-                    id="report-from"
-                    type="date"
-                    value={from}
-                    max={to || today}
-                    onChange={(e) => setFrom(e.target.value)}
-                    aria-invalid={invalid('period')}
-                    aria-describedby={describedBy('period')}
-                    className={`${inputClass} mt-1`}
-                  />
+              <Fieldset id="report-dates" legend={t('dates')} errors={of('period')} legendClassName="sr-only">
+                <div className="flex flex-wrap gap-3">
+                  <Field id="report-from" label={t('from')}>
+                    {(control) => (
+                      <Input
+                        {...control}
+                        type="date"
+                        value={from}
+                        max={to || previews.today}
+                        onChange={(e) => setFrom(e.target.value)}
+                        aria-invalid={of('period').length ? true : undefined}
+                      />
+                    )}
+                  </Field>
+                  <Field id="report-to" label={t('to')}>
+                    {(control) => (
+                      <Input
+                        {...control}
+                        type="date"
+                        value={to}
+                        min={from || undefined}
+                        max={previews.today}
+                        onChange={(e) => setTo(e.target.value)}
+                        aria-invalid={of('period').length ? true : undefined}
+                      />
+                    )}
+                  </Field>
                 </div>
-                <div>
-                  <label htmlFor="report-to" className={labelClass}>
-                    {t('to')}
-                  </label>
-                  <input
-                    id="report-to"
-                    type="date"
-                    value={to}
-                    min={from || undefined}
-                    max={today}
-                    onChange={(e) => setTo(e.target.value)}
-                    aria-invalid={invalid('period')}
-                    aria-describedby={describedBy('period')}
-                    className={`${inputClass} mt-1`}
-                  />
-                </div>
-              </div>
+              </Fieldset>
             ) : null}
-            <FieldError id="report-period-error" problems={of('period')} />
           </div>
         )}
       </div>
+      {coverage ? (
+        <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="report-coverage">
+          {coverage}
+        </p>
+      ) : null}
 
-      <fieldset>
-        <legend className={legendClass}>{t('type')}</legend>
+      <Fieldset id="report-type" legend={t('type')}>
         <div className="grid gap-2 sm:grid-cols-3">
           {TYPES.map((ty) => (
-            <label key={ty} className={`${choiceClass} rounded-md border border-slate-200 p-2 has-checked:border-brand-600 has-checked:bg-slate-50`}>
-              <input type="radio" name="type" value={ty} checked={type === ty} onChange={() => setType(ty)} className="mt-0.5" />
-              <span>
-                <span className="font-medium">{t(`types.${ty}`)}</span>
-                <span className="block text-xs text-slate-500">{t(`typeHelp.${ty}`)}</span>
-              </span>
-            </label>
+            <Choice
+              key={ty}
+              type="radio"
+              name="type"
+              value={ty}
+              checked={type === ty}
+              onChange={() => setType(ty)}
+              label={<span className="font-medium">{t(`types.${ty}`)}</span>}
+              help={t(`typeHelp.${ty}`)}
+              className="rounded-md border border-slate-200 p-2 has-checked:border-brand-600 has-checked:bg-slate-50"
+            />
           ))}
         </div>
-      </fieldset>
+      </Fieldset>
 
       <div className="grid gap-5 md:grid-cols-2">
-        <fieldset>
-          <legend className={legendClass}>{t('contents')}</legend>
-          <div className="space-y-1">
-            <label className={choiceClass}>
-              <input type="checkbox" checked={includeBulk} onChange={(e) => setIncludeBulk(e.target.checked)} className="mt-0.5" />
-              {t('includeBulk')}
-            </label>
-            <label className={choiceClass}>
-              <input type="checkbox" checked={includeContent} onChange={(e) => setIncludeContent(e.target.checked)} className="mt-0.5" />
-              {t('includeContent')}
-            </label>
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend className={legendClass}>{t('enrichments')}</legend>
-          <div className="space-y-1">
-            <label className={choiceClass}>
-              <input type="checkbox" checked={idx} onChange={(e) => setIdx(e.target.checked)} className="mt-0.5" />
-              {t('idx')}
-            </label>
-            <label className={choiceClass}>
-              <input type="checkbox" checked={contacts} onChange={(e) => setContacts(e.target.checked)} className="mt-0.5" />
-              {t('contacts')}
-            </label>
-            <label className={choiceClass}>
-              <input type="checkbox" checked={shortLinks} onChange={(e) => setShortLinks(e.target.checked)} className="mt-0.5" />
-              {t('shortLinks')}
-            </label>
-          </div>
-        </fieldset>
+        <Fieldset id="report-contents" legend={t('contents')}>
+          <Choice type="checkbox" checked={includeBulk} onChange={(e) => setIncludeBulk(e.target.checked)} label={t('includeBulk')} />
+          <Choice type="checkbox" checked={includeContent} onChange={(e) => setIncludeContent(e.target.checked)} label={t('includeContent')} />
+        </Fieldset>
+        <Fieldset id="report-enrichments" legend={t('enrichments')}>
+          <Choice type="checkbox" checked={idx} onChange={(e) => setIdx(e.target.checked)} label={t('idx')} />
+          <Choice type="checkbox" checked={contacts} onChange={(e) => setContacts(e.target.checked)} label={t('contacts')} />
+          <Choice type="checkbox" checked={shortLinks} onChange={(e) => setShortLinks(e.target.checked)} label={t('shortLinks')} />
+        </Fieldset>
       </div>
 
-      <fieldset>
-        <legend className={legendClass}>{t('format')}</legend>
-        <div className="flex flex-wrap gap-x-5 gap-y-1">
-          <label className={choiceClass}>
-            <input type="radio" name="format" value="csv" checked={fileFormat === 'csv'} onChange={() => setFormat('csv')} className="mt-0.5" />
-            CSV
-          </label>
-          <label className={`${choiceClass} ${type === 'detailed' ? 'text-slate-400' : ''}`}>
-            <input
-              type="radio"
-              name="format"
-              value="pdf"
-              checked={fileFormat === 'pdf'}
-              disabled={type === 'detailed'}
-              onChange={() => setFormat('pdf')}
-              aria-describedby="report-pdf-note"
-              className="mt-0.5"
-            />
-            PDF
-          </label>
+      <Fieldset id="report-format" legend={t('format')} help={t('pdfNote')} errors={of('format')}>
+        <div className="flex flex-wrap gap-x-5">
+          <Choice type="radio" name="format" value="csv" checked={fileFormat === 'csv'} onChange={() => setFormat('csv')} label="CSV" />
+          <Choice
+            type="radio"
+            name="format"
+            value="pdf"
+            checked={fileFormat === 'pdf'}
+            disabled={type === 'detailed'}
+            onChange={() => setFormat('pdf')}
+            label="PDF"
+          />
         </div>
-        <p id="report-pdf-note" className={helpClass}>
-          {t('pdfNote')}
-        </p>
-        <FieldError id="report-format-error" problems={of('format')} />
-      </fieldset>
+      </Fieldset>
 
       <div className="grid gap-5 md:grid-cols-2">
-        <div>
-          <label htmlFor="report-name" className={labelClass}>
-            {t('name')}
-          </label>
-          <input
-            id="report-name"
-            value={name}
-            maxLength={100}
-            required
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={invalid('name')}
-            aria-describedby={describedBy('name')}
-            className={`${inputClass} mt-1`}
-          />
-          <FieldError id="report-name-error" problems={of('name')} />
-        </div>
-        <div>
-          <label htmlFor="report-emails" className={labelClass}>
-            {t('emails')}
-          </label>
-          <textarea
-            id="report-emails"
-            value={emails}
-            rows={2}
-            onChange={(e) => setEmails(e.target.value)}
-            aria-invalid={invalid('emails')}
-            aria-describedby={describedBy('emails', 'report-emails-help')}
-            placeholder="name@example.com, team@example.com"
-            className={`${inputClass} mt-1`}
-          />
-          <p id="report-emails-help" className={helpClass}>
-            {t('emailsHelp')}
-          </p>
-          <FieldError id="report-emails-error" problems={of('emails')} />
-        </div>
+        <Field id="report-name" label={t('name')} help={typedName === null ? t('nameOffered') : undefined} errors={of('name')}>
+          {(control) => <Input {...control} value={name} maxLength={NAME_MAX} required onChange={(e) => setTypedName(e.target.value)} />}
+        </Field>
+        <Field id="report-emails" label={t('emails')} help={t('emailsHelp')} errors={of('emails')}>
+          {(control) => (
+            <Textarea {...control} value={emails} rows={2} onChange={(e) => setEmails(e.target.value)} placeholder="name@example.com, team@example.com" />
+          )}
+        </Field>
       </div>
 
-      <div id="report-problems" aria-live="polite">
-        {of('form').length ? (
-          <ul role="alert" className="list-inside list-disc rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-            {of('form').map((p) => (
-              <li key={p.message}>{p.message}</li>
+      {of('form').length ? (
+        <Alert tone="error">
+          <ul className="list-inside list-disc">
+            {of('form').map((message) => (
+              <li key={message}>{message}</li>
             ))}
           </ul>
-        ) : problems.length ? (
-          <p role="alert" className="text-sm text-red-700">
-            {t('fixProblems')}
-          </p>
-        ) : null}
-      </div>
+        </Alert>
+      ) : problems.length ? (
+        <Alert tone="error">{t('fixProblems', { count: problems.length })}</Alert>
+      ) : null}
 
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={primaryButton}>
+        <Button type="submit" disabled={pending}>
           {t('generate')}
-        </button>
-        <button type="button" disabled={pending} onClick={onEstimate} className={secondaryButton}>
+        </Button>
+        <Button variant="secondary" disabled={pending} onClick={onEstimate}>
           {t('estimate')}
-        </button>
+        </Button>
         <p role="status" className="text-sm text-slate-700">
           {pending
             ? t('working')
             : done
               ? done.nextRunAt
-                ? t('scheduled', { date: format.dateTime(new Date(done.nextRunAt), { dateStyle: 'medium', timeStyle: 'short' }) })
+                ? t('scheduled', { date: format.dateTime(new Date(done.nextRunAt), DATE_TIME) })
                 : t('queued')
               : shownEstimate
                 ? shownEstimate.capped

@@ -3,9 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { setAccountTimeZone, setUserLanguage, timeZoneSchema } from '@/lib/accounts';
-import { createApiToken, revokeApiToken } from '@/lib/auth/api-tokens';
+import { createApiToken, deleteRevokedApiToken, revokeApiToken } from '@/lib/auth/api-tokens';
 import { AppError } from '@/lib/errors';
-import { userFormAction } from '@/lib/gates/action';
+import { userAction, userFormAction } from '@/lib/gates/action';
 import { idSchema, textSchema } from '@/lib/validation';
 
 export const saveLanguage = userFormAction(z.strictObject({ language: z.enum(['auto', 'en', 'bg']) }), async ({ language }, user) => {
@@ -30,9 +30,18 @@ export const createToken = userFormAction(z.strictObject({ name: textSchema(60) 
   return { token };
 });
 
-export const revokeToken = userFormAction(z.strictObject({ id: idSchema }), async ({ id }, user) => {
-  const revoked = await revokeApiToken(user.account.id, id, user.role === 'owner' ? null : user.id);
-  if (!revoked) throw new AppError('not_found');
+// A member revokes and deletes only their own tokens; the owner any of the account's.
+const tokenOwner = (user: { id: number; role: string }) => (user.role === 'owner' ? null : user.id);
+
+export const revokeToken = userAction(z.strictObject({ id: idSchema }), async ({ id }, user) => {
+  if (!(await revokeApiToken(user.account.id, id, tokenOwner(user)))) throw new AppError('not_found');
+  revalidatePath('/settings');
+  return {};
+});
+
+/** A revoked token is only history: it can be deleted from the list. */
+export const deleteToken = userAction(z.strictObject({ id: idSchema }), async ({ id }, user) => {
+  if (!(await deleteRevokedApiToken(user.account.id, id, tokenOwner(user)))) throw new AppError('not_found');
   revalidatePath('/settings');
   return {};
 });

@@ -1,12 +1,14 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { useTranslations } from 'next-intl';
 import type { ActionResult } from '@/lib/gates/action';
-import { createToken, revokeToken, saveLanguage, saveTimeZone } from './actions';
-
-const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs sm:max-w-xs';
-const buttonClass = 'rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
+import { Button } from '../../_components/ui/button';
+import { ConfirmDialog } from '../../_components/ui/dialog';
+import { Field } from '../../_components/ui/field';
+import { Input } from '../../_components/ui/input';
+import { Select } from '../../_components/ui/select';
+import { createToken, deleteToken, revokeToken, saveLanguage, saveTimeZone } from './actions';
 
 function Status({ state }: { state: ActionResult | null }) {
   const t = useTranslations('settings');
@@ -23,18 +25,19 @@ export function LanguageForm({ current }: { current: 'en' | 'bg' | null }) {
   const [state, action, pending] = useActionState(saveLanguage, null);
   return (
     <form action={action} className="space-y-3">
-      <label htmlFor="language" className="block text-sm font-medium text-slate-700">
-        {t('label')}
-      </label>
-      <select id="language" name="language" defaultValue={current ?? 'auto'} className={inputClass}>
-        <option value="auto">{t('auto')}</option>
-        <option value="en">{t('en')}</option>
-        <option value="bg">{t('bg')}</option>
-      </select>
-      <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending} className={buttonClass}>
+      <Field id="language" label={t('label')}>
+        {(control) => (
+          <Select {...control} name="language" defaultValue={current ?? 'auto'} className="sm:max-w-xs">
+            <option value="auto">{t('auto')}</option>
+            <option value="en">{t('en')}</option>
+            <option value="bg">{t('bg')}</option>
+          </Select>
+        )}
+      </Field>
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={pending}>
           {t('save')}
-        </button>
+        </Button>
         <Status state={state} />
       </div>
     </form>
@@ -46,28 +49,48 @@ export function TimeZoneForm({ current, zones, canEdit }: { current: string; zon
   const [state, action, pending] = useActionState(saveTimeZone, null);
   return (
     <form action={action} className="space-y-3">
-      <label htmlFor="timeZone" className="block text-sm font-medium text-slate-700">
-        {t('label')}
-      </label>
-      <select id="timeZone" name="timeZone" defaultValue={current} disabled={!canEdit} className={inputClass} aria-describedby="timeZone-help">
-        {zones.map((zone) => (
-          <option key={zone} value={zone}>
-            {zone}
-          </option>
-        ))}
-      </select>
-      <p id="timeZone-help" className="text-xs text-slate-500">
-        {canEdit ? t('help') : t('ownerOnly')}
-      </p>
+      <Field id="timeZone" label={t('label')} help={canEdit ? t('help') : t('ownerOnly')}>
+        {(control) => (
+          <Select {...control} name="timeZone" defaultValue={current} disabled={!canEdit} className="sm:max-w-xs">
+            {zones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
       {canEdit ? (
-        <div className="flex items-center gap-3">
-          <button type="submit" disabled={pending} className={buttonClass}>
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" disabled={pending}>
             {t('save')}
-          </button>
+          </Button>
           <Status state={state} />
         </div>
       ) : null}
     </form>
+  );
+}
+
+/** Copies a text to the clipboard and says so. */
+function CopyButton({ text, label, done }: { text: string; label: string; done: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <>
+      <Button
+        variant="secondary"
+        size="sm"
+        onClick={async () => {
+          await navigator.clipboard.writeText(text);
+          setCopied(true);
+        }}
+      >
+        {label}
+      </Button>
+      <span role="status" className="text-sm text-emerald-800">
+        {copied ? done : null}
+      </span>
+    </>
   );
 }
 
@@ -76,39 +99,59 @@ export function CreateTokenForm() {
   const [state, action, pending] = useActionState(createToken, null);
   return (
     <form action={action} className="space-y-3">
-      <label htmlFor="token-name" className="block text-sm font-medium text-slate-700">
-        {t('name')}
-      </label>
-      <div className="flex flex-wrap items-center gap-3">
-        <input id="token-name" name="name" required maxLength={60} className={inputClass} />
-        <button type="submit" disabled={pending} className={buttonClass}>
-          {t('create')}
-        </button>
-      </div>
+      <Field id="token-name" label={t('name')} errors={state?.ok === false ? state.problems.map((p) => p.message) : null}>
+        {(control) => (
+          <div className="flex flex-wrap items-center gap-3">
+            <Input {...control} name="name" required maxLength={60} className="sm:max-w-xs" />
+            <Button type="submit" disabled={pending}>
+              {t('create')}
+            </Button>
+          </div>
+        )}
+      </Field>
       {state?.ok && state.token ? (
-        <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm">
+        <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm">
           <p className="text-emerald-900">{t('createdOnce')}</p>
-          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs">
+          <code data-testid="new-token" className="mt-2 block rounded bg-white px-2 py-1 font-mono text-xs break-all">
             {state.token}
           </code>
+          <div className="mt-2 flex flex-wrap items-center gap-3">
+            <CopyButton text={state.token} label={t('copy')} done={t('copied')} />
+          </div>
         </div>
-      ) : (
-        state?.ok === false && <Status state={state} />
-      )}
+      ) : null}
     </form>
   );
 }
 
-export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
+/** Revoke (a live token) or delete (a revoked one), each after asking. */
+export function TokenControls({ id, name, revoked }: { id: string; name: string; revoked: boolean }) {
   const t = useTranslations('settings.tokens');
-  const [state, action, pending] = useActionState(revokeToken, null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const action = revoked ? 'delete' : 'revoke';
   return (
-    <form action={action} className="inline">
-      <input type="hidden" name="id" value={id} />
-      <button type="submit" disabled={pending} aria-label={t('revokeLabel', { name })} className="text-sm text-red-700 underline">
-        {t('revoke')}
-      </button>
-      {state?.ok === false ? <Status state={state} /> : null}
-    </form>
+    <>
+      <ConfirmDialog
+        trigger={
+          <Button variant="dangerLink" size="inline" aria-label={t(`${action}Label`, { name })} data-testid={`${action}-token`}>
+            {t(action)}
+          </Button>
+        }
+        title={t(`${action}Title`, { name })}
+        description={t(`${action}Body`)}
+        confirmLabel={t(`${action}Confirm`)}
+        pendingLabel={t('working')}
+        cancelLabel={t('keep')}
+        onConfirm={async () => {
+          const result = await (revoked ? deleteToken : revokeToken)({ id });
+          setFailed(result.ok ? null : result.message);
+        }}
+      />
+      {failed ? (
+        <p role="alert" className="text-xs text-red-700">
+          {failed}
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -23,14 +23,21 @@ const cssString = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`).
 export function Table({
   caption,
   columns,
+  framed,
   className,
   children,
   ...props
-}: Omit<React.ComponentProps<'table'>, 'children'> & { caption: string; columns: TableColumn[]; children: React.ReactNode }) {
+}: Omit<React.ComponentProps<'table'>, 'children'> & {
+  caption: string;
+  columns: TableColumn[];
+  /** in its own white box (a table that is a page's main content), not inside a card */
+  framed?: boolean;
+  children: React.ReactNode;
+}) {
   if (columns.length > MAX_COLUMNS) throw new RangeError(`a table has at most ${MAX_COLUMNS} columns`);
   const labels = Object.fromEntries(columns.map((column, i) => [`--col-${i + 1}`, column.srOnly ? '""' : cssString(column.label)]));
   return (
-    <div className={clsx('ui-table', className)}>
+    <div className={clsx('ui-table', framed && 'rounded-lg border border-slate-200 bg-white', className)}>
       <table style={labels} {...props}>
         <caption className="sr-only">{caption}</caption>
         <thead>

@@ -1,18 +1,15 @@
 'use client';
 
 import { useLocale, useTranslations } from 'next-intl';
-import { Dialog } from 'radix-ui';
 import { useState, useTransition } from 'react';
 import { formatPoints } from '@/lib/messaging/pricing';
+import { Button } from '../../../_components/ui/button';
+import { ConfirmDialog } from '../../../_components/ui/dialog';
 import { changeCampaign, type ControlInput } from './actions';
 
 type ControlState = { ok: boolean; message: string };
 
 type Action = ControlInput['action'];
-
-const button = 'rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50 disabled:opacity-60';
-const stopButton = 'rounded-md border border-red-300 bg-white px-4 py-2 text-sm font-semibold text-red-700 hover:bg-red-50 disabled:opacity-60';
-const danger = 'rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:opacity-60';
 
 /**
  * Pause while sending (or scheduled); resume and stop while paused; stop while sending. Stop is
@@ -21,7 +18,6 @@ const danger = 'rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white
 export function CampaignControls({ id, status, pendingCount, refundableUnits }: { id: string; status: string; pendingCount: number; refundableUnits: number }) {
   const t = useTranslations('campaign');
   const locale = useLocale();
-  const [open, setOpen] = useState(false);
   const [running, setRunning] = useState<Action | null>(null);
   const [result, setResult] = useState<ControlState | null>(null);
   const [pending, startTransition] = useTransition();
@@ -30,17 +26,20 @@ export function CampaignControls({ id, status, pendingCount, refundableUnits }: 
   const canResume = status === 'paused';
   const canStop = status === 'sending' || status === 'paused';
 
+  async function change(action: Action) {
+    setResult(null);
+    try {
+      setResult(await changeCampaign({ id, action }));
+    } catch {
+      setResult({ ok: false, message: t('control.failed') });
+    }
+  }
+
   function run(action: Action) {
     setRunning(action);
-    setResult(null);
     startTransition(async () => {
-      try {
-        setResult(await changeCampaign({ id, action }));
-      } catch {
-        setResult({ ok: false, message: t('control.failed') });
-      }
+      await change(action);
       setRunning(null);
-      if (action === 'stop') setOpen(false);
     });
   }
 
@@ -56,43 +55,31 @@ export function CampaignControls({ id, status, pendingCount, refundableUnits }: 
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         {canPause ? (
-          <button type="button" onClick={() => run('pause')} disabled={pending} className={button}>
+          <Button variant="secondary" onClick={() => run('pause')} disabled={pending}>
             {running === 'pause' ? t('controls.pausing') : t('controls.pause')}
-          </button>
+          </Button>
         ) : null}
         {canResume ? (
-          <button type="button" onClick={() => run('resume')} disabled={pending} className={button}>
+          <Button variant="secondary" onClick={() => run('resume')} disabled={pending}>
             {running === 'resume' ? t('controls.resuming') : t('controls.resume')}
-          </button>
+          </Button>
         ) : null}
         {canStop ? (
-          <Dialog.Root open={open} onOpenChange={(next) => (pending ? undefined : setOpen(next))}>
-            <Dialog.Trigger asChild>
-              <button type="button" disabled={pending} className={stopButton}>
+          <ConfirmDialog
+            trigger={
+              <Button variant="dangerOutline" disabled={pending} data-testid="stop-campaign">
                 {t('controls.stop')}
-              </button>
-            </Dialog.Trigger>
-            <Dialog.Portal>
-              <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
-              <Dialog.Content className="fixed top-1/2 left-1/2 z-50 w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 space-y-4 rounded-lg bg-white p-5 shadow-xl">
-                <Dialog.Title className="text-lg font-semibold">{t('controls.stopTitle')}</Dialog.Title>
-                <Dialog.Description className="text-sm text-slate-700">
-                  {t('controls.stopBody', { count: pendingCount, points: formatPoints(refundableUnits, locale) })}
-                </Dialog.Description>
-                <p className="text-sm text-slate-600">{t('controls.stopFinal')}</p>
-                <div className="flex flex-wrap justify-end gap-3">
-                  <Dialog.Close asChild>
-                    <button type="button" disabled={pending} className={button}>
-                      {t('controls.stopCancel')}
-                    </button>
-                  </Dialog.Close>
-                  <button type="button" onClick={() => run('stop')} disabled={pending} className={danger}>
-                    {running === 'stop' ? t('controls.stopping') : t('controls.stopConfirm')}
-                  </button>
-                </div>
-              </Dialog.Content>
-            </Dialog.Portal>
-          </Dialog.Root>
+              </Button>
+            }
+            title={t('controls.stopTitle')}
+            description={t('controls.stopBody', { count: pendingCount, points: formatPoints(refundableUnits, locale) })}
+            confirmLabel={t('controls.stopConfirm')}
+            pendingLabel={t('controls.stopping')}
+            cancelLabel={t('controls.stopCancel')}
+            onConfirm={() => change('stop')}
+          >
+            <p className="text-sm text-slate-600">{t('controls.stopFinal')}</p>
+          </ConfirmDialog>
         ) : null}
       </div>
       {message}

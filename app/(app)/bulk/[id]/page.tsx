@@ -14,6 +14,10 @@ import { CampaignProgressBar, PROGRESS_SEGMENTS } from '../../../_components/cam
 import { CampaignStatusBadge } from '../../../_components/campaign-status-badge';
 import { PageHeader } from '../../../_components/page-header';
 import { MessageTable } from '../../../_components/message-table';
+import { buttonClass } from '../../../_components/ui/button';
+import { Section } from '../../../_components/ui/card';
+import { Table, TableCell, TableRowHeader } from '../../../_components/ui/table';
+import { DATE_TIME } from '@/lib/i18n/formats';
 import { CampaignControls } from './campaign-controls';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -21,8 +25,6 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 const FINAL = ['completed', 'stopped'];
-const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
-
 
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -38,7 +40,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     getTranslations('history'),
     getTranslations('deliveryReport'),
   ]);
-  const when = (date: Date) => format.dateTime(date, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = (date: Date) => format.dateTime(date, DATE_TIME);
 
   const summary = campaignJson(progress).progress;
   const total = progress.recipients;
@@ -57,25 +59,25 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     <>
       <AutoRefresh active={sending || awaitingReports} intervalMs={sending ? 2_000 : 10_000} />
       <PageHeader title={progress.name || t('untitled', { count: total })}>
-        <Link href="/bulk" className="text-sm text-slate-700 underline underline-offset-2">
+        <Link href="/bulk" className={buttonClass({ variant: 'link', size: 'inline' })}>
           {t('back')}
         </Link>
       </PageHeader>
 
       <div className="space-y-6">
-        <section aria-labelledby="overview-title" className={sectionClass}>
-          <div className="mb-4 flex flex-wrap items-center gap-3">
-            <h2 id="overview-title" className="text-lg font-semibold">
-              {t('overview')}
-            </h2>
-            <span aria-live="polite">
+        <Section
+          id="overview"
+          title={t('overview')}
+          actions={
+            <span aria-live="polite" className="mr-auto">
               <span className="sr-only">{t('state')}: </span>
               <CampaignStatusBadge status={progress.status} label={statusWord} />
             </span>
-          </div>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr_max-content_1fr]">
+          }
+        >
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_minmax(0,1fr)_max-content_minmax(0,1fr)]">
             <dt className="text-slate-600">{t('sender')}</dt>
-            <dd className="font-medium">{progress.sender}</dd>
+            <dd className="font-medium wrap-anywhere">{progress.sender}</dd>
             <dt className="text-slate-600">{t('created')}</dt>
             <dd className="tabular">{when(progress.createdAt)}</dd>
             {times.scheduledAt ? (
@@ -105,95 +107,72 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <dt className="text-slate-600">{t('pointsRefunded')}</dt>
             <dd className="tabular">{points(progress.pointsRefunded)}</dd>
           </dl>
-        </section>
+        </Section>
 
-        <section aria-labelledby="progress-title" className={sectionClass}>
-          <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-            <h2 id="progress-title" className="text-lg font-semibold">
-              {t('progress.title')}
-            </h2>
-            <p className="tabular text-sm text-slate-600">
-              {t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
-            </p>
-          </div>
+        <Section
+          id="progress"
+          title={t('progress.title')}
+          actions={<p className="tabular text-sm text-slate-600">{t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}</p>}
+        >
           <CampaignProgressBar
             summary={summary}
             total={total}
             labelledBy="progress-title"
             label={t('progress.sentOf', { sent: summary.sent, total, percent: percent(summary.sent) })}
           />
-          <table className="mt-4 w-full max-w-lg text-sm">
-            <caption className="sr-only">{t('progress.caption')}</caption>
-            <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-              <tr>
-                <th scope="col" className="py-2 pr-4 text-left">{t('progress.status')}</th>
-                <th scope="col" className="py-2 pr-4 text-right">{t('progress.count')}</th>
-                <th scope="col" className="py-2 text-right">{t('progress.share')}</th>
+          <Table
+            caption={t('progress.caption')}
+            className="mt-4 max-w-lg"
+            columns={[{ label: t('progress.status') }, { label: t('progress.count'), numeric: true }, { label: t('progress.share'), numeric: true }]}
+          >
+            <tr className="font-medium">
+              <TableRowHeader>{t('progress.sent')}</TableRowHeader>
+              <TableCell numeric data-testid="count-sent">
+                {format.number(summary.sent)}
+              </TableCell>
+              <TableCell numeric>{percent(summary.sent)}</TableCell>
+            </tr>
+            {segments.map((segment) => (
+              <tr key={segment.key}>
+                <TableRowHeader className="font-normal">
+                  <span className="inline-flex items-center gap-2">
+                    <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-sm ${segment.bar}`} />
+                    {t(`progress.${segment.key}`)}
+                  </span>
+                </TableRowHeader>
+                <TableCell numeric data-testid={`count-${segment.key}`}>
+                  {format.number(segment.count)}
+                </TableCell>
+                <TableCell numeric nowrap>
+                  {percent(segment.count)}
+                </TableCell>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              <tr className="font-medium">
-                <th scope="row" className="py-1.5 pr-4 text-left font-medium">
-                  {t('progress.sent')}
-                </th>
-                <td className="tabular py-1.5 pr-4 text-right" data-testid="count-sent">
-                  {format.number(summary.sent)}
-                </td>
-                <td className="tabular py-1.5 text-right">{percent(summary.sent)}</td>
-              </tr>
-              {segments.map((segment) => (
-                <tr key={segment.key}>
-                  <th scope="row" className="py-1.5 pr-4 text-left font-normal">
-                    <span className="inline-flex items-center gap-2">
-                      <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-sm ${segment.bar}`} />
-                      {t(`progress.${segment.key}`)}
-                    </span>
-                  </th>
-                  <td className="tabular py-1.5 pr-4 text-right" data-testid={`count-${segment.key}`}>
-                    {format.number(segment.count)}
-                  </td>
-                  <td className="tabular py-1.5 text-right whitespace-nowrap">{percent(segment.count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+            ))}
+          </Table>
+        </Section>
 
-        <section aria-labelledby="downloads-title" className={sectionClass}>
-          <h2 id="downloads-title" className="mb-3 text-lg font-semibold">
-            {tr('downloads')}
-          </h2>
+        <Section id="downloads" title={tr('downloads')}>
           {/* Plain links, never next/link: a prefetch would start an export. */}
           <ul className="flex flex-wrap gap-3 text-sm">
             {(['csv', 'pdf'] as const).map((kind) => (
               <li key={kind}>
-                <a
-                  href={`/bulk/${progress.id}/delivery-report.${kind}`}
-                  download
-                  className="inline-flex rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-800 hover:bg-slate-50"
-                >
+                <a href={`/bulk/${progress.id}/delivery-report.${kind}`} download className={buttonClass({ variant: 'secondary', size: 'sm' })}>
                   {tr(kind === 'csv' ? 'downloadCsv' : 'downloadPdf')}
                 </a>
               </li>
             ))}
           </ul>
-        </section>
+        </Section>
 
-        <section aria-labelledby="controls-title" className={sectionClass}>
-          <h2 id="controls-title" className="mb-1 text-lg font-semibold">
-            {t('controls.title')}
-          </h2>
-          <p className="mb-3 text-sm text-slate-600">
-            {FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}
-          </p>
+        <Section id="controls" title={t('controls.title')} help={FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}>
           <CampaignControls id={progress.id} status={progress.status} pendingCount={summary.pending} refundableUnits={progress.refundableUnits} />
-        </section>
+        </Section>
         <section aria-labelledby="messages-title" className="space-y-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 id="messages-title" className="text-lg font-semibold">
               {t('messages.title')}
             </h2>
-            <Link href={`/history?campaign=${progress.id}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
+            <Link href={`/history?campaign=${progress.id}`} className={buttonClass({ variant: 'link', size: 'inline' })}>
               {t('messages.filter')}
             </Link>
           </div>

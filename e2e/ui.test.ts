@@ -1,0 +1,169 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin } from './admin';
+import { baseUrl, launchBrowser, screenshot, signIn } from './browser';
+
+// Every page as a new user sees it, on a phone (390 px) and a laptop (1,280 px), in English and
+// Bulgarian: nothing wider than the screen, dialogs and popovers inside it, axe-core (WCAG 2.2
+// AA) finds nothing. Screenshots of each go to test-results/ for a person to look at.
+
+const WIDTHS = [390, 1280] as const;
+const LANGUAGES = [
+  { lang: 'en', locale: 'en-US' },
+  { lang: 'bg', locale: 'bg-BG' },
+] as const;
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  // Something to revoke on Settings; the walk opens its dialog and cancels.
+  await admin('token:create', '--email', 'demo@example.com', '--name', 'walk-through');
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function context(width: number, locale: string): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL: baseUrl(),
+    locale,
+    extraHTTPHeaders: { 'accept-language': locale },
+    viewport: { width, height: width < 600 ? 844 : 800 },
+    isMobile: width < 600,
+    hasTouch: width < 600,
+  });
+}
+
+type Problem = string;
+
+/** The page is no wider than the viewport, axe finds nothing; a full-page screenshot is kept. */
+async function checkPage(page: Page, name: string, problems: Problem[]): Promise<void> {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  const { scrollWidth, viewport } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+  }));
+  if (scrollWidth > viewport) problems.push(`${name}: page is ${scrollWidth} px wide in a ${viewport} px viewport`);
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  for (const violation of result.violations) {
+    problems.push(
+      `${name}: axe ${violation.id} (${violation.nodes.length}): ${violation.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+    );
+  }
+  await screenshot(page, `ui-${name}`);
+}
+
+/** The element lies wholly inside the viewport. */
+async function checkInside(page: Page, element: Locator, name: string, problems: Problem[]): Promise<void> {
+  await element.waitFor({ state: 'visible' });
+  const box = await element.boundingBox();
+  const viewport = page.viewportSize()!;
+  if (!box) return void problems.push(`${name}: not rendered`);
+  if (box.x < 0 || box.y < 0 || box.x + box.width > viewport.width + 0.5 || box.y + box.height > viewport.height + 0.5) {
+    problems.push(`${name}: ${JSON.stringify(box)} is not inside ${viewport.width}×${viewport.height}`);
+  }
+}
+
+async function campaignIds(page: Page): Promise<{ sending: string; stopped: string }> {
+  await page.goto('/bulk');
+  const rows = page.locator('a[href^="/bulk/"]');
+  const hrefs = await rows.evaluateAll((links) =>
+    links.map((a) => ({
+      href: a.getAttribute('href')!,
+      row: a.closest('tr')?.textContent ?? '',
+    })),
+  );
+  const find = (pattern: RegExp) => hrefs.find((link) => pattern.test(link.row))!.href;
+  return {
+    sending: find(/Напомняне за плащане/),
+    stopped: find(/Wrong price list/),
+  };
+}
+
+describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
+  it.each(WIDTHS)('at %i px fits the screen, keeps dialogs inside it and passes axe', async (width) => {
+    const ctx = await context(width, locale);
+    ctx.setDefaultTimeout(10_000);
+    const page = await ctx.newPage();
+    const problems: Problem[] = [];
+    const tag = (name: string) => `${lang}-${width}-${name}`;
+
+    await page.goto('/sign-in');
+    await checkPage(page, tag('sign-in'), problems);
+    await signIn(page);
+    const ids = await campaignIds(page);
+
+    for (const [name, path] of [
+      ['send', '/send'],
+      ['history', '/history'],
+      ['bulk', '/bulk'],
+      ['campaign-sending', ids.sending],
+      ['campaign-stopped', ids.stopped],
+      ['reports', '/reports'],
+      ['emails', '/emails'],
+      ['contacts', '/contacts'],
+      ['settings', '/settings'],
+      ['api-docs', '/api-docs'],
+      ['sign-out', '/sign-out'],
+      ['not-found', '/no-such-page'],
+      ['campaign-not-found', '/bulk/00000000-0000-4000-8000-000000000000'],
+    ] as const) {
+      await page.goto(path);
+      await checkPage(page, tag(name), problems);
+    }
+
+    // A step that fails is one more problem; the walk goes on, so one run lists them all.
+    const step = async (name: string, run: () => Promise<void>) => {
+      await run().catch((error: Error) => problems.push(`${tag(name)}: ${error.message.split('\n')[0]}`));
+    };
+
+    // The menu on a phone opens inside the screen.
+    if (width < 600) {
+      await step('menu', async () => {
+        await page.goto('/history');
+        await page.locator('button[aria-controls="main-nav-list"]').click();
+        await checkInside(page, page.locator('#main-nav-list'), tag('menu'), problems);
+      });
+    }
+
+    // A message's details: a popover inside the viewport, closed by its own button.
+    await step('history-details', async () => {
+      await page.goto('/history');
+      await page.locator('[data-testid="message-table"] tbody tr').first().locator('button').click();
+      const details = page.locator('[popover]:popover-open');
+      await checkInside(page, details, tag('history-details'), problems);
+      await checkPage(page, tag('history-details'), problems);
+      await details.locator('button').click();
+      await details.waitFor({ state: 'hidden' });
+    });
+
+    // Stopping a campaign asks first; Cancel is where a tap lands.
+    await step('stop-dialog', async () => {
+      await page.goto(ids.sending);
+      await page.locator('[data-testid="stop-campaign"]').click();
+      const stop = page.getByRole('dialog');
+      await checkInside(page, stop, tag('stop-dialog'), problems);
+      await checkPage(page, tag('stop-dialog'), problems);
+      await stop.getByRole('button').first().click();
+      await stop.waitFor({ state: 'hidden' });
+    });
+
+    // Revoking a token asks first too.
+    await step('revoke-dialog', async () => {
+      await page.goto('/settings');
+      await page.locator('[data-testid="revoke-token"]').first().click();
+      const revoke = page.getByRole('dialog');
+      await checkInside(page, revoke, tag('revoke-dialog'), problems);
+      await revoke.getByRole('button').first().click();
+      await revoke.waitFor({ state: 'hidden' });
+    });
+
+    await ctx.close();
+    expect(problems).toEqual([]);
+  }, 300_000);
+});
