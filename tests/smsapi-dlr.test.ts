@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GET, POST } from '@/app/api/gateway/smsapi/dlr/route';
 import { db } from '@/db';
-import { messages } from '@/db/schema';
+import { deliveryReportInbox, messages } from '@/db/schema';
+import { applyStoredReports } from '@/lib/gateway/reports';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
 
@@ -28,10 +29,13 @@ describe('the provider’s DLR callback', () => {
     const query = `MsgId=gw-${id}&status=404&idx=${id}&donedate=${Math.floor(Date.now() / 1000)}&mcc=284&mnc=01`;
     const forged = await GET(new Request(`http://app.test/api/gateway/smsapi/dlr?secret=wrong&${query}`));
     expect(forged.status).toBe(403);
-    expect(await statusOf(id)).toBe(403);
+    expect(await db.$count(deliveryReportInbox)).toBe(0);
     const real = await GET(new Request(`http://app.test/api/gateway/smsapi/dlr?secret=s3cret-value&${query}`));
     expect(real.status).toBe(200);
     expect(await real.text()).toBe('OK');
+    // Stored before the OK, applied by the job after it.
+    expect(await db.$count(deliveryReportInbox)).toBe(1);
+    expect(await applyStoredReports()).toBe(1);
     expect(await statusOf(id)).toBe(404);
   });
 
@@ -52,8 +56,9 @@ describe('the provider’s DLR callback', () => {
         body,
       }));
     expect((await post(`MsgId=gw-${id},x&status=405`)).status).toBe(400);
-    expect(await statusOf(id)).toBe(403);
+    expect(await db.$count(deliveryReportInbox)).toBe(0);
     expect((await post(`MsgId=gw-${id}&status=405&idx=${id}`)).status).toBe(200);
+    await applyStoredReports();
     expect(await statusOf(id)).toBe(405);
   });
 });

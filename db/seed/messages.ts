@@ -38,6 +38,8 @@ export type GenerateOptions = {
   userIds: number[];
   unitsPerPart: number;
   campaign?: { id: string; template: Template; sender: string; createdAt: Date; spreadMinutes: number };
+  /** every message in this status (409: all still waiting to be sent) instead of the realistic spread */
+  status?: number;
 };
 
 /**
@@ -76,7 +78,7 @@ export async function generateMessages(sql: postgres.Sql | postgres.TransactionS
       select
         src.*,
         tpl.content as tcontent, tpl.encoding, tpl.parts,
-        case
+        coalesce(${options.status ?? null}::smallint, case
           when r_status < 0.80 then 404
           when r_status < 0.86 then 405
           when r_status < 0.89 then 402
@@ -88,7 +90,7 @@ export async function generateMessages(sql: postgres.Sql | postgres.TransactionS
           when r_status < 0.98 then 410
           when r_status < 0.99 then 409
           else 411
-        end as status
+        end) as status
       from src join tpl on tpl.n = src.tn
     ),
     inserted as (

@@ -95,8 +95,10 @@ export async function dispatchMessages(ids: number[], gateway: Gateway): Promise
 }
 
 /**
- * If the gateway cannot be reached, the claimed messages are not sent again later (a timeout may
- * have delivered them): they end FAILED and are refunded, and the error is raised to the job.
+ * The claim is the one write of an accepted message on the way out (its gateway id comes with its
+ * delivery reports). If the gateway cannot be reached, the claimed messages are not sent again
+ * later (a timeout may have delivered them): they end FAILED and are refunded, and the error is
+ * raised to the job.
  */
 async function handOver(gateway: Gateway, batch: OutgoingMessage[]): Promise<void> {
   let outcomes;
@@ -116,20 +118,33 @@ async function handOver(gateway: Gateway, batch: OutgoingMessage[]): Promise<voi
  * conditional, so a job that was in fact alive sends nothing twice.
  */
 export async function requeueStalledWork(stallSeconds: number): Promise<{ campaigns: number; messages: number }> {
-  const stalled = await db.execute<{ id: string }>(sql`
-    select id from campaigns
-    where status = 'sending'
-      and coalesce(dispatched_at, started_at, created_at) < now() - make_interval(secs => ${stallSeconds})
-      and exists (select 1 from messages where campaign_id = campaigns.id and status = ${STATUS.QUEUE})`);
-  const waiting = await db.execute<{ id: string }>(sql`
-    select id from messages
-    where status = ${STATUS.QUEUE} and campaign_id is null
-      and greatest(created_at, coalesce(scheduled_at, created_at)) < now() - make_interval(secs => ${stallSeconds})
-    limit 10000`);
+  const stalled = await db.execute<{ id: string }>(stalledCampaignsQuery(stallSeconds));
+  const waiting = await db.execute<{ id: string }>(overdueMessagesQuery(stallSeconds));
   await db.transaction(async (tx) => {
     for (const { id } of stalled) await enqueue(tx, 'campaign:dispatch', { campaignId: id }, { jobKey: `campaign:${id}` });
     const ids = waiting.map((m) => Number(m.id));
     for (let i = 0; i < ids.length; i += 1000) await enqueue(tx, 'messages:dispatch', { ids: ids.slice(i, i + 1000) });
   });
   return { campaigns: stalled.length, messages: waiting.length };
+}
+
+/** Sending campaigns quiet for `stallSeconds` with messages still waiting (campaigns_sending_idx, messages_campaign_queued_idx). */
+export function stalledCampaignsQuery(stallSeconds: number) {
+  return sql`
+    select id from campaigns
+    where status = 'sending'
+      and coalesce(dispatched_at, started_at, created_at) < now() - make_interval(secs => ${stallSeconds})
+      and exists (select 1 from messages where campaign_id = campaigns.id and status = ${sql.raw(String(STATUS.QUEUE))})`;
+}
+
+/**
+ * Single messages still waiting `stallSeconds` after they were due (created, or scheduled for
+ * later): a range of messages_single_queued_idx, whose expression and predicate these repeat.
+ */
+export function overdueMessagesQuery(stallSeconds: number) {
+  return sql`
+    select id from messages
+    where status = ${sql.raw(String(STATUS.QUEUE))} and campaign_id is null
+      and greatest(created_at, scheduled_at) < now() - make_interval(secs => ${stallSeconds})
+    order by greatest(created_at, scheduled_at) limit 10000`;
 }

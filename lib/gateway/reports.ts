@@ -1,66 +1,169 @@
 import { sql } from 'drizzle-orm';
-import { db } from '@/db';
+import { db, type Executor, type Transaction } from '@/db';
+import { enqueue } from '@/lib/jobs';
 import { postEntry } from '@/lib/ledger';
-import { isFinalStatus, PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
+import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import type { DeliveryReport, SendOutcome } from './types';
 
 const FINAL_CODES = sql.raw(`(${[401, 402, 404, 405, 406, 407, 408, 412].join(',')})`);
+// Sent and not yet final: the predicate of messages_awaiting_report_idx, written the same way.
+const AWAITING_REPORT_CODES = sql.raw(`(${[STATUS.SENT, STATUS.ACCEPTED, STATUS.RENEWAL].join(', ')})`);
+
+/** Stored reports applied per transaction. */
+export const APPLY_BATCH = 5_000;
+
+// Applying takes this transaction-level advisory lock, so one applier runs at a time (report
+// generation uses 7301, sign-in 7311 and 7312, API tokens 7313). A batch is applied in rounds
+// (below), and two appliers of several statements each could lock the same counter rows in
+// opposite orders.
+const APPLY_LOCK = 7321;
 
 /**
- * Applies delivery reports, from a gateway's callback or the simulator alike. A final status is
+ * Stores reports as the provider's callback or the simulator hands them in: one insert, so the
+ * caller can answer the provider as soon as they are safe. A job applies them (requestApplying).
+ */
+export async function storeDeliveryReports(reports: DeliveryReport[], executor: Executor = db): Promise<void> {
+  if (reports.length === 0) return;
+  await executor.execute(sql`
+    insert into delivery_report_inbox (message_id, gateway_message_id, status, done_at, error_code)
+    select id, gw, status, done_at, error_code
+      from jsonb_to_recordset(${JSON.stringify(reports.map(toRecord))}::jsonb)
+        as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int)`);
+}
+
+let applyRequested: NodeJS.Timeout | null = null;
+
+/**
+ * Asks the workers to apply what was stored, in ~100 ms: one job (under one key) for however many
+ * reports this process stored meanwhile, since adding a job also notifies every worker. Should the
+ * process die first, the minute's sweep (lib/jobs/worker.ts) applies them.
+ */
+export function requestApplying(): void {
+  if (applyRequested) return;
+  applyRequested = setTimeout(() => {
+    applyRequested = null;
+    enqueue(db, 'gateway:apply-reports', {}, { jobKey: 'gateway:apply-reports' }).catch((error: unknown) => {
+      console.warn('[reports] could not queue applying the stored delivery reports; the minute sweep will', error);
+    });
+  }, 100);
+  applyRequested.unref();
+}
+
+type StoredReport = { id: string; message_id: string | null; gateway_message_id: string | null; status: number; done_ms: number; error_code: number | null };
+
+/**
+ * Applies the stored reports in the order they came, APPLY_BATCH at a time until none are left.
+ * A batch leaves the inbox in the transaction that applies it: after a crash it is applied later,
+ * never lost and never applied twice. Returns how many reports it took.
+ */
+export async function applyStoredReports(): Promise<number> {
+  let taken = 0;
+  for (;;) {
+    const count = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK}, 0)`);
+      const rows = await tx.execute<StoredReport>(sql`
+        delete from delivery_report_inbox
+         where id in (select id from delivery_report_inbox order by id limit ${APPLY_BATCH})
+        returning id, message_id, gateway_message_id, status, extract(epoch from done_at)::float8 * 1000 as done_ms, error_code`);
+      const reports = [...rows]
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map((r): DeliveryReport => ({
+          ...(r.message_id !== null && { messageId: Number(r.message_id) }),
+          ...(r.gateway_message_id !== null && { gatewayMessageId: r.gateway_message_id }),
+          status: r.status as DeliveryReport['status'],
+          doneAt: new Date(r.done_ms),
+          errorCode: r.error_code,
+        }));
+      await applyInRounds(tx, reports);
+      return rows.length;
+    });
+    taken += count;
+    if (count < APPLY_BATCH) return taken;
+  }
+}
+
+/**
+ * Applies delivery reports, in the order given, as if they had come one by one. A final status is
  * never overwritten, a repeated report changes nothing, and a report never moves a message back
  * to QUEUE. The one exception is UNKNOWN, which we set ourselves when no report came in time: a
  * late final report is the truth we were missing, so it replaces UNKNOWN. Returns how many
  * messages changed.
  */
 export async function applyDeliveryReports(reports: DeliveryReport[]): Promise<number> {
-  // Within one batch, the last final report for a message wins over any non-final one.
-  const byKey = new Map<string, DeliveryReport>();
-  for (const report of reports) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK}, 0)`);
+    return applyInRounds(tx, reports);
+  });
+}
+
+type Targeted = DeliveryReport & { messageId: number };
+
+/**
+ * One statement per round, round k holding the k-th report of each message, so that a message's
+ * reports apply in their order whatever else the batch holds (mostly one round, two when the
+ * operator's "accepted" and the final report come together).
+ */
+async function applyInRounds(tx: Transaction, reports: DeliveryReport[]): Promise<number> {
+  const rounds: Targeted[][] = [];
+  const seen = new Map<number, { rounds: number; status: number }>();
+  for (const report of await withMessageIds(tx, reports)) {
     if (report.status === STATUS.QUEUE) continue;
-    const key = report.messageId ? `id:${report.messageId}` : `gw:${report.gatewayMessageId}`;
-    const previous = byKey.get(key);
-    if (!previous || isFinalStatus(report.status) || !isFinalStatus(previous.status)) byKey.set(key, report);
+    const previous = seen.get(report.messageId);
+    // The same status again right after changes nothing, whatever the message's state.
+    if (previous?.status === report.status) continue;
+    const round = previous?.rounds ?? 0;
+    (rounds[round] ??= []).push(report);
+    seen.set(report.messageId, { rounds: round + 1, status: report.status });
   }
-  const list = [...byKey.values()];
-  if (list.length === 0) return 0;
-  const rows = await db.execute(sql`
-    with r as (
-      select * from jsonb_to_recordset(${JSON.stringify(
-        list.map((r) => ({
-          id: r.messageId ?? null,
-          gw: r.gatewayMessageId ?? null,
-          status: r.status,
-          done_at: r.doneAt.toISOString(),
-          error_code: r.errorCode ?? null,
-        })),
-      )}::jsonb) as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int)
-    )
-    update messages m
-    set status = r.status,
-        done_at = case when r.status in ${FINAL_CODES} then r.done_at else m.done_at end,
-        error_code = coalesce(r.error_code, m.error_code)
-    from r
-    where (m.id = r.id or (r.id is null and m.gateway_message_id = r.gw))
-      and (m.status not in ${FINAL_CODES} or (m.status = ${STATUS.UNKNOWN} and r.status in ${FINAL_CODES} and r.status <> ${STATUS.STOP}))
-      and m.status <> ${STATUS.QUEUE}
-      and m.status <> r.status
-    returning m.id`);
-  return rows.length;
+  const changed = new Set<number>();
+  for (const round of rounds) {
+    // In id order, so that concurrent writers lock the messages in the same order.
+    round.sort((a, b) => a.messageId - b.messageId);
+    const rows = await tx.execute<{ id: string }>(sql`
+      update messages m
+      set status = r.status,
+          done_at = case when r.status in ${FINAL_CODES} then r.done_at else m.done_at end,
+          error_code = coalesce(r.error_code, m.error_code),
+          gateway_message_id = coalesce(m.gateway_message_id, r.gw)
+      from jsonb_to_recordset(${JSON.stringify(round.map(toRecord))}::jsonb)
+        as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int)
+      where m.id = r.id
+        and (m.status not in ${FINAL_CODES} or (m.status = ${STATUS.UNKNOWN} and r.status in ${FINAL_CODES} and r.status <> ${STATUS.STOP}))
+        and m.status <> ${STATUS.QUEUE}
+        and m.status <> r.status
+      returning m.id`);
+    for (const row of rows) changed.add(Number(row.id));
+  }
+  return changed.size;
+}
+
+/** Reports that name only the gateway's id get ours (those naming no message we know are dropped). */
+async function withMessageIds(tx: Transaction, reports: DeliveryReport[]): Promise<Targeted[]> {
+  const unnamed = [...new Set(reports.filter((r) => r.messageId === undefined && r.gatewayMessageId).map((r) => r.gatewayMessageId!))];
+  const byGateway = new Map<string, number>();
+  if (unnamed.length) {
+    const rows = await tx.execute<{ id: string; gw: string }>(sql`
+      select m.id, m.gateway_message_id as gw
+        from jsonb_array_elements_text(${JSON.stringify(unnamed)}::jsonb) g(gw)
+        join messages m on m.gateway_message_id = g.gw`);
+    for (const row of rows) byGateway.set(row.gw, Number(row.id));
+  }
+  return reports.flatMap((r) => {
+    const messageId = r.messageId ?? byGateway.get(r.gatewayMessageId ?? '');
+    return messageId === undefined ? [] : [{ ...r, messageId }];
+  });
+}
+
+function toRecord(r: DeliveryReport) {
+  return { id: r.messageId ?? null, gw: r.gatewayMessageId ?? null, status: r.status, done_at: r.doneAt.toISOString(), error_code: r.errorCode ?? null };
 }
 
 /**
- * Records what the gateway said when it took a batch: its ids for the accepted messages; for a
- * refused one, the final status and, in the same transaction, the refund of its points.
+ * Records what the gateway said of the messages it refused outright: the final status and, in the
+ * same transaction, the refund of their points. Accepted messages need no write of their own: the
+ * gateway's id for one arrives with its delivery reports (applyInRounds keeps it).
  */
 export async function applySendOutcomes(outcomes: SendOutcome[]): Promise<void> {
-  const accepted = outcomes.filter((o) => o.accepted);
-  if (accepted.length) {
-    await db.execute(sql`
-      update messages m set gateway_message_id = r.gw
-      from jsonb_to_recordset(${JSON.stringify(accepted.map((o) => ({ id: o.id, gw: o.gatewayMessageId })))}::jsonb) as r(id bigint, gw text)
-      where m.id = r.id`);
-  }
   for (const refused of outcomes.filter((o) => !o.accepted)) {
     await db.transaction(async (tx) => {
       const [message] = await tx.execute<{ account_id: number; points: string; campaign_id: string | null }>(sql`
@@ -79,12 +182,31 @@ export async function applySendOutcomes(outcomes: SendOutcome[]): Promise<void> 
   }
 }
 
+/** Messages expired per statement. */
+export const EXPIRE_BATCH = 5_000;
+
+/**
+ * Up to `limit` messages awaiting a report for more than `validitySeconds` since they were sent
+ * end UNKNOWN. Oldest first from messages_awaiting_report_idx, a range that holds only the overdue
+ * ones: how many are awaiting their report, or how big the table is, changes nothing.
+ */
+export function expireUnreportedQuery(validitySeconds: number, limit = EXPIRE_BATCH) {
+  return sql`
+    update messages set status = ${STATUS.UNKNOWN}, done_at = now()
+    where id in (
+        select id from messages
+        where status in ${AWAITING_REPORT_CODES} and sent_at < now() - make_interval(secs => ${validitySeconds})
+        order by sent_at limit ${limit})
+      and status in ${AWAITING_REPORT_CODES}
+    returning id`;
+}
+
 /** Messages that never got a final report end UNKNOWN once their validity period is over. */
 export async function expireUnreported(validitySeconds: number): Promise<number> {
-  const rows = await db.execute(sql`
-    update messages set status = ${STATUS.UNKNOWN}, done_at = now()
-    where status in (${STATUS.SENT}, ${STATUS.ACCEPTED}, ${STATUS.RENEWAL})
-      and sent_at < now() - make_interval(secs => ${validitySeconds})
-    returning id`);
-  return rows.length;
+  let expired = 0;
+  for (;;) {
+    const count = (await db.execute(expireUnreportedQuery(validitySeconds))).length;
+    expired += count;
+    if (count < EXPIRE_BATCH) return expired;
+  }
 }

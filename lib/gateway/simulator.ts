@@ -40,8 +40,8 @@ export class SimulatorGateway implements Gateway {
   constructor(private readonly delayScale = env().SIMULATOR_DELAY_SCALE) {}
 
   async send(messages: OutgoingMessage[]): Promise<SendOutcome[]> {
-    // Reports are grouped into one job per second of arrival, and come back through the same
-    // job and function (applyDeliveryReports) as a real gateway's callbacks.
+    // Reports are grouped into one job per second of arrival; each job hands its reports in as
+    // the provider's callback does (storeDeliveryReports), with our id and the gateway's.
     const due = new Map<number, DeliveryReport[]>();
     const now = Date.now();
     const add = (afterMs: number, report: Omit<DeliveryReport, 'doneAt'>) => {
@@ -52,8 +52,9 @@ export class SimulatorGateway implements Gateway {
     };
     for (const message of messages) {
       const fate = simulatedFate(message.recipient, this.delayScale);
-      add(fate.acceptedAfterMs, { messageId: message.id, status: STATUS.ACCEPTED });
-      if (fate.final) add(fate.finalAfterMs, { messageId: message.id, status: fate.final, errorCode: fate.errorCode, network: '28401' });
+      const ids = { messageId: message.id, gatewayMessageId: gatewayId(message.id) };
+      add(fate.acceptedAfterMs, { ...ids, status: STATUS.ACCEPTED });
+      if (fate.final) add(fate.finalAfterMs, { ...ids, status: fate.final, errorCode: fate.errorCode, network: '28401' });
     }
     await db.transaction(async (tx) => {
       for (const [at, reports] of due) await enqueue(tx, 'gateway:reports', { reports }, { runAt: new Date(at) });
@@ -62,6 +63,8 @@ export class SimulatorGateway implements Gateway {
     // prove no message was ever handed over twice.
     const log = env().SIMULATOR_LOG;
     if (log) fs.appendFileSync(log, messages.map((m) => `${m.id}\n`).join(''));
-    return messages.map((m) => ({ id: m.id, accepted: true, gatewayMessageId: `sim-${m.id}` }));
+    return messages.map((m) => ({ id: m.id, accepted: true, gatewayMessageId: gatewayId(m.id) }));
   }
 }
+
+const gatewayId = (messageId: number) => `sim-${messageId}`;

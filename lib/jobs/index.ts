@@ -5,6 +5,7 @@ export type JobName =
   | 'campaign:dispatch'
   | 'messages:dispatch'
   | 'gateway:reports'
+  | 'gateway:apply-reports'
   | 'messages:expire'
   | 'jobs:recover'
   | 'report:generate'

@@ -2,11 +2,12 @@ import { checkText, queryParams, readParams, type Params } from '@/lib/api/reque
 import { env } from '@/lib/env';
 import { providerCallback } from '@/lib/gates/api';
 import { parseSmsapiCallback, verifyCallbackSecret } from '@/lib/gateway/dlr-callback';
-import { applyDeliveryReports } from '@/lib/gateway/reports';
+import { requestApplying, storeDeliveryReports } from '@/lib/gateway/reports';
 
 // The provider's delivery-report callback (notify_url), as query parameters (GET) or a form or
-// JSON body (POST). It carries no session: a shared secret in the URL (DLR_SECRET) proves it
-// comes from the provider.
+// JSON body (POST), one report or several (comma-separated lists). It carries no session: a
+// shared secret in the URL (DLR_SECRET) proves it comes from the provider. The reports are
+// stored, and applied in batches by a job: the provider's OK means they are safe, not applied.
 function callback(read: (request: Request) => Promise<Params>) {
   return providerCallback(async (request) => {
     if (!verifyCallbackSecret(new URL(request.url).searchParams.get('secret'), env().DLR_SECRET ?? '')) {
@@ -14,7 +15,9 @@ function callback(read: (request: Request) => Promise<Params>) {
     }
     const params = await read(request);
     checkText(params);
-    await applyDeliveryReports(parseSmsapiCallback(searchParams(params)));
+    const reports = parseSmsapiCallback(searchParams(params));
+    await storeDeliveryReports(reports);
+    if (reports.length) requestApplying();
     // The provider expects a plain OK, or it calls again.
     return new Response('OK', { headers: { 'content-type': 'text/plain' } });
   });
