@@ -400,6 +400,9 @@ export type ReportOptions = {
   idx: boolean;
   contacts: boolean;
   shortLinks: boolean;
+  /** The language its files and e-mails are written in: the one its creator saw the portal in
+   * (a periodic report runs with no browser to ask). Absent on reports made before it was kept. */
+  language?: (typeof language.enumValues)[number];
 };
 
 export const reportDefinitions = pgTable(

@@ -194,7 +194,7 @@ describe('report e-mails through Resend', () => {
     expect(await sendQueuedEmail(id!)).toBe('sent');
     const { body } = seen[0];
     expect(body.attachments).toBeUndefined();
-    expect(body.subject).toBe('Справката е готова: Месечна');
+    expect(body.subject).toBe('Отчетът е готов: Месечна');
     expect(body.html).toContain(`href="${url.replace('&', '&amp;')}"`);
     expect(body.text).toContain(url);
     expect(body.text).toContain('твърде голям');

@@ -145,10 +145,11 @@ describe('detailed report', () => {
     const { rows } = parseCsv(await fileOf(runId));
     expect(rows[0]).toEqual(['Message ID', 'Date', 'Sender', 'Recipient', 'Status', 'Status code', 'Parts', 'Points', 'Source', 'Login']);
     expect(rows.slice(1)).toEqual([
-      [String(ids.m1), '2026-03-28T00:00:00+02:00', 'RepA', `'${IVAN}`, 'DELIVERED', '404', '1', '0.0650', 'portal', A.email],
-      [String(ids.m2), '2026-03-29T02:30:00+02:00', 'RepA', "'+359888000009", 'UNDELIVERED', '405', '2', '0.1300', 'portal', A.email],
-      [String(ids.m5), '2026-03-30T00:00:00+03:00', 'RepA', "'+359888000009", 'QUEUE', '409', '1', '0.0650', 'portal', A.email],
-      [String(ids.m6), '2026-03-30T23:59:59+03:00', 'RepA', "'+359888000009", 'DELIVERED', '404', '1', '0.0650', 'api', A.email],
+      // Numbers in E.164 as they are; statuses and the source in words, the code beside.
+      [String(ids.m1), '2026-03-28T00:00:00+02:00', 'RepA', IVAN, 'Delivered', '404', '1', '0.0650', 'Portal', A.email],
+      [String(ids.m2), '2026-03-29T02:30:00+02:00', 'RepA', '+359888000009', 'Undelivered', '405', '2', '0.1300', 'Portal', A.email],
+      [String(ids.m5), '2026-03-30T00:00:00+03:00', 'RepA', '+359888000009', 'Queued', '409', '1', '0.0650', 'Portal', A.email],
+      [String(ids.m6), '2026-03-30T23:59:59+03:00', 'RepA', '+359888000009', 'Delivered', '404', '1', '0.0650', 'API', A.email],
     ]);
     const run = await runOf(runId);
     expect(run).toMatchObject({ status: 'ready', rowsDone: 4 });
@@ -203,7 +204,7 @@ describe('short report', () => {
     expect(header.slice(0, 2)).toEqual(['Date', 'Messages']);
     expect(header.slice(-2)).toEqual(['Parts', 'Points']);
     const byDay = rows.slice(1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
-    expect(byDay.map((d) => [d.Date, d.Messages, d.DELIVERED, d.UNDELIVERED, d.SENT, d.QUEUE, d.Parts, d.Points])).toEqual([
+    expect(byDay.map((d) => [d.Date, d.Messages, d['Delivered 404'], d['Undelivered 405'], d['Sent 403'], d['Queued 409'], d.Parts, d.Points])).toEqual([
       ['2026-03-28', '1', '1', '0', '0', '0', '1', '0.0650'],
       ['2026-03-29', '3', '1', '1', '1', '0', '4', '0.2600'],
       ['2026-03-30', '2', '1', '0', '0', '1', '2', '0.1300'],
@@ -218,8 +219,9 @@ describe('group report', () => {
     const runId = await makeAndGenerate(A, base('group'));
     const { rows } = parseCsv(await fileOf(runId));
     expect(rows).toEqual([
-      ['Campaign ID', 'Campaign', 'Sender', 'Created', 'State', 'Recipients', 'Parts per message', 'Points spent', 'Points refunded', 'Delivered', 'Undelivered', 'Pending'],
-      [campaignId, 'Пролет', 'RepA', '2026-03-29T13:00:00+03:00', 'completed', '2', '1', '0.1300', '0.0650', '1', '0', '1'],
+      // Points spent net of the refund, which stands beside them.
+      ['Campaign ID', 'Campaign', 'Sender', 'Created', 'State', 'Recipients', 'Parts per message', 'Points spent', 'Points refunded', 'Delivered', 'Undelivered', 'Pending', 'Stopped'],
+      [campaignId, 'Пролет', 'RepA', '2026-03-29T13:00:00+03:00', 'completed', '2', '1', '0.0650', '0.0650', '1', '0', '1', '0'],
     ]);
     // B has no campaigns: header only.
     const empty = parseCsv(await fileOf(await makeAndGenerate(B, base('group')))).rows;

@@ -122,6 +122,7 @@ describe('report PDFs', () => {
       delivered: 1,
       undelivered: 0,
       pending: 1,
+      stopped: 0,
       points: 1300,
       pointsRefunded: 650,
     };
@@ -131,18 +132,18 @@ describe('report PDFs', () => {
       type: 'group' as const,
       rows: Array.from({ length: GROUP_PDF_MAX_ROWS }, () => row),
       count: GROUP_PDF_MAX_ROWS + 7,
-      days: [{ day: '2026-03-29', delivered: 1, undelivered: 0, pending: 1 }],
-      total: { recipients: 2, delivered: 1, undelivered: 0, pending: 1, points: 1300, pointsRefunded: 650 },
+      days: [{ day: '2026-03-29', delivered: 1, undelivered: 0, pending: 1, stopped: 0 }],
+      total: { recipients: 2, delivered: 1, undelivered: 0, pending: 1, stopped: 0, points: 1300, pointsRefunded: 650 },
     };
     const bg = reportPdfModel(data, { ...ctx, locale: 'bg' });
-    expect(bg.title).toBe('Групова справка');
+    expect(bg.title).toBe('Групов отчет');
     expect(bg.table.rows.length).toBe(GROUP_PDF_MAX_ROWS);
     expect(bg.table.note).toMatch(/още 7 кампании/);
     expect(bg.table.rows[0][3]).toBe('Завършена');
     const en = reportPdfModel(data, { ...ctx, locale: 'en' });
     expect(en.table.note).toMatch(/7 more campaigns/);
     expect(en.table.rows[0][3]).toBe('Completed');
-    expect(en.chart.bars).toEqual([[1, 0, 1]]);
+    expect(en.chart.bars).toEqual([[1, 0, 1, 0]]);
     expect(en.orientation).toBe('landscape');
   });
 });

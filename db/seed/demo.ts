@@ -167,11 +167,13 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
         spreadMinutes: c.status === 'scheduled' ? 0 : 20,
       },
     });
-    // The part never handed to the gateway: waiting (scheduled, paused, sending) or stopped.
+    // The part never handed to the gateway: waiting (scheduled, paused, sending) or stopped
+    // (0 points: refunded, as stopCampaign leaves them).
     const unsentStatus = c.status === 'stopped' ? 412 : 409;
     await sql`
       update messages
       set status = ${unsentStatus}, sent_at = null, done_at = null, error_code = null,
+          points = case when ${unsentStatus}::int = 412 then 0 else points end,
           scheduled_at = ${c.status === 'scheduled' ? createdAt.toISOString() : null}::timestamptz
       where campaign_id = ${campaign.id} and id >= ${range.minId + c.sent}`;
     entries.push({ accountId: account.id, kind: 'debit', amount: -points, campaignId: campaign.id, note: `Campaign ${c.name}` });

@@ -55,7 +55,8 @@ export async function resumeCampaign(accountId: number, campaignId: string): Pro
 
 /**
  * Stop is one conditional UPDATE of the campaign row; only the call that moved it refunds, in the
- * same transaction, exactly the points of the messages never handed to the gateway (now STOP).
+ * same transaction, exactly the points of the messages never handed to the gateway (now STOP,
+ * with 0 points).
  * The unique index on refund entries per campaign is the backstop.
  */
 export async function stopCampaign(accountId: number, campaignId: string, userId: number | null = null): Promise<ControlResult> {
@@ -73,11 +74,14 @@ export async function stopCampaign(accountId: number, campaignId: string, userId
       )
       .returning({ id: campaigns.id });
     if (!rows.length) return currentStatus(tx, accountId, campaignId);
+    // A stopped message costs nothing: its points go back (the refund) and it keeps 0, so the
+    // messages' points always add up to what the campaign cost (the history, CSVs, reports and
+    // counters read them). RETURNING old.points: what each one had (PostgreSQL 18).
     const [{ refund }] = await tx.execute<{ refund: string }>(sql`
       with stopped as (
-        update messages set status = ${STATUS.STOP}, done_at = now()
+        update messages set status = ${STATUS.STOP}, points = 0, done_at = now()
         where campaign_id = ${campaignId} and status = ${STATUS.QUEUE}
-        returning points
+        returning old.points
       )
       select coalesce(sum(points), 0)::text as refund from stopped`);
     const refunded = Number(refund);

@@ -79,9 +79,24 @@ export function csvSafeSql(column: string): string {
   return `(case when ascii(${column}) in (61, 43, 45, 64, 9, 10, 13) then '''' || ${column} else ${column} end)`;
 }
 
-/** A quoted SQL identifier for an output column name we chose (letters, digits, spaces, _ . -). */
+/**
+ * A SQL expression for a column of phone numbers (recipients, numeric sender names). A number in
+ * E.164, "+" and up to 15 digits, cannot carry a formula, so it is written as it is ("+359…",
+ * not "'+359…"); anything else in the column is neutralised as by csvSafeSql. Still list the
+ * output column in `forceQuote`.
+ */
+export function csvPhoneSql(column: string): string {
+  return `(case when ${column} ~ '^[+][1-9][0-9]{1,14}$' then ${column} else ${csvSafeSql(column)} end)`;
+}
+
+/**
+ * A quoted SQL identifier for an output column name: ours, or a custom contact field's name
+ * (lib/contacts/values.ts checkFieldName). Letters of any script, digits, spaces, _ . -, never
+ * beginning like a formula (COPY writes the header as it is), at most 63 bytes (PostgreSQL
+ * would cut a longer one).
+ */
 export function sqlIdentifier(name: string): string {
-  if (!/^[A-Za-z0-9 _.-]{1,63}$/.test(name)) throw new Error(`not an allowed column name: ${name}`);
+  if (!/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u.test(name) || Buffer.byteLength(name) > 63) throw new Error(`not an allowed column name: ${name}`);
   return `"${name}"`;
 }
 

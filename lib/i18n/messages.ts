@@ -6,6 +6,8 @@ import enBulk from './messages/bulk.en.json';
 import enCore from './messages/en.json';
 import bgEmails from './messages/emails.bg.json';
 import bgErrors from './messages/errors.bg.json';
+import bgFiles from './messages/files.bg.json';
+import enFiles from './messages/files.en.json';
 import enEmails from './messages/emails.en.json';
 import enErrors from './messages/errors.en.json';
 import bgHistory from './messages/history.bg.json';
@@ -17,6 +19,6 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enApiDocs, ...enBulk, ...enEmails, ...enErrors, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgEmails, ...bgErrors, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enApiDocs, ...enBulk, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgReports },
 };

@@ -17,6 +17,7 @@ import { enqueue } from '@/lib/jobs';
 import { AppError, parseOrThrow, type ErrorCode } from '@/lib/errors';
 import { CONTROL_CHARACTERS, isUuid, textSchema } from '@/lib/validation';
 import { safeTimeZone } from '@/lib/calendar';
+import { resolveLocale, type Locale } from '@/lib/i18n/locale';
 import { createdIso, LIST_PAGE_SIZE, olderThan, toPage, type ListPage } from '@/lib/list-page';
 import { nextRunAt, periodJustEnded, resolvePeriod, type Frequency } from './periods';
 
@@ -87,14 +88,23 @@ export function parseReportRequest(input: unknown): ParsedReportRequest {
   return { ...data, emails: [...new Set(data.emails.map((e) => e.toLowerCase()))] };
 }
 
-export function reportOptions(r: ParsedReportRequest): ReportOptions {
+export function reportOptions(r: ParsedReportRequest, language?: Locale): ReportOptions {
   return {
     includeBulk: r.includeBulk,
     includeContent: r.includeContent,
     idx: r.enrichments.idx,
     contacts: r.enrichments.contacts,
     shortLinks: r.enrichments.shortLinks,
+    ...(language ? { language } : {}),
   };
+}
+
+/**
+ * The language a report's files and e-mail are written in: the one kept when it was made; for a
+ * report made before that was kept, its owner's setting, else English.
+ */
+export function reportLocale(options: ReportOptions, ownerLanguage: string | null): Locale {
+  return options.language ?? resolveLocale(ownerLanguage, null);
 }
 
 /** Jobs for one run: one pending job per run; a few attempts (each starts the file over). */
@@ -110,11 +120,16 @@ function periodOf(r: ParsedReportRequest, now: Date, timeZone: string) {
   return resolvePeriod(r.period!.kind, now, timeZone, r.period!.kind === 'custom' ? { from: r.period!.from!, to: r.period!.to! } : undefined);
 }
 
+/**
+ * Creates a report definition (and a one-off report's run). `language`: the one the creator sees
+ * the portal in; the report's files and e-mails are written in it, whenever they are made.
+ */
 export async function createReport(
   accountId: number,
   userId: number,
   input: unknown,
   now = new Date(),
+  language?: Locale,
 ): Promise<{ definitionId: string; runId: string | null; nextRunAt: Date | null }> {
   const r = parseReportRequest(input);
   const timeZone = await accountTimeZone(accountId);
@@ -133,7 +148,7 @@ export async function createReport(
         format: r.format,
         periodFrom: period?.fromDay ?? null,
         periodTo: period?.toDay ?? null,
-        options: reportOptions(r),
+        options: reportOptions(r, language),
         emails: r.emails,
         nextRunAt: next,
       })

@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
-import { accounts, reportDefinitions, reportFileChunks, reportRuns } from '@/db/schema';
+import { accounts, reportDefinitions, reportFileChunks, reportRuns, users } from '@/db/schema';
 import { addDays, localDay, safeTimeZone } from '@/lib/calendar';
 import { copyCsv, CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { enqueue } from '@/lib/jobs';
-import { generateJobOptions } from './definitions';
+import { generateJobOptions, reportLocale } from './definitions';
 import { estimateReportRows, reportQuery } from './queries';
 import { PDF_CONTENT_TYPE, reportPdf } from './report-pdf';
 import { inChunks, storeRunFile, type StoreHooks } from './run-file';
@@ -28,6 +28,7 @@ import { inChunks, storeRunFile, type StoreHooks } from './run-file';
  */
 
 export const REPORT_CHUNK_BYTES = 1024 * 1024;
+
 const LOCK_CLASS = 7301;
 
 export type GenerateOutcome = 'ready' | 'cancelled' | 'skipped' | 'busy';
@@ -60,10 +61,11 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
   try {
     await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
     const [info] = await db
-      .select({ run: reportRuns, definition: reportDefinitions, timeZone: accounts.timeZone })
+      .select({ run: reportRuns, definition: reportDefinitions, timeZone: accounts.timeZone, ownerLanguage: users.language })
       .from(reportRuns)
       .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportRuns.definitionId))
       .innerJoin(accounts, eq(accounts.id, reportRuns.accountId))
+      .innerJoin(users, eq(users.id, reportDefinitions.userId))
       .where(eq(reportRuns.id, runId));
     if (!info) return 'skipped';
     const { run, definition } = info;
@@ -77,10 +79,11 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
     // The same base name for CSV and PDF; the download adds the extension from the content type.
     const fileName = `${definition.name} ${period.fromDay}${period.toDay !== period.fromDay ? ` - ${period.toDay}` : ''}`;
     const chunkBytes = hooks.chunkBytes ?? REPORT_CHUNK_BYTES;
-    const input = { accountId: run.accountId, type: definition.type, options: definition.options, period, timeZone };
+    const locale = reportLocale(definition.options, info.ownerLanguage);
+    const input = { accountId: run.accountId, type: definition.type, options: definition.options, period, timeZone, locale };
     if (definition.format === 'pdf') {
       // Short and group summaries, rendered in the PDF worker pool (report-pdf.ts).
-      const pdf = await reportPdf({ ...input, name: definition.name, userId: definition.userId });
+      const pdf = await reportPdf({ ...input, name: definition.name, language: locale });
       const still = await db.update(reportRuns).set({ rowsEstimated: pdf.rows }).where(isGenerating).returning({ id: reportRuns.id });
       if (!still.length) return 'cancelled';
       const file = { chunks: inChunks(pdf.bytes, chunkBytes), rows: () => pdf.rows, fileName, contentType: PDF_CONTENT_TYPE };

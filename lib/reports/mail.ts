@@ -4,8 +4,8 @@ import { accounts, reportDefinitions, reportRuns, users } from '@/db/schema';
 import { queueEmail } from '@/lib/email';
 import { appUrl } from '@/lib/env';
 import { buildReportEmail } from '@/lib/email/report';
-import { resolveLocale } from '@/lib/i18n/locale';
 import { addDays, localDay } from '@/lib/calendar';
+import { reportLocale } from './definitions';
 import { signReportLink } from './signed-links';
 
 /**
@@ -25,8 +25,7 @@ export async function mailReadyRun(runId: string): Promise<boolean> {
   const { run, definition, timeZone } = row;
   const link = signReportLink(run.id, run.accountId);
   const email = await buildReportEmail({
-    // The report's owner's language; English when they follow their browser.
-    locale: resolveLocale(row.language, null),
+    locale: reportLocale(definition.options, row.language),
     timeZone,
     reportName: definition.name,
     period: { from: localDay(run.periodStart, timeZone), to: addDays(localDay(run.periodEnd, timeZone), -1) },

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import type { ReportOptions, reportType } from '@/db/schema';
-import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
+import { PENDING_STATUSES, STATUS, type StatusName } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
-import { csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
+import { csvPhoneSql, csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
+import { csvHeader, sourceWordSql, statusWord, statusWordSql, type CsvColumn } from '@/lib/i18n/csv-words';
+import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locale';
 import { addDays, startOfDay } from '@/lib/calendar';
 import type { Period } from './periods';
 
@@ -13,8 +15,9 @@ import type { Period } from './periods';
  * Only validated literals are inlined: the account id (a positive safe integer), the period's
  * instants (Date objects, written by toISOString(), so only digits, '-', ':', '.', 'T', 'Z')
  * and local days (checked against YYYY-MM-DD). Everything user-written is a column value,
- * neutralised with csvSafeSql() and force-quoted. Dates are formatted in the session
- * TimeZone, which copyCsv sets (the account's zone) with set_config().
+ * neutralised with csvSafeSql() (phone numbers in E.164 written as they are, csvPhoneSql) and
+ * force-quoted. Dates are formatted in the session TimeZone, which copyCsv sets (the account's
+ * zone) with set_config(). Headers and status words are in the report's language.
  */
 
 export type ReportType = (typeof reportType.enumValues)[number];
@@ -24,6 +27,8 @@ export type ReportQueryParams = {
   options: ReportOptions;
   period: Period;
   timeZone: string;
+  /** the language of the header and the status words; English when not given */
+  locale?: Locale;
 };
 export type ReportQuery = { sql: string; forceQuote: string[]; header: string[] };
 
@@ -47,22 +52,32 @@ function dayLiteral(day: string): string {
 }
 
 const points = (expr: string) => `(${expr}::numeric / ${POINT_UNITS})::numeric(20, ${POINT_DECIMALS})`;
-const STATUS_NAME = `case m.status ${Object.entries(STATUS)
-  .map(([name, code]) => `when ${code} then '${name}'`)
-  .join(' ')} end`;
 
 /** Builds "expr as "Name"" lines and remembers the header and the force-quoted columns. */
 class Columns {
   readonly header: string[] = [];
   readonly forceQuote: string[] = [];
   private readonly lines: string[] = [];
+  constructor(private readonly name: (column: CsvColumn) => string = csvHeader(DEFAULT_LOCALE)) {}
+  /** A column of ours, named in the report's language. */
+  col(column: CsvColumn, expr: string, text = false): this {
+    return this.add(this.name(column), expr, text);
+  }
+  /** A user text column of ours: neutralised in SQL and always quoted. */
+  textCol(column: CsvColumn, sqlColumn: string): this {
+    return this.text(this.name(column), sqlColumn);
+  }
+  /** A phone number column (E.164 written as it is, anything else neutralised), always quoted. */
+  phoneCol(column: CsvColumn, sqlColumn: string): this {
+    return this.add(this.name(column), csvPhoneSql(sqlColumn), true);
+  }
   add(name: string, expr: string, text = false): this {
     this.lines.push(`${expr} as ${sqlIdentifier(name)}`);
     this.header.push(name);
     if (text) this.forceQuote.push(name);
     return this;
   }
-  /** A user text column: neutralised in SQL and always quoted. */
+  /** A user text column under a name of its own (a custom contact field's): neutralised in SQL and always quoted. */
   text(name: string, column: string): this {
     return this.add(name, csvSafeSql(column), true);
   }
@@ -84,25 +99,26 @@ function messageFilter(p: ReportQueryParams): string {
 /** One row per message, oldest first (the (account_id, created_at, id) index, read backwards). */
 export function detailedQuery(p: ReportQueryParams): ReportQuery {
   const o = p.options;
-  const c = new Columns()
-    .add('Message ID', 'm.id')
-    .add('Date', `to_char(m.created_at, ${ISO_LOCAL})`)
-    .text('Sender', 'm.sender_name')
-    .text('Recipient', 'm.recipient')
-    .add('Status', STATUS_NAME)
-    .add('Status code', 'm.status')
-    .add('Parts', 'm.parts')
-    .add('Points', points('m.points'))
-    .add('Source', 'm.source::text')
-    .text('Login', 'u.email');
+  const locale = p.locale ?? DEFAULT_LOCALE;
+  const c = new Columns(csvHeader(locale))
+    .col('messageId', 'm.id')
+    .col('date', `to_char(m.created_at, ${ISO_LOCAL})`)
+    .phoneCol('sender', 'm.sender_name')
+    .phoneCol('recipient', 'm.recipient')
+    .col('status', statusWordSql('m.status', locale))
+    .col('statusCode', 'm.status')
+    .col('parts', 'm.parts')
+    .col('points', points('m.points'))
+    .col('source', sourceWordSql('m.source::text', locale))
+    .textCol('login', 'u.email');
   const joins = ['left join users u on u.id = m.user_id'];
-  if (o.includeContent) c.text('Content', 'm.content');
-  if (o.idx) c.text('IDX', 'm.idx');
+  if (o.includeContent) c.textCol('content', 'm.content');
+  if (o.idx) c.textCol('idx', 'm.idx');
   if (o.contacts) {
-    c.text('First name', 'ct.first_name')
-      .text('Last name', 'ct.last_name')
-      .text('E-mail', 'ct.email')
-      .text('Groups', 'cg.names')
+    c.textCol('firstName', 'ct.first_name')
+      .textCol('lastName', 'ct.last_name')
+      .textCol('email', 'ct.email')
+      .textCol('groups', 'cg.names')
       // JSON text starts with '{': never formula-like.
       .add('Custom fields', `case when ct.id is not null then ct.custom_fields::text end`, true);
     joins.push(
@@ -113,11 +129,11 @@ export function detailedQuery(p: ReportQueryParams): ReportQuery {
     );
   }
   if (o.shortLinks) {
-    c.text('Short link', 'sl.code')
-      .text('Link target', 'sl.target_url')
-      .add('Clicks', 'coalesce(sl.clicks, 0)')
-      .add('First click', `to_char(sl.first_click, ${ISO_LOCAL})`)
-      .add('Last click', `to_char(sl.last_click, ${ISO_LOCAL})`);
+    c.textCol('shortLink', 'sl.code')
+      .textCol('linkTarget', 'sl.target_url')
+      .col('clicks', 'coalesce(sl.clicks, 0)')
+      .col('firstClick', `to_char(sl.first_click, ${ISO_LOCAL})`)
+      .col('lastClick', `to_char(sl.last_click, ${ISO_LOCAL})`);
     joins.push(`left join lateral (select l.code, l.target_url, count(k.id) as clicks, min(k.clicked_at) as first_click, max(k.clicked_at) as last_click
                             from short_links l left join short_link_clicks k on k.short_link_id = l.id
                            where l.message_id = m.id and l.account_id = m.account_id
@@ -155,9 +171,14 @@ const HOUR_MS = 3_600_000;
  * performance.md). Both give the same bytes.
  */
 export function shortQuery(p: ReportQueryParams): ReportQuery {
-  const c = new Columns().add('Date', `to_char(d.day, 'YYYY-MM-DD')`).add('Messages', 'coalesce(sum(x.n), 0)');
-  for (const [name, code] of Object.entries(STATUS)) c.add(name, `coalesce(sum(x.n) filter (where x.status = ${code}), 0)`);
-  c.add('Parts', 'coalesce(sum(x.parts), 0)').add('Points', points('coalesce(sum(x.points), 0)'));
+  const locale = p.locale ?? DEFAULT_LOCALE;
+  const word = statusWord(locale);
+  const c = new Columns(csvHeader(locale)).col('day', `to_char(d.day, 'YYYY-MM-DD')`).col('messages', 'coalesce(sum(x.n), 0)');
+  // A column per status, named in words and code ("Delivered 404").
+  for (const name of Object.keys(STATUS) as StatusName[]) {
+    c.add(`${word(name)} ${STATUS[name]}`, `coalesce(sum(x.n) filter (where x.status = ${STATUS[name]}), 0)`);
+  }
+  c.col('parts', 'coalesce(sum(x.parts), 0)').col('points', points('coalesce(sum(x.points), 0)'));
   const hourly = dayBoundariesOnWholeHours(p.period, p.timeZone)
     ? `select r.hour as h, r.status, sum(r.messages) as n, sum(r.parts) as parts, sum(r.points) as points
       from message_hourly_counts r
@@ -194,29 +215,35 @@ export async function rebuildMessageRollup(accountId?: number, executor: Executo
   await executor.execute(sql`select message_hourly_counts_rebuild(${accountId ?? null}::integer)`);
 }
 
-/** One row per campaign created in the period, with its counts from campaign_status_counts. */
+/**
+ * One row per campaign created in the period, with its counts from campaign_status_counts.
+ * Points spent are net of the refund, which stands beside them; a stopped campaign's unsent
+ * messages are "stopped", not "undelivered".
+ */
 export function groupQuery(p: ReportQueryParams): ReportQuery {
   const pending = PENDING_STATUSES.join(', ');
-  const c = new Columns()
-    .add('Campaign ID', 'c.id')
-    .text('Campaign', 't.title')
-    .text('Sender', 'c.sender_name')
-    .add('Created', `to_char(c.created_at, ${ISO_LOCAL})`)
-    .add('State', 'c.status::text')
-    .add('Recipients', 'c.recipients')
-    .add('Parts per message', 'c.parts')
-    .add('Points spent', points('c.points'))
-    .add('Points refunded', points('c.points_refunded'))
-    .add('Delivered', 'coalesce(s.delivered, 0)')
-    .add('Undelivered', 'coalesce(s.undelivered, 0)')
-    .add('Pending', 'coalesce(s.pending, 0)');
+  const c = new Columns(csvHeader(p.locale ?? DEFAULT_LOCALE))
+    .col('campaignId', 'c.id')
+    .textCol('campaign', 't.title')
+    .phoneCol('sender', 'c.sender_name')
+    .col('created', `to_char(c.created_at, ${ISO_LOCAL})`)
+    .col('state', 'c.status::text')
+    .col('recipients', 'c.recipients')
+    .col('partsPerMessage', 'c.parts')
+    .col('pointsSpent', points('(c.points - c.points_refunded)'))
+    .col('pointsRefunded', points('c.points_refunded'))
+    .col('delivered', 'coalesce(s.delivered, 0)')
+    .col('undelivered', 'coalesce(s.undelivered, 0)')
+    .col('pending', 'coalesce(s.pending, 0)')
+    .col('stopped', 'coalesce(s.stopped, 0)');
   return {
     sql: `select ${c}
   from campaigns c
   cross join lateral (select coalesce(nullif(btrim(c.name), ''), left(c.content, 60)) as title) t
   left join lateral (select sum(k.messages) filter (where k.status = ${STATUS.DELIVERED}) as delivered,
-                            sum(k.messages) filter (where k.status <> ${STATUS.DELIVERED} and k.status not in (${pending})) as undelivered,
-                            sum(k.messages) filter (where k.status in (${pending})) as pending
+                            sum(k.messages) filter (where k.status not in (${STATUS.DELIVERED}, ${STATUS.STOP}, ${pending})) as undelivered,
+                            sum(k.messages) filter (where k.status in (${pending})) as pending,
+                            sum(k.messages) filter (where k.status = ${STATUS.STOP}) as stopped
                        from campaign_status_counts k where k.campaign_id = c.id) s on true
  where c.account_id = ${accountLiteral(p.accountId)}
    and c.created_at >= ${instantLiteral(p.period.start)} and c.created_at < ${instantLiteral(p.period.end)}

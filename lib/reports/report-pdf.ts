@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { createTranslator } from 'use-intl/core';
 import { db } from '@/db';
-import { accounts, users, type ReportOptions } from '@/db/schema';
+import { accounts, type ReportOptions } from '@/db/schema';
 import { safeTimeZone } from '@/lib/calendar';
 import { campaignState } from '@/lib/campaigns/states';
 import { AppError } from '@/lib/errors';
 import { renderPdf } from '@/lib/files/pdf';
-import { resolveLocale, type Locale } from '@/lib/i18n/locale';
+import { DATE_TIME_ZONED } from '@/lib/i18n/formats';
+import type { Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
 import { formatPoints } from '@/lib/messaging/pricing';
@@ -15,7 +16,7 @@ import type { Period } from './periods';
 
 /**
  * PDF summaries of the short and group reports (product.md §3): facts, a stacked bar chart of
- * daily counts and the table, in the report owner's language. The rows come from ordinary
+ * daily counts and the table, in the report's language. The rows come from ordinary
  * queries (a short report has one row per local day, at most ~370 for a year; a group report
  * is capped at GROUP_PDF_MAX_ROWS campaigns, with "and N more"), the PDF is rendered in the
  * worker pool (lib/files/pdf.ts, never on the job's or a request's thread), and stored like a
@@ -28,9 +29,10 @@ export const GROUP_PDF_MAX_ROWS = 500;
 /** Longest campaign title in the table. */
 const TITLE_CHARS = 60;
 
-const COLORS = { delivered: '#059669', failed: '#dc2626', pending: '#94a3b8' } as const;
+const COLORS = { delivered: '#059669', failed: '#dc2626', pending: '#94a3b8', stopped: '#475569' } as const;
 const PENDING = sql.raw(PENDING_STATUSES.map(Number).join(', '));
 const DELIVERED = sql.raw(String(Number(STATUS.DELIVERED)));
+const STOPPED = sql.raw(String(Number(STATUS.STOP)));
 
 export type ShortPdfRow = { day: string; messages: number; delivered: number; failed: number; pending: number; parts: number; points: number };
 export type GroupPdfRow = {
@@ -43,10 +45,12 @@ export type GroupPdfRow = {
   delivered: number;
   undelivered: number;
   pending: number;
+  stopped: number;
+  /** spent, net of the refund */
   points: number;
   pointsRefunded: number;
 };
-export type GroupPdfDay = { day: string; delivered: number; undelivered: number; pending: number };
+export type GroupPdfDay = { day: string; delivered: number; undelivered: number; pending: number; stopped: number };
 export type ReportPdfData =
   | { type: 'short'; rows: ShortPdfRow[] }
   | {
@@ -91,10 +95,12 @@ async function loadShort(p: LoadParams): Promise<ShortPdfRow[]> {
   });
 }
 
+// A stopped campaign's unsent messages are "stopped", not "undelivered" (as the group CSV).
 const CAMPAIGN_COUNTS = sql`
   left join lateral (select sum(k.messages) filter (where k.status = ${DELIVERED}) as delivered,
-                            sum(k.messages) filter (where k.status <> ${DELIVERED} and k.status not in (${PENDING})) as undelivered,
-                            sum(k.messages) filter (where k.status in (${PENDING})) as pending
+                            sum(k.messages) filter (where k.status not in (${DELIVERED}, ${STOPPED}, ${PENDING})) as undelivered,
+                            sum(k.messages) filter (where k.status in (${PENDING})) as pending,
+                            sum(k.messages) filter (where k.status = ${STOPPED}) as stopped
                        from campaign_status_counts k where k.campaign_id = c.id) s on true`;
 
 /** The first GROUP_PDF_MAX_ROWS campaigns of the period, and per local day sums over all of them. */
@@ -104,8 +110,9 @@ async function loadGroup(p: LoadParams): Promise<Extract<ReportPdfData, { type: 
   const [rows, days] = await Promise.all([
     db.execute<Record<string, string | number | Date | null>>(sql`
       select c.id, coalesce(nullif(btrim(c.name), ''), left(c.content, ${TITLE_CHARS})) as title, c.sender_name as sender,
-             c.created_at, c.status::text as state, c.recipients, c.points, c.points_refunded,
-             coalesce(s.delivered, 0)::bigint as delivered, coalesce(s.undelivered, 0)::bigint as undelivered, coalesce(s.pending, 0)::bigint as pending
+             c.created_at, c.status::text as state, c.recipients, c.points - c.points_refunded as points, c.points_refunded,
+             coalesce(s.delivered, 0)::bigint as delivered, coalesce(s.undelivered, 0)::bigint as undelivered, coalesce(s.pending, 0)::bigint as pending,
+             coalesce(s.stopped, 0)::bigint as stopped
         from campaigns c ${CAMPAIGN_COUNTS}
        where ${where}
        order by c.created_at, c.id
@@ -113,14 +120,15 @@ async function loadGroup(p: LoadParams): Promise<Extract<ReportPdfData, { type: 
     db.execute<Record<string, string | number | null>>(sql`
       with per_day as (
         select (c.created_at at time zone ${p.timeZone})::date as day, count(*) as campaigns, sum(c.recipients) as recipients,
-               sum(c.points) as points, sum(c.points_refunded) as refunded,
-               sum(s.delivered) as delivered, sum(s.undelivered) as undelivered, sum(s.pending) as pending
+               sum(c.points - c.points_refunded) as points, sum(c.points_refunded) as refunded,
+               sum(s.delivered) as delivered, sum(s.undelivered) as undelivered, sum(s.pending) as pending, sum(s.stopped) as stopped
           from campaigns c ${CAMPAIGN_COUNTS}
          where ${where}
          group by 1)
       select to_char(d.day, 'YYYY-MM-DD') as day, coalesce(x.campaigns, 0)::bigint as campaigns, coalesce(x.recipients, 0)::bigint as recipients,
              coalesce(x.points, 0)::bigint as points, coalesce(x.refunded, 0)::bigint as refunded,
-             coalesce(x.delivered, 0)::bigint as delivered, coalesce(x.undelivered, 0)::bigint as undelivered, coalesce(x.pending, 0)::bigint as pending
+             coalesce(x.delivered, 0)::bigint as delivered, coalesce(x.undelivered, 0)::bigint as undelivered, coalesce(x.pending, 0)::bigint as pending,
+             coalesce(x.stopped, 0)::bigint as stopped
         from generate_series(${p.period.fromDay}::date, ${p.period.toDay}::date, interval '1 day') as d(day)
         left join per_day x on x.day = d.day::date
        order by d.day`),
@@ -138,16 +146,18 @@ async function loadGroup(p: LoadParams): Promise<Extract<ReportPdfData, { type: 
       delivered: n(r.delivered),
       undelivered: n(r.undelivered),
       pending: n(r.pending),
+      stopped: n(r.stopped),
       points: n(r.points),
       pointsRefunded: n(r.points_refunded),
     })),
     count: sum('campaigns'),
-    days: days.map((d) => ({ day: String(d.day), delivered: n(d.delivered), undelivered: n(d.undelivered), pending: n(d.pending) })),
+    days: days.map((d) => ({ day: String(d.day), delivered: n(d.delivered), undelivered: n(d.undelivered), pending: n(d.pending), stopped: n(d.stopped) })),
     total: {
       recipients: sum('recipients'),
       delivered: sum('delivered'),
       undelivered: sum('undelivered'),
       pending: sum('pending'),
+      stopped: sum('stopped'),
       points: sum('points'),
       pointsRefunded: sum('refunded'),
     },
@@ -208,14 +218,15 @@ export type ReportSummaryPdf = {
   footer: { generated: string; page: string };
 };
 
-/** Everything the PDF shows, as final text in the owner's language (as deliveryReportModel). */
+/** Everything the PDF shows, as final text in the report's language (as deliveryReportModel). */
 export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): ReportSummaryPdf {
   const { locale } = ctx;
   const timeZone = safeTimeZone(ctx.timeZone);
   const messages = MESSAGES[locale] as typeof reportsEn;
   const t = createTranslator({ locale, messages, namespace: 'reportPdf' });
   const d = createTranslator({ locale, messages, namespace: 'deliveryReport' });
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  // Read away from the portal: every instant says its zone.
+  const dateTime = new Intl.DateTimeFormat(locale, { ...DATE_TIME_ZONED, timeZone });
   // Local days are calendar dates: formatted at noon UTC, in UTC.
   const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const dayShort = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -237,7 +248,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
   const bars =
     data.type === 'short'
       ? data.rows.map((r) => [r.delivered, r.failed, r.pending])
-      : data.days.map((r) => [r.delivered, r.undelivered, r.pending]);
+      : data.days.map((r) => [r.delivered, r.undelivered, r.pending, r.stopped]);
   const max = Math.max(0, ...bars.map((values) => values.reduce((a, b) => a + b, 0)));
   const chart: ReportSummaryPdf['chart'] = {
     title: t(`chart.${data.type}`),
@@ -245,6 +256,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
       { label: t('chart.delivered'), color: COLORS.delivered },
       { label: data.type === 'short' ? t('chart.failed') : t('chart.undelivered'), color: COLORS.failed },
       { label: t('chart.pending'), color: COLORS.pending },
+      ...(data.type === 'group' ? [{ label: t('chart.stopped'), color: COLORS.stopped }] : []),
     ],
     bars,
     firstLabel: dayList.length ? day(dayList[0]) : '',
@@ -304,6 +316,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
         { label: t('table.delivered'), flex: 1.1, numeric: true },
         { label: t('table.undelivered'), flex: 1.2, numeric: true },
         { label: t('table.pending'), flex: 1, numeric: true },
+        { label: t('table.stopped'), flex: 1, numeric: true },
         { label: t('table.pointsSpent'), flex: 1.3, numeric: true },
         { label: t('table.refunded'), flex: 1.2, numeric: true },
       ],
@@ -316,6 +329,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
         number.format(r.delivered),
         number.format(r.undelivered),
         number.format(r.pending),
+        number.format(r.stopped),
         points(r.points),
         points(r.pointsRefunded),
       ]),
@@ -329,6 +343,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
             number.format(data.total.delivered),
             number.format(data.total.undelivered),
             number.format(data.total.pending),
+            number.format(data.total.stopped),
             points(data.total.points),
             points(data.total.pointsRefunded),
           ]
@@ -360,23 +375,19 @@ export type ReportPdfInput = {
   options: ReportOptions;
   period: Period;
   timeZone: string;
-  /** the report's name, and its owner, whose language the PDF is in */
   name: string;
-  userId: number;
+  /** the report's language (generate.ts reportLocale) */
+  language: Locale;
 };
 
 /** A short or group report as a PDF, rendered in the PDF worker pool, with the rows it covers. */
 export async function reportPdf(input: ReportPdfInput): Promise<{ bytes: Uint8Array; rows: number }> {
   if (input.type !== 'short' && input.type !== 'group') throw new AppError('pdf_unavailable', { field: 'format' });
   const timeZone = safeTimeZone(input.timeZone);
-  const [[owner], [account]] = await Promise.all([
-    db.select({ language: users.language }).from(users).where(eq(users.id, input.userId)),
-    db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, input.accountId)),
-  ]);
+  const [account] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, input.accountId));
   const data = await loadReportPdfData({ accountId: input.accountId, type: input.type, options: input.options, period: input.period, timeZone });
   const model = reportPdfModel(data, {
-    // The report's owner's language; English when they follow their browser (as its e-mail).
-    locale: resolveLocale(owner?.language, null),
+    locale: input.language,
     timeZone,
     reportName: input.name,
     accountName: account?.name ?? '',

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { db } from '../../db';
 import { campaigns } from '../../db/schema';
 import { addSenderName, createAccount, createUser } from '../../lib/accounts';
-import { CAMPAIGN_CSV_TEXT_COLUMNS, campaignCsvQuery, campaignCsvStream } from '../../lib/campaigns/delivery-report/csv';
+import { campaignCsvColumns, campaignCsvQuery, campaignCsvStream } from '../../lib/campaigns/delivery-report/csv';
 import { deliveryReportModel, loadCampaignSummary, renderDeliveryReportPdf } from '../../lib/campaigns/delivery-report/summary';
 import { sqlIdentifier } from '../../lib/files/csv';
 import { closePdfWorkers } from '../../lib/files/pdf';
@@ -65,7 +65,7 @@ async function rawCopy(query: string): Promise<{ seconds: number; bytes: number 
   try {
     await client.query('select set_config($1, $2, false)', ['TimeZone', TIME_ZONE]);
     const started = performance.now();
-    const quoted = CAMPAIGN_CSV_TEXT_COLUMNS.map(sqlIdentifier).join(', ');
+    const quoted = campaignCsvColumns().forceQuote.map(sqlIdentifier).join(', ');
     const stream = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT csv, HEADER true, FORCE_QUOTE (${quoted}))`));
     let bytes = 0;
     await new Promise<void>((resolve, reject) => {

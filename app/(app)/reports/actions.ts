@@ -1,18 +1,26 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { getLocale } from 'next-intl/server';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { userAction, userFormAction, type ActionResult } from '@/lib/gates/action';
 import { cancelRun, createReport, deleteOneOffReport, deleteSchedule, estimateRows, reportRequestSchema, setSchedulePaused } from '@/lib/reports/definitions';
+import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locale';
 import { idSchema } from '@/lib/validation';
 
 export type CancelState = ActionResult | null;
 
+const portalLocale = async () => {
+  const locale = await getLocale();
+  return isLocale(locale) ? locale : DEFAULT_LOCALE;
+};
+
 export const estimateReport = userAction(reportRequestSchema, (request, user) => estimateRows(user.account.id, request));
 
 export const generateReport = userAction(reportRequestSchema, async (request, user) => {
-  const result = await createReport(user.account.id, user.id, request);
+  // Its files and e-mails speak the language the user sees the portal in now.
+  const result = await createReport(user.account.id, user.id, request, new Date(), await portalLocale());
   revalidatePath('/reports');
   return { runId: result.runId, nextRunAt: result.nextRunAt?.toISOString() ?? null };
 });

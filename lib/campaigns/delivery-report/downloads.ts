@@ -21,15 +21,22 @@ export function campaignFileBase(campaign: { id: string; name: string; createdAt
 /**
  * The detailed CSV of one of the user's campaigns (another account's: not_found, before any
  * byte). Streams from COPY: constant memory at any size; compressed at a fast level when the
- * client accepts it (`acceptEncoding`, the request's Accept-Encoding).
+ * client accepts it (the request's Accept-Encoding); headers and status words in the user's
+ * language (their setting, else the request's Accept-Language).
  */
-export async function campaignCsvResponse(user: DownloadUser, campaignId: string, acceptEncoding: string | null = null): Promise<Response> {
+export async function campaignCsvResponse(
+  user: DownloadUser,
+  campaignId: string,
+  request: { acceptEncoding?: string | null; acceptLanguage?: string | null } = {},
+): Promise<Response> {
   const campaign = await getCampaignProgress(user.account.id, campaignId);
   if (!campaign) throw new AppError('not_found');
+  // The header in the language the user sees the portal in.
+  const locale = resolveLocale(user.language, request.acceptLanguage ?? null);
   // A failure before the first byte (busy, no connection) is an error answer, not a cut-off file.
-  const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone }));
+  const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone, locale }));
   const headers = downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv');
-  return new Response(encodeDownload(body, headers, acceptEncoding), { headers });
+  return new Response(encodeDownload(body, headers, request.acceptEncoding ?? null), { headers });
 }
 
 /**

@@ -6,6 +6,7 @@ import { db } from '@/db';
 import { campaigns } from '@/db/schema';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { campaignState } from '@/lib/campaigns/states';
+import { DATE_TIME_ZONED } from '@/lib/i18n/formats';
 import type { Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
@@ -167,7 +168,8 @@ export function deliveryReportModel(summary: CampaignSummary, options: { locale:
   const { locale } = options;
   const timeZone = safeTimeZone(options.timeZone);
   const t = createTranslator({ locale, messages: MESSAGES[locale] as typeof reportsEn, namespace: 'deliveryReport' });
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  // Read away from the portal: every instant says its zone.
+  const dateTime = new Intl.DateTimeFormat(locale, { ...DATE_TIME_ZONED, timeZone });
   const number = new Intl.NumberFormat(locale);
   const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const when = (date: Date | null) => (date ? dateTime.format(date) : t('facts.notYet'));

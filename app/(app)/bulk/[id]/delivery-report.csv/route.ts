@@ -7,5 +7,5 @@ export const dynamic = 'force-dynamic';
 // client accepts it. No session: 401; another account's campaign or a malformed id: 404, nothing
 // streamed.
 export const GET = withUser<{ id: string }>((request, { user, params }) =>
-  campaignCsvResponse(user, params.id, request.headers.get('accept-encoding')),
+  campaignCsvResponse(user, params.id, { acceptEncoding: request.headers.get('accept-encoding'), acceptLanguage: request.headers.get('accept-language') }),
 );
