@@ -6,6 +6,7 @@ import { db } from '@/db';
 import { reportRuns } from '@/db/schema';
 import { loadSessionUser, startSession, type SessionUser } from '@/lib/auth/session-user';
 import { createReport } from '@/lib/reports/definitions';
+import { CAMPAIGN_CSV_PLAN, campaignCsvQuery } from '@/lib/campaigns/delivery-report/csv';
 import { readChunk } from '@/lib/reports/run-download';
 import { inChunks, storeRunFile } from '@/lib/reports/run-file';
 import { GET as getCsv } from '@/app/(app)/bulk/[id]/delivery-report.csv/route';
@@ -65,6 +66,24 @@ describe('campaign CSV encoding', () => {
     const refused = await getCampaignCsv('gzip;q=0, identity');
     expect(refused.headers.get('content-encoding')).toBeNull();
     expect(Buffer.from(await refused.arrayBuffer())).toEqual(plain);
+  });
+});
+
+describe('campaign CSV plan', () => {
+  it('is an ordered range scan of the campaign index under its settings: no sort before the first row', async () => {
+    // Ten times as many other messages, so that the campaign is a small part of the table.
+    const { account } = await makeAccount('Encoding other');
+    await db.execute(sql`
+      insert into messages (account_id, sender_name, recipient, country, content, encoding, parts, points, status, source)
+      select ${account.id}, 'Other', '+35988' || (3000000 + g), 'BG', 'Other', 'gsm7', 1, 650, 404, 'api' from generate_series(1, ${MESSAGES * 10}) g`);
+    await db.execute(sql`analyze messages`);
+    const plan = await db.transaction(async (tx) => {
+      for (const [name, value] of Object.entries(CAMPAIGN_CSV_PLAN)) await tx.execute(sql`select set_config(${name}, ${value}, true)`);
+      const [row] = await tx.execute<{ 'QUERY PLAN': unknown }>(sql.raw(`explain (format json) ${campaignCsvQuery({ campaignId, accountId: owner.account.id })}`));
+      return JSON.stringify(row['QUERY PLAN']);
+    });
+    expect(plan).toContain('"Index Name":"messages_campaign_idx"');
+    expect(plan).not.toMatch(/"Node Type":"(Sort|Incremental Sort|Seq Scan|Bitmap Heap Scan)"/);
   });
 });
 
