@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -20,6 +21,7 @@ const schema = z.object({
   DATABASE_URL: optionalText,
   PORT: whole(1, 65_535, 3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  WEB_PROCESSES: whole(1, 64, os.availableParallelism()),
   AUTH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   TRUST_PROXY_HOPS: whole(0, 10, 0),
   SEED_DEMO: flag('1'),
