@@ -15,12 +15,34 @@ const LANGUAGES = [
 ] as const;
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
+// Long unbroken names, as users type them: they must wrap, not widen the page.
+const LONG = 'Promo2026_SpringSaleForAllClientsInSofiaPlovdivVarnaBurgas';
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
-  // Something to revoke on Settings; the walk opens its dialog and cancels.
-  await admin('token:create', '--email', 'demo@example.com', '--name', 'walk-through');
-});
+  // Something to revoke on Settings (the walk opens its dialog and cancels), with a long name.
+  const { token } = await admin('token:create', '--email', 'demo@example.com', '--name', LONG);
+  const created = await fetch(`${baseUrl()}/api/campaigns`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ from: 'DemoShop', message: 'Walk-through', to: ['+359888900001', '+359888900002'], name: LONG, rate: 1 }),
+  });
+  expect(created.status).toBe(201);
+  // A schedule and a one-off report with long names, made through the form.
+  const ctx = await context(1280, 'en-US');
+  const page = await ctx.newPage();
+  await signIn(page);
+  await page.goto('/reports');
+  await page.locator('#report-name').fill(`${LONG} once`);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByText('The report is being generated').waitFor();
+  await page.getByLabel('Generated periodically').check();
+  await page.locator('#report-name').fill(`${LONG} weekly`);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByText('Scheduled.').waitFor();
+  await ctx.close();
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
 });
@@ -134,11 +156,11 @@ describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
     // A message's details: a popover inside the viewport, closed by its own button.
     await step('history-details', async () => {
       await page.goto('/history');
-      await page.locator('[data-testid="message-table"] tbody tr').first().locator('button').click();
+      await page.locator('[data-testid="message-table"] tbody tr').first().locator('td > button[popovertarget]').click();
       const details = page.locator('[popover]:popover-open');
       await checkInside(page, details, tag('history-details'), problems);
       await checkPage(page, tag('history-details'), problems);
-      await details.locator('button').click();
+      await details.locator('header button').click();
       await details.waitFor({ state: 'hidden' });
     });
 
@@ -153,6 +175,21 @@ describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
       await stop.waitFor({ state: 'hidden' });
     });
 
+    // Deleting a schedule or a report asks first.
+    for (const [name, trigger] of [
+      ['schedule-dialog', '[data-schedule] button[aria-label^="Delete"], [data-schedule] button[aria-label^="Изтрий"]'],
+      ['run-dialog', '[data-testid="delete-run"]'],
+    ] as const) {
+      await step(name, async () => {
+        await page.goto('/reports');
+        await page.locator(trigger).first().click();
+        const dialog = page.getByRole('dialog');
+        await checkInside(page, dialog, tag(name), problems);
+        await dialog.getByRole('button').first().click();
+        await dialog.waitFor({ state: 'hidden' });
+      });
+    }
+
     // Revoking a token asks first too.
     await step('revoke-dialog', async () => {
       await page.goto('/settings');
@@ -166,4 +203,74 @@ describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
     await ctx.close();
     expect(problems).toEqual([]);
   }, 300_000);
+});
+
+/** The values the history form shows, by field name. */
+async function formValues(page: Page): Promise<Record<string, string>> {
+  return page.locator('form[role="search"]').evaluate((form) => {
+    const out: Record<string, string> = {};
+    for (const el of Array.from((form as HTMLFormElement).elements) as HTMLInputElement[]) if (el.name) out[el.name] = el.value;
+    return out;
+  });
+}
+
+describe('the history form', () => {
+  it('always shows what the URL lists: after Show, Clear filters, the menu link and Back', async () => {
+    const ctx = await context(1280, 'en-US');
+    const page = await ctx.newPage();
+    await signIn(page);
+    await page.goto('/history?source=api&status=404');
+    expect(await formValues(page)).toMatchObject({ source: 'api', status: '404', sender: '', recipient: '' });
+
+    await page.getByRole('link', { name: 'Clear filters' }).click();
+    await page.waitForURL((url) => url.search === '');
+    expect(await formValues(page)).toMatchObject({ source: '', status: '', sender: '' });
+
+    await page.locator('#f-source').selectOption('portal');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/source=portal/);
+    expect(new URL(page.url()).searchParams.get('status')).toBeNull();
+    expect(await formValues(page)).toMatchObject({ source: 'portal', status: '' });
+
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'SMS history' }).click();
+    await page.waitForURL((url) => url.pathname === '/history' && url.search === '');
+    expect(await formValues(page)).toMatchObject({ source: '', status: '' });
+
+    await page.goBack();
+    await page.waitForURL(/source=portal/);
+    expect(await formValues(page)).toMatchObject({ source: 'portal', status: '' });
+    // "Show" now sends what the form shows, nothing older.
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForLoadState('networkidle');
+    expect([...new URL(page.url()).searchParams.keys()].sort()).toEqual(['size', 'source']);
+    await ctx.close();
+  });
+
+  it('shows every error at once, each beside its field, naming the bad value', async () => {
+    const ctx = await context(390, 'en-US');
+    const page = await ctx.newPage();
+    await signIn(page);
+    await page.goto('/history?recipient=abc&source=sms&from=2026-02-02&to=2026-02-01');
+    expect(await page.locator('#f-recipient-error').innerText()).toContain('“abc”');
+    expect(await page.locator('#f-source-error').innerText()).toContain('“sms”');
+    expect(await page.locator('#f-to-error').innerText()).toMatch(/before the start date/);
+    expect(await page.locator('#f-recipient').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#f-recipient').getAttribute('aria-describedby')).toContain('f-recipient-error');
+    expect(await page.getByRole('alert').locator('li').count()).toBe(3);
+    await screenshot(page, 'ui-history-errors-390');
+    await ctx.close();
+  });
+
+  it('has one Tab stop per message row', async () => {
+    const ctx = await context(1280, 'en-US');
+    const page = await ctx.newPage();
+    await signIn(page);
+    await page.goto('/history');
+    const perRow = await page.locator('[data-testid="message-table"] tbody tr').evaluateAll((rows) =>
+      rows.map((row) => Array.from(row.querySelectorAll<HTMLElement>('a, button, input, select, textarea, [tabindex]')).filter((el) => el.tabIndex >= 0 && el.checkVisibility()).length),
+    );
+    expect(perRow.length).toBeGreaterThan(0);
+    expect(new Set(perRow)).toEqual(new Set([1]));
+    await ctx.close();
+  });
 });

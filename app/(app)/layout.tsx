@@ -4,6 +4,7 @@ import { requireUser } from '@/lib/auth';
 import { formatPoints } from '@/lib/messaging';
 import { signOutAction } from '../(auth)/sign-out/actions';
 import { NavLinks } from '../_components/nav-links';
+import { Button } from '../_components/ui/button';
 
 // Layouts do not re-render on client navigation, so every page checks the session itself too.
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -32,9 +33,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             </p>
             <span className="hidden text-slate-600 sm:inline">{user.account.name} · {user.email}</span>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-md px-2 py-1 text-slate-700 underline-offset-2 hover:underline">
+              <Button type="submit" variant="ghost" size="sm">
                 {t('signOut')}
-              </button>
+              </Button>
             </form>
           </div>
         </div>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
+import { Button } from './ui/button';
 
 export type NavItem = { href: string; label: string };
 
@@ -11,15 +12,9 @@ export function NavLinks({ items, label, openLabel, closeLabel }: { items: NavIt
   const [open, setOpen] = useState(false);
   return (
     <nav aria-label={label} className="md:w-56 md:shrink-0">
-      <button
-        type="button"
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm md:hidden"
-        aria-expanded={open}
-        aria-controls="main-nav-list"
-        onClick={() => setOpen((v) => !v)}
-      >
+      <Button variant="secondary" size="sm" className="md:hidden" aria-expanded={open} aria-controls="main-nav-list" onClick={() => setOpen((v) => !v)}>
         {open ? closeLabel : openLabel}
-      </button>
+      </Button>
       <ul id="main-nav-list" className={`${open ? 'mt-3 block' : 'hidden'} space-y-1 md:mt-0 md:block`}>
         {items.map((item) => {
           const active = pathname === item.href || pathname.startsWith(`${item.href}/`);

@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { listOutbox, type OutboxEntry } from '@/lib/email';
+import { DATE_TIME } from '@/lib/i18n/formats';
 import { PageHeader } from '../../_components/page-header';
+import { Badge, type BadgeTone } from '../../_components/ui/badge';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('emails.page'))('title') };
@@ -11,12 +13,12 @@ export async function generateMetadata(): Promise<Metadata> {
 type BadgeKey = OutboxEntry['status'] | 'retrying';
 
 // Colour follows the outcome; the word is always there too.
-const tones: Record<BadgeKey, string> = {
-  queued: 'bg-amber-100 text-amber-900',
-  retrying: 'bg-amber-100 text-amber-900',
-  sent: 'bg-emerald-100 text-emerald-800',
-  failed: 'bg-red-100 text-red-800',
-  not_configured: 'bg-slate-200 text-slate-700',
+const tones: Record<BadgeKey, BadgeTone> = {
+  queued: 'amber',
+  retrying: 'amber',
+  sent: 'green',
+  failed: 'red',
+  not_configured: 'slate',
 };
 
 const badgeOf = (entry: OutboxEntry): BadgeKey => (entry.status === 'queued' && entry.attempts > 0 ? 'retrying' : entry.status);
@@ -25,7 +27,7 @@ export default async function EmailsPage() {
   const user = await requireUser();
   const [t, format, entries] = await Promise.all([getTranslations('emails.page'), getFormatter(), listOutbox(user.account.id, 100)]);
   const when = (date: Date | null) =>
-    date ? format.dateTime(date, { dateStyle: 'medium', timeStyle: 'short', timeZone: user.account.timeZone }) : t('notSent');
+    date ? format.dateTime(date, { ...DATE_TIME, timeZone: user.account.timeZone }) : t('notSent');
   const anyNotConfigured = entries.some((entry) => entry.status === 'not_configured');
   return (
     <>
@@ -47,9 +49,9 @@ export default async function EmailsPage() {
                 <details className="group">
                   <summary className="grid cursor-pointer list-none gap-x-4 gap-y-1 px-4 py-3 text-sm hover:bg-slate-50 sm:grid-cols-[9rem_1fr_auto]">
                     <span>
-                      <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${tones[badge]}`}>
+                      <Badge tone={tones[badge]} dot={badge === 'queued' || badge === 'retrying' ? 'ring' : 'solid'}>
                         {t(`statuses.${badge}`)}
-                      </span>
+                      </Badge>
                     </span>
                     <span className="min-w-0">
                       <span className="block truncate font-medium">{entry.subject}</span>

@@ -4,10 +4,12 @@ import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { formatPoints } from '@/lib/messaging/pricing';
 import type { ActionFailure } from '@/lib/gates/action';
 import type { InvalidEntry, InvalidSample, previewSend } from './actions';
+import { buttonClass } from '../../_components/ui/button';
+import { DATE_TIME } from '@/lib/i18n/formats';
 
 type PreviewResult = Awaited<ReturnType<typeof previewSend>>;
 
-const sendButton = 'w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
+const sendButton = buttonClass({}, 'w-full');
 
 function InvalidList({ entries, total }: { entries: InvalidEntry[]; total: number }) {
   const t = useTranslations('send.check');
@@ -76,7 +78,7 @@ export function CheckResult({
   if (!result.ok) return <FailureNotice failure={result} />;
   const points = (units: number) => formatPoints(units, locale);
   const short = result.totalUnits > result.balance;
-  const when = scheduledAt ? format.dateTime(new Date(scheduledAt), { dateStyle: 'medium', timeStyle: 'short', timeZone }) : null;
+  const when = scheduledAt ? format.dateTime(new Date(scheduledAt), { ...DATE_TIME, timeZone }) : null;
   return (
     <section aria-labelledby="check-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5" data-testid="check-result">
       <h2 id="check-title" className="text-base font-semibold">

@@ -12,6 +12,7 @@ import {
   MAX_FORM_RECIPIENTS,
   toEntry,
 } from '@/lib/messaging/csv-numbers';
+import { controlClass } from '../../_components/ui/input';
 
 export type CsvRecipients = { fileName: string; entries: string[] };
 
@@ -23,7 +24,7 @@ type Status =
   | { kind: 'error'; error: 'tooLarge' | 'empty' | 'unreadable' | 'tooMany' };
 
 const MAX_CSV_MB = MAX_CSV_BYTES / (1024 * 1024);
-const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs';
+const inputClass = controlClass;
 
 /**
  * A CSV file of recipients, read in the browser: the first rows decide whether there is a header

@@ -14,6 +14,9 @@ type PreviewResult = Awaited<ReturnType<typeof previewSend>>;
 type SendNowResult = Awaited<ReturnType<typeof sendNow>>;
 import { CsvUpload, type CsvRecipients } from './csv-upload';
 import { CheckResult, FailureNotice } from './check-result';
+import { buttonClass } from '../../_components/ui/button';
+import { controlClass } from '../../_components/ui/input';
+import { DATE_TIME } from '@/lib/i18n/formats';
 
 export type SendFormProps = {
   senders: string[];
@@ -32,13 +35,13 @@ type Sent = Extract<SendNowResult, { ok: true }>;
 
 const MAX_CONTENT = 5_000;
 const MAX_IDX = 255;
+// The UI kit's looks, for the many fields of this form.
 const labelClass = 'block text-sm font-medium text-slate-700';
-const inputClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs disabled:bg-slate-100';
-const sectionClass = 'rounded-lg border border-slate-200 bg-white p-5';
+const inputClass = controlClass;
+const sectionClass = 'min-w-0 rounded-lg border border-slate-200 bg-white p-4 sm:p-5';
 const legendClass = 'mb-1 text-base font-semibold';
-const primaryButton = 'rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
-const secondaryButton =
-  'rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50 disabled:opacity-60';
+const primaryButton = buttonClass();
+const secondaryButton = buttonClass({ variant: 'secondary' });
 
 function sameInput(a: SendFormInput, b: SendFormInput): boolean {
   return (
@@ -234,7 +237,7 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
           {sent.scheduledAt ? (
             <>
               <dt className="text-slate-600">{t('sent.when')}</dt>
-              <dd>{format.dateTime(new Date(sent.scheduledAt), { dateStyle: 'full', timeStyle: 'short', timeZone })}</dd>
+              <dd>{format.dateTime(new Date(sent.scheduledAt), { ...DATE_TIME, timeZone })}</dd>
             </>
           ) : null}
         </dl>
@@ -492,7 +495,7 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
                     {scheduledAt
                       ? t('options.scheduledHelp', {
                           timeZone,
-                          when: format.dateTime(new Date(scheduledAt), { dateStyle: 'full', timeStyle: 'short', timeZone }),
+                          when: format.dateTime(new Date(scheduledAt), { ...DATE_TIME, timeZone }),
                         })
                       : t('options.timeZoneHelp', { timeZone })}
                   </p>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { Button, buttonClass } from '../../_components/ui/button';
 import { signOutAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,10 +19,8 @@ export default async function SignOutPage() {
       <p className="mt-2 text-sm text-slate-600">{nav('signedInAs', { email: user.email })}</p>
       <p className="mt-4 text-sm">{t('question')}</p>
       <form action={signOutAction} className="mt-6 flex items-center gap-3">
-        <button type="submit" className="rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-          {t('submit')}
-        </button>
-        <Link href="/history" className="text-sm text-slate-700 underline">
+        <Button type="submit">{t('submit')}</Button>
+        <Link href="/history" className={buttonClass({ variant: 'link', size: 'inline' })}>
           {t('cancel')}
         </Link>
       </form>
