@@ -128,7 +128,7 @@ describe('periodic jobs', () => {
 
   it('never scan messages sequentially, every scheduled task included', async () => {
     const before = await reportedScans();
-    for (const [, task] of SCHEDULE) await tasks[task]({}, {} as JobHelpers);
+    for (const [, task] of SCHEDULE) await tasks[task]!({}, {} as JobHelpers);
     const after = await reportedScans();
     expect(after.idx).toBeGreaterThan(before.idx);
     expect(after.seq - before.seq).toBe(0);
