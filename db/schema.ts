@@ -47,6 +47,10 @@ export const reportRunStatus = pgEnum('report_run_status', [
   'cancelled',
 ]);
 export const emailStatus = pgEnum('email_status', ['queued', 'sent', 'failed', 'not_configured']);
+export const contactFieldType = pgEnum('contact_field_type', ['text', 'number', 'date']);
+export const optOutSource = pgEnum('opt_out_source', ['portal', 'import', 'api']);
+export const contactImportStatus = pgEnum('contact_import_status', ['uploading', 'uploaded', 'queued', 'running', 'done', 'failed']);
+export const contactDuplicatePolicy = pgEnum('contact_duplicate_policy', ['update', 'skip']);
 
 export const accounts = pgTable(
   'accounts',
@@ -132,18 +136,34 @@ export const senderNames = pgTable(
 export const contacts = pgTable(
   'contacts',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    // Time-ordered (PostgreSQL 18's uuidv7): a million imported contacts go into the id indexes in
+    // order, not at random pages.
+    id: uuid()
+      .primaryKey()
+      .default(sql`uuidv7()`),
     accountId: integer()
       .notNull()
       .references(() => accounts.id),
+    // E.164 with the leading '+', normalised for the account's country
     phone: text().notNull(),
     firstName: text().notNull().default(''),
     lastName: text().notNull().default(''),
     email: text(),
+    // The account's custom fields (contact_fields) by field id; numbers and dates as canonical text.
     customFields: jsonb().$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('contacts_account_phone_key').on(t.accountId, t.phone)],
+  (t) => [
+    // One contact per number; text_pattern_ops also serves the number-prefix search (LIKE '+35988%').
+    uniqueIndex('contacts_account_phone_key').using('btree', t.accountId, sql`${t.phone} text_pattern_ops`),
+    // The table's keyset order, newest first.
+    index('contacts_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Name and e-mail search by the beginning of a word, case-insensitive.
+    index('contacts_account_first_name_idx').using('btree', t.accountId, sql`lower(${t.firstName}) text_pattern_ops`),
+    index('contacts_account_last_name_idx').using('btree', t.accountId, sql`lower(${t.lastName}) text_pattern_ops`),
+    index('contacts_account_email_idx').using('btree', t.accountId, sql`lower(${t.email}) text_pattern_ops`),
+  ],
 );
 
 export const contactGroups = pgTable(
@@ -154,6 +174,9 @@ export const contactGroups = pgTable(
       .notNull()
       .references(() => accounts.id),
     name: text().notNull(),
+    // Kept by statement-level triggers on contact_group_members (migration 0014), so the send
+    // page's picker never counts a million members.
+    members: integer().notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('contact_groups_account_name_key').on(t.accountId, t.name)],
@@ -170,6 +193,125 @@ export const contactGroupMembers = pgTable(
       .references(() => contacts.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.contactId] }), index('contact_group_members_contact_idx').on(t.contactId)],
+);
+
+// The account's own contact fields (at most MAX_CONTACT_FIELDS): columns of the contacts table,
+// the import mapping and reports with contact data.
+export const contactFields = pgTable(
+  'contact_fields',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    name: text().notNull(),
+    type: contactFieldType().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('contact_fields_account_name_key').on(t.accountId, sql`lower(${t.name})`)],
+);
+
+// Numbers the account must never send to (the provider's blacklist), whether or not they are
+// contacts: when, why and how each got here.
+export const optOuts = pgTable(
+  'opt_outs',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    // E.164 with the leading '+'
+    phone: text().notNull(),
+    reason: text().notNull().default(''),
+    source: optOutSource().notNull(),
+    userId: integer().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('opt_outs_account_phone_key').using('btree', t.accountId, sql`${t.phone} text_pattern_ops`),
+    index('opt_outs_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  ],
+);
+
+export type ContactImportMapping = {
+  /** per column of the file: what it holds, or null to skip it */
+  columns: (
+    | { kind: 'phone' | 'first_name' | 'last_name' | 'email' | 'groups' | 'opted_out' }
+    | { kind: 'field'; fieldId: string }
+    | null
+  )[];
+};
+
+// A CSV import: the file as uploaded (contact_import_chunks), the user's choices, then the job's
+// progress and outcome.
+export const contactImports = pgTable(
+  'contact_imports',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    fileName: text().notNull(),
+    sizeBytes: bigint({ mode: 'number' }).notNull(),
+    bytesReceived: bigint({ mode: 'number' }).notNull().default(0),
+    status: contactImportStatus().notNull().default('uploading'),
+    encoding: text(),
+    delimiter: text(),
+    hasHeader: boolean().notNull().default(true),
+    mapping: jsonb().$type<ContactImportMapping>(),
+    onDuplicate: contactDuplicatePolicy().notNull().default('update'),
+    groupId: uuid().references(() => contactGroups.id, { onDelete: 'set null' }),
+    optOutAll: boolean().notNull().default(false),
+    bytesDone: bigint({ mode: 'number' }).notNull().default(0),
+    rowsDone: integer().notNull().default(0),
+    created: integer().notNull().default(0),
+    updated: integer().notNull().default(0),
+    duplicates: integer().notNull().default(0),
+    invalid: integer().notNull().default(0),
+    error: text(),
+    createdAt: createdAt(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('contact_imports_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst()),
+    // The daily prune reads only what it deletes.
+    index('contact_imports_created_idx').on(t.createdAt),
+  ],
+);
+
+// The uploaded file, in the order it arrived; dropped once imported.
+export const contactImportChunks = pgTable(
+  'contact_import_chunks',
+  {
+    importId: uuid()
+      .notNull()
+      .references(() => contactImports.id, { onDelete: 'cascade' }),
+    seq: integer().notNull(),
+    data: bytea().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+// Every line an import refused, with why (an error code) and the line as read.
+export const contactImportErrors = pgTable(
+  'contact_import_errors',
+  {
+    importId: uuid()
+      .notNull()
+      .references(() => contactImports.id, { onDelete: 'cascade' }),
+    line: integer().notNull(),
+    /** an error code (lib/i18n/messages/errors.*.json) */
+    reason: text().notNull(),
+    /** the column it is about, as the file names it */
+    column: text().notNull().default(''),
+    value: text().notNull().default(''),
+    raw: text().notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.line] })],
 );
 
 // Price per message part by destination country (ISO 3166 alpha-2), in point units.
@@ -202,6 +344,8 @@ export const campaigns = pgTable(
     recipients: integer().notNull(),
     points: units().notNull(),
     pointsRefunded: units().notNull().default(0),
+    // Recipients left out because their numbers are opted out: never sent, never charged.
+    skippedOptedOut: integer().notNull().default(0),
     scheduledAt: timestamp({ withTimezone: true }),
     startedAt: timestamp({ withTimezone: true }),
     // Last batch handed to the gateway: a sending campaign quiet for too long has lost its job.

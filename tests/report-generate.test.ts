@@ -16,6 +16,7 @@ import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser, startSession } from '@/lib/auth/session-user';
 import { cancelRun, createReport, estimateRows, listRuns, scheduleDueReports } from '@/lib/reports/definitions';
 import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/reports/generate';
+import { createContactField } from '@/lib/contacts/fields';
 import { parseCsv } from '@/lib/files/csv-testing';
 import { signReportLink } from '@/lib/reports/signed-links';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
@@ -117,9 +118,18 @@ beforeAll(async () => {
   // Another account's message in the period: never in A's reports.
   await db.insert(messages).values({ ...rows[1].row, accountId: B.account.id, userId: B.id, senderName: 'RepB', content: 'B secret' });
 
+  const tier = await createContactField(A.account.id, { name: 'Tier', type: 'text' });
+  const since = await createContactField(A.account.id, { name: 'Клиент от', type: 'date' });
   const [ivan] = await db
     .insert(contacts)
-    .values({ accountId: A.account.id, phone: IVAN, firstName: 'Иван', lastName: '=Petrov', email: 'ivan@example.com', customFields: { tier: 'gold' } })
+    .values({
+      accountId: A.account.id,
+      phone: IVAN,
+      firstName: 'Иван',
+      lastName: '=Petrov',
+      email: 'ivan@example.com',
+      customFields: { [tier.id]: '=gold', [since.id]: '2024-05-01' },
+    })
     .returning();
   const groups = await db
     .insert(contactGroups)
@@ -169,7 +179,8 @@ describe('detailed report', () => {
       'Last name',
       'E-mail',
       'Groups',
-      'Custom fields',
+      'Tier',
+      'Клиент от',
       'Short link',
       'Link target',
       'Clicks',
@@ -184,14 +195,15 @@ describe('detailed report', () => {
       "'=Petrov",
       'ivan@example.com',
       'A-list; VIP',
-      '{"tier": "gold"}',
+      "'=gold",
+      '2024-05-01',
       'abc123',
       'https://example.com/x',
       '2',
       '2026-03-28T10:00:00+02:00',
       '2026-03-29T11:00:00+03:00',
     ]);
-    expect(rows[2].slice(10)).toEqual(['msg m2', '', '', '', '', '', '', '', '', '0', '', '']);
+    expect(rows[2].slice(10)).toEqual(['msg m2', '', '', '', '', '', '', '', '', '', '0', '', '']);
     expect(rows.map((r) => r[0]).slice(1)).toEqual([ids.m1, ids.m2, ids.m3, ids.m4, ids.m5, ids.m6].map(String));
   });
 });
@@ -220,8 +232,8 @@ describe('group report', () => {
     const { rows } = parseCsv(await fileOf(runId));
     expect(rows).toEqual([
       // Points spent net of the refund, which stands beside them.
-      ['Campaign ID', 'Campaign', 'Sender', 'Created', 'State', 'Recipients', 'Parts per message', 'Points spent', 'Points refunded', 'Delivered', 'Undelivered', 'Pending', 'Stopped'],
-      [campaignId, 'Пролет', 'RepA', '2026-03-29T13:00:00+03:00', 'completed', '2', '1', '0.0650', '0.0650', '1', '0', '1', '0'],
+      ['Campaign ID', 'Campaign', 'Sender', 'Created', 'State', 'Recipients', 'Skipped opted out', 'Parts per message', 'Points spent', 'Points refunded', 'Delivered', 'Undelivered', 'Pending', 'Stopped'],
+      [campaignId, 'Пролет', 'RepA', '2026-03-29T13:00:00+03:00', 'completed', '2', '0', '1', '0.0650', '0.0650', '1', '0', '1', '0'],
     ]);
     // B has no campaigns: header only.
     const empty = parseCsv(await fileOf(await makeAndGenerate(B, base('group')))).rows;

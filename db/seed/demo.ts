@@ -2,6 +2,8 @@ import { sql as dsql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
 import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, ledgerEntries } from '@/db/schema';
 import { addSenderName, createAccount, createUser, findAccountByName } from '@/lib/accounts';
+import { createContactField } from '@/lib/contacts/fields';
+import { optOutNumbers } from '@/lib/contacts/opt-outs';
 import { POINT_UNITS } from '@/lib/messaging';
 import { generateMessages, templates } from './messages';
 
@@ -80,6 +82,8 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
   }
   for (const sender of spec.senders) await addSenderName(account.id, sender);
 
+  const city = await createContactField(account.id, { name: 'City', type: 'text' });
+  const customerNo = await createContactField(account.id, { name: 'Customer no', type: 'text' });
   const contactRows = await db
     .insert(contacts)
     .values(
@@ -89,10 +93,12 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
         firstName: FIRST_NAMES[i % FIRST_NAMES.length],
         lastName: LAST_NAMES[(i * 7) % LAST_NAMES.length],
         email: i % 3 === 0 ? null : `contact${i + 1}@example.com`,
-        customFields: { city: CITIES[i % CITIES.length], customerNo: `C-${1000 + i}` },
+        customFields: { [city.id]: CITIES[i % CITIES.length], [customerNo.id]: `C-${1000 + i}` },
       })),
     )
     .returning({ id: contacts.id });
+  // A few numbers asked not to get messages: a send to their groups skips them.
+  await optOutNumbers(account.id, ['+359888100005', '+359888100012', '+359888100020'], { reason: 'Asked to stop (demo)', source: 'portal', userId: owner.id });
   const groupRows = await db
     .insert(contactGroups)
     .values(spec.groups.map((name) => ({ accountId: account.id, name })))

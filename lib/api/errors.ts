@@ -1,5 +1,5 @@
 import type { AppError, ErrorCode } from '@/lib/errors';
-import type { InvalidRecipient } from '@/lib/messaging/send';
+import type { InvalidRecipient, SkippedRecipient } from '@/lib/messaging/send';
 
 /** The provider's public API error codes, the `error` of every error answer. */
 export const PROVIDER_ERRORS = {
@@ -28,6 +28,7 @@ const ANSWERS: Partial<Record<ErrorCode, ErrorAnswer>> = {
   empty_message: { status: 400, error: MESSAGE },
   message_too_long: { status: 400, error: MESSAGE },
   no_valid_numbers: { status: 400, error: NO_NUMBERS },
+  all_opted_out: { status: 400, error: NO_NUMBERS },
   sender_not_allowed: { status: 400, error: SENDER },
   insufficient_points: { status: 402, error: POINTS },
   duplicate_idx: { status: 409, error: BAD_REQUEST },
@@ -35,6 +36,11 @@ const ANSWERS: Partial<Record<ErrorCode, ErrorAnswer>> = {
   not_found: { status: 404, error: NOT_FOUND },
   campaign_not_found: { status: 404, error: NOT_FOUND },
   message_not_found: { status: 404, error: NOT_FOUND },
+  contact_not_found: { status: 404, error: NOT_FOUND },
+  contact_group_not_found: { status: 404, error: NOT_FOUND },
+  opt_out_not_found: { status: 404, error: NOT_FOUND },
+  contact_exists: { status: 409, error: BAD_REQUEST },
+  group_name_taken: { status: 409, error: BAD_REQUEST },
   failed: { status: 500, error: INTERNAL },
   unavailable: { status: 503, error: INTERNAL },
 };
@@ -45,10 +51,21 @@ export function errorAnswer(code: ErrorCode): ErrorAnswer {
   return ANSWERS[code] ?? BAD;
 }
 
-/** The answer's body: the provider's `{"error", "message"}`, with the numbers it refused for error 13. */
+/** The answer's body: the provider's `{"error", "message"}`, with the numbers it refused or skipped (opted out) for error 13. */
 export function errorBody(error: AppError): Record<string, unknown> {
   const body: Record<string, unknown> = { error: errorAnswer(error.code).error, message: error.describe() };
-  const invalid = (error.details as { invalid?: InvalidRecipient[] } | undefined)?.invalid;
-  if (invalid?.length) body.invalid_numbers = invalid.map((i) => ({ submitted_number: i.input, message: i.reason }));
+  const details = error.details as { invalid?: InvalidRecipient[]; skipped?: SkippedRecipient[] } | undefined;
+  if (details?.invalid?.length) body.invalid_numbers = invalidNumbersJson(details.invalid);
+  if (details?.skipped?.length) body.skipped_numbers = skippedNumbersJson(details.skipped);
   return body;
+}
+
+/** The numbers a send refused, as the provider's invalid_numbers. */
+export function invalidNumbersJson(invalid: readonly InvalidRecipient[]) {
+  return invalid.map((i) => ({ submitted_number: i.input, message: i.reason }));
+}
+
+/** The opted-out numbers a send left out, in the same style: never sent, never charged. */
+export function skippedNumbersJson(skipped: readonly SkippedRecipient[]) {
+  return skipped.map((s) => ({ submitted_number: s.input, number: s.recipient.replace(/^\+/, ''), message: s.reason }));
 }

@@ -3,7 +3,7 @@ import type { ErrorCode } from '@/lib/errors';
 import docs from '@/lib/i18n/messages/api-docs.en.json';
 import { appUrl } from '@/lib/env';
 import { errorAnswer, PROVIDER_ERRORS } from './errors';
-import { invalidNumbers, OPERATIONS, type Operation } from './operations';
+import { invalidNumbers, OPERATIONS, skippedNumbers, type Operation } from './operations';
 import { BODY_TYPES, type BodyType } from './request';
 
 /**
@@ -106,6 +106,7 @@ function errorSchema(errors: number[]): JsonSchema {
   };
   if (errors.includes(PROVIDER_ERRORS.NO_NUMBERS)) {
     (schema.properties as JsonSchema).invalid_numbers = jsonSchema(invalidNumbers, 'output');
+    (schema.properties as JsonSchema).skipped_numbers = jsonSchema(skippedNumbers, 'output');
   }
   return schema;
 }

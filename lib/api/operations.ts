@@ -87,6 +87,9 @@ export const invalidNumbers = z.array(
   z.object({ submitted_number: z.string(), message: z.enum(['empty', 'invalid', 'too_long', 'unsupported_country']) }),
 );
 
+/** The opted-out numbers a send left out (never sent, never charged), in the same style. */
+export const skippedNumbers = z.array(z.object({ submitted_number: z.string(), number: z.string(), message: z.literal('opted_out') }));
+
 const unixTime = z.int().nullable();
 const STATUS_NAMES = Object.keys(STATUS) as [StatusName, ...StatusName[]];
 
@@ -109,6 +112,7 @@ const smsDoReply = z.object({
   length: z.int(),
   parts: z.int(),
   invalid_numbers: invalidNumbers.optional(),
+  skipped_numbers: skippedNumbers.optional(),
   duplicates: z.int().optional(),
 });
 
@@ -137,6 +141,7 @@ export const campaignReply = z.object({
   from: z.string(),
   rate: z.int(),
   recipients: z.int(),
+  skipped_opted_out: z.int(),
   created_at: z.iso.datetime(),
   progress: z.object({
     pending: z.int(),
@@ -222,7 +227,7 @@ export const createCampaign = {
   bodyTypes: ['application/json'],
   idempotent: true,
   refusals: [...SEND_REFUSALS, 'campaign_recipients_required', 'group_not_found', 'text_too_long', 'text_control'],
-  answer: { status: 201, schema: campaignReply.extend({ points: z.number(), invalid_numbers: invalidNumbers, duplicates: z.int() }) },
+  answer: { status: 201, schema: campaignReply.extend({ points: z.number(), invalid_numbers: invalidNumbers, skipped_numbers: skippedNumbers, duplicates: z.int() }) },
   example: { input: { from: 'DemoShop', message: 'Sale today', group: 'Clients', rate: 50 } },
 } satisfies Operation;
 

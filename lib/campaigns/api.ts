@@ -4,7 +4,10 @@ import { STATUS, statusName } from '@/lib/messaging/statuses';
 import type { CampaignProgress } from './index';
 
 /** What the API shows of a campaign (a campaign just created has no more). */
-type CampaignSummary = Pick<CampaignProgress, 'id' | 'name' | 'status' | 'sender' | 'rate' | 'recipients' | 'createdAt' | 'counts' | 'points' | 'pointsRefunded'>;
+type CampaignSummary = Pick<
+  CampaignProgress,
+  'id' | 'name' | 'status' | 'sender' | 'rate' | 'recipients' | 'createdAt' | 'counts' | 'points' | 'pointsRefunded' | 'skippedOptedOut'
+>;
 
 const FAILED = [STATUS.UNDELIVERED, STATUS.FAILED, STATUS.REJECTED, STATUS.EXPIRED, STATUS.UNKNOWN, STATUS.NOT_FOUND];
 
@@ -18,6 +21,8 @@ export function campaignJson(progress: CampaignSummary) {
     from: progress.sender,
     rate: progress.rate,
     recipients: progress.recipients,
+    // opted-out numbers left out at submit: never sent, never charged
+    skipped_opted_out: progress.skippedOptedOut,
     created_at: progress.createdAt.toISOString(),
     progress: {
       pending: count([STATUS.QUEUE]),

@@ -53,11 +53,17 @@ export async function resumeCampaign(accountId: number, campaignId: string): Pro
   });
 }
 
+/** Waiting messages a stop turns to STOP per statement: the first batch in the stop itself, the rest in a job. */
+export const STOP_BATCH = 5_000;
+
 /**
  * Stop is one conditional UPDATE of the campaign row; only the call that moved it refunds, in the
- * same transaction, exactly the points of the messages never handed to the gateway (now STOP,
- * with 0 points).
- * The unique index on refund entries per campaign is the backstop.
+ * same transaction, exactly the points of the messages never handed to the gateway. A claim holds
+ * the campaign row (dispatch.ts), so once the row is ours none is under way and none can start:
+ * the campaign's QUEUE counter (kept exact by the triggers) is what comes back. The messages
+ * become STOP STOP_BATCH at a time, the first batch here, the rest by the campaign:stop job, so a
+ * stop answers at once however many messages wait. The unique index on refund entries per
+ * campaign is the backstop.
  */
 export async function stopCampaign(accountId: number, campaignId: string, userId: number | null = null): Promise<ControlResult> {
   if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
@@ -74,23 +80,37 @@ export async function stopCampaign(accountId: number, campaignId: string, userId
       )
       .returning({ id: campaigns.id });
     if (!rows.length) return currentStatus(tx, accountId, campaignId);
-    // A stopped message costs nothing: its points go back (the refund) and it keeps 0, so the
-    // messages' points always add up to what the campaign cost (the history, CSVs, reports and
-    // counters read them). RETURNING old.points: what each one had (PostgreSQL 18).
-    const [{ refund }] = await tx.execute<{ refund: string }>(sql`
-      with stopped as (
-        update messages set status = ${STATUS.STOP}, points = 0, done_at = now()
-        where campaign_id = ${campaignId} and status = ${STATUS.QUEUE}
-        returning old.points
-      )
-      select coalesce(sum(points), 0)::text as refund from stopped`);
-    const refunded = Number(refund);
+    const [waiting] = await tx
+      .select({ points: campaignStatusCounts.points })
+      .from(campaignStatusCounts)
+      .where(and(eq(campaignStatusCounts.campaignId, campaignId), eq(campaignStatusCounts.status, STATUS.QUEUE)));
+    const refunded = Number(waiting?.points ?? 0);
     if (refunded > 0) {
       await postEntry(tx, { accountId, kind: 'refund', amount: refunded, campaignId, userId, note: 'Campaign stopped: unsent messages' });
       await tx.update(campaigns).set({ pointsRefunded: refunded }).where(eq(campaigns.id, campaignId));
     }
+    if ((await stopWaitingMessages(tx, campaignId)) === STOP_BATCH) {
+      await enqueue(tx, 'campaign:stop', { campaignId }, { jobKey: `campaign:${campaignId}` });
+    }
     return { ok: true, status: 'stopped', refunded } as const;
   });
+}
+
+/**
+ * Up to STOP_BATCH of a stopped campaign's waiting messages become STOP, at 0 points: a stopped
+ * message costs nothing, its points went back with the refund, so the messages' points add up to
+ * what the campaign cost (history, CSVs, counters and reports read them). Locked rows are left to
+ * whoever holds them (another run of the job). Returns how many it stopped.
+ */
+export async function stopWaitingMessages(executor: Executor, campaignId: string): Promise<number> {
+  const rows = await executor.execute(sql`
+    update messages set status = ${STATUS.STOP}, points = 0, done_at = now()
+    where id in (
+        select id from messages where campaign_id = ${campaignId} and status = ${STATUS.QUEUE}
+        order by id limit ${STOP_BATCH} for update skip locked)
+      and status = ${STATUS.QUEUE}
+    returning id`);
+  return rows.length;
 }
 
 export function controlCampaign(action: CampaignAction, accountId: number, campaignId: string, userId: number | null) {
@@ -105,6 +125,8 @@ export type CampaignProgress = {
   status: string;
   sender: string;
   recipients: number;
+  /** recipients left out because their numbers are opted out */
+  skippedOptedOut: number;
   rate: number;
   points: number;
   pointsRefunded: number;
@@ -136,6 +158,7 @@ export async function getCampaignProgress(accountId: number, campaignId: string)
     status: campaign.status,
     sender: campaign.senderName,
     recipients: campaign.recipients,
+    skippedOptedOut: campaign.skippedOptedOut,
     rate: campaign.rate,
     points: campaign.points,
     pointsRefunded: campaign.pointsRefunded,

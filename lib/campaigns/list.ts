@@ -29,6 +29,7 @@ type Row = {
   content: string;
   source: 'api' | 'portal';
   recipients: number;
+  skipped_opted_out: number;
   rate: number;
   points: string;
   points_refunded: string;
@@ -49,7 +50,7 @@ export async function listCampaigns(accountId: number, options: { before?: strin
   const limit = CAMPAIGN_PAGE_SIZE + 1;
   const rows = await db.execute<Row>(sql`
     select * from (
-      select c.id, c.name, c.status::text, c.sender_name, c.content, c.source::text, c.recipients, c.rate,
+      select c.id, c.name, c.status::text, c.sender_name, c.content, c.source::text, c.recipients, c.skipped_opted_out, c.rate,
              c.points::text, c.points_refunded::text, c.created_at,
              to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso,
              coalesce((select jsonb_object_agg(s.status, s.messages) from campaign_status_counts s where s.campaign_id = c.id), '{}') as counts
@@ -70,6 +71,7 @@ export async function listCampaigns(accountId: number, options: { before?: strin
     content: r.content,
     source: r.source,
     recipients: r.recipients,
+    skippedOptedOut: r.skipped_opted_out,
     rate: r.rate,
     points: Number(r.points),
     pointsRefunded: Number(r.points_refunded),

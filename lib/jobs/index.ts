@@ -13,7 +13,10 @@ export type JobName =
   | 'reports:recover'
   | 'reports:cleanup'
   | 'email:send'
-  | 'maintenance:prune';
+  | 'maintenance:prune'
+  | 'contacts:import'
+  | 'contacts:drop-field'
+  | 'contacts:prune-imports';
 
 export type EnqueueOptions = {
   runAt?: Date | null;

@@ -2,6 +2,9 @@ import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/campaigns/dispatch';
+import { dropFieldValues } from '@/lib/contacts/fields';
+import { runImport } from '@/lib/contacts/import/run';
+import { pruneImports } from '@/lib/contacts/import/upload';
 import { env } from '@/lib/env';
 import { getGateway } from '@/lib/gateway';
 import { applyStoredReports, expireUnreported, storeDeliveryReports } from '@/lib/gateway/reports';
@@ -74,6 +77,17 @@ export const tasks: TaskList = {
   },
   'maintenance:prune': async () => {
     await pruneExpiredRecords();
+  },
+  'contacts:import': async (payload) => {
+    const { importId } = z.object({ importId: z.uuid() }).parse(payload);
+    await runImport(importId);
+  },
+  'contacts:drop-field': async (payload) => {
+    const { accountId, fieldId } = z.object({ accountId: z.number().int().positive(), fieldId: z.uuid() }).parse(payload);
+    await dropFieldValues(accountId, fieldId);
+  },
+  'contacts:prune-imports': async () => {
+    await pruneImports();
   },
   ...emailTasks,
 };
@@ -199,4 +213,6 @@ export const SCHEDULE: readonly (readonly [when: string, task: string])[] = [
   ['17 * * * *', 'reports:cleanup'],
   // Old sign-in attempts, bad-token records, idempotency keys and sessions.
   ['41 3 * * *', 'maintenance:prune'],
+  // Contact imports abandoned before their job (a day), and old results (30 days).
+  ['53 3 * * *', 'contacts:prune-imports'],
 ];

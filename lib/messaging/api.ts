@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { contactGroups, messages } from '@/db/schema';
+import { invalidNumbersJson, skippedNumbersJson } from '@/lib/api/errors';
 import { AppError } from '@/lib/errors';
 import { POINT_UNITS } from './pricing';
 import type { SendResult } from './send';
@@ -28,7 +29,8 @@ export function smsDoResponse(result: SendResult, test: boolean) {
     message: plan.input.content,
     length: plan.characters,
     parts: plan.parts,
-    ...(plan.invalid.length ? { invalid_numbers: plan.invalid.map((i) => ({ submitted_number: i.input, message: i.reason })) } : {}),
+    ...(plan.invalid.length ? { invalid_numbers: invalidNumbersJson(plan.invalid) } : {}),
+    ...(plan.skipped.length ? { skipped_numbers: skippedNumbersJson(plan.skipped) } : {}),
     ...(plan.duplicates ? { duplicates: plan.duplicates } : {}),
   };
 }

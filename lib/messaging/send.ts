@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
-import { accounts, campaigns, contactGroupMembers, contactGroups, contacts, messages, prices } from '@/db/schema';
+import { accounts, campaigns, messages, prices } from '@/db/schema';
 import { isApprovedSender } from '@/lib/accounts';
+import { optedOutAmong } from '@/lib/contacts/opt-outs';
 import { AppError, type ErrorCode, type ErrorParams } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs';
 import { InsufficientBalanceError, postEntry } from '@/lib/ledger';
@@ -18,16 +19,20 @@ export const SEND_REFUSALS = [
   'idx_count_mismatch',
   'idx_too_long',
   'no_valid_numbers',
+  'all_opted_out',
   'duplicate_idx',
   'insufficient_points',
 ] as const satisfies readonly ErrorCode[];
 
 export type SendErrorCode = (typeof SEND_REFUSALS)[number];
 
-/** A refused send: an AppError with a send code; `details.invalid` holds the numbers refused. */
+/** A refused send: an AppError with a send code; `details.invalid` holds the numbers refused, `details.skipped` the opted-out ones. */
 export class SendError extends AppError {
-  constructor(code: SendErrorCode, options: { field?: string; params?: ErrorParams; invalid?: InvalidRecipient[] } = {}) {
-    super(code, { field: options.field, params: options.params, details: { invalid: options.invalid ?? [] } });
+  constructor(
+    code: SendErrorCode,
+    options: { field?: string; params?: ErrorParams; invalid?: InvalidRecipient[]; skipped?: SkippedRecipient[] } = {},
+  ) {
+    super(code, { field: options.field, params: options.params, details: { invalid: options.invalid ?? [], skipped: options.skipped ?? [] } });
     this.name = 'SendError';
   }
 
@@ -37,6 +42,10 @@ export class SendError extends AppError {
 
   get invalid(): InvalidRecipient[] {
     return (this.details as { invalid: InvalidRecipient[] }).invalid;
+  }
+
+  get skipped(): SkippedRecipient[] {
+    return (this.details as { skipped: SkippedRecipient[] }).skipped;
   }
 }
 
@@ -65,6 +74,9 @@ export type SendInput = {
 
 export type InvalidRecipient = { input: string; reason: 'empty' | 'invalid' | 'too_long' | 'unsupported_country' };
 
+/** A valid number left out of a send: opted out (lib/contacts/opt-outs.ts), so never sent and never priced. */
+export type SkippedRecipient = { input: string; recipient: string; reason: 'opted_out' };
+
 export type PlannedMessage = { recipient: string; input: string; country: string; points: number; idx: string | null };
 
 export type SendPlan = {
@@ -74,6 +86,7 @@ export type SendPlan = {
   parts: number;
   valid: PlannedMessage[];
   invalid: InvalidRecipient[];
+  skipped: SkippedRecipient[];
   duplicates: number;
   totalPoints: number;
 };
@@ -112,8 +125,10 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
   const [account] = await executor.select({ country: accounts.country }).from(accounts).where(eq(accounts.id, input.accountId));
   const priceList = new Map((await executor.select().from(prices)).map((p) => [p.country, p.unitsPerPart]));
   const seen = new Set<string>();
-  const valid: PlannedMessage[] = [];
+  const planned: PlannedMessage[] = [];
   const invalid: InvalidRecipient[] = [];
+  // Group members whose numbers are opted out (found with them below).
+  const optedOutMembers = new Set<string>();
   let duplicates = 0;
   const consider = (raw: string, idx: string | null) => {
     const result = normalizeNumber(raw, account.country as CountryCode);
@@ -122,18 +137,28 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
     seen.add(result.e164);
     const price = priceList.get(result.country);
     if (!price) return invalid.push({ input: raw, reason: 'unsupported_country' });
-    valid.push({ recipient: result.e164, input: raw, country: result.country, points: counted.parts * price, idx });
+    planned.push({ recipient: result.e164, input: raw, country: result.country, points: counted.parts * price, idx });
   };
   input.recipients.forEach((raw, i) => consider(raw, idxList ? idxList[i] || null : (input.idx as string | null | undefined) || null));
+  const typed = planned.length;
   if (input.groupIds?.length) {
-    const members = await executor
-      .selectDistinct({ phone: contacts.phone })
-      .from(contactGroupMembers)
-      .innerJoin(contactGroups, eq(contactGroups.id, contactGroupMembers.groupId))
-      .innerJoin(contacts, eq(contacts.id, contactGroupMembers.contactId))
-      .where(and(eq(contactGroups.accountId, input.accountId), inArray(contactGroups.id, input.groupIds)));
-    for (const member of members) consider(member.phone, typeof input.idx === 'string' ? input.idx : null);
+    const members = await executor.execute<{ phone: string; opted_out: boolean }>(sql`
+      select distinct c.phone, exists (select 1 from opt_outs o where o.account_id = c.account_id and o.phone = c.phone) as opted_out
+        from contact_group_members gm
+        join contact_groups g on g.id = gm.group_id
+        join contacts c on c.id = gm.contact_id
+       where g.account_id = ${input.accountId} and g.id = any(${`{${input.groupIds.join(',')}}`}::uuid[])`);
+    for (const member of members) {
+      if (member.opted_out) optedOutMembers.add(member.phone);
+      consider(member.phone, typeof input.idx === 'string' ? input.idx : null);
+    }
   }
+  // An opted-out number is never sent to and never priced: it moves to `skipped`.
+  const optedOut = await optedOutAmong(input.accountId, planned.slice(0, typed).map((m) => m.recipient), executor);
+  for (const phone of optedOutMembers) optedOut.add(phone);
+  const valid = planned.filter((m) => !optedOut.has(m.recipient));
+  const skipped: SkippedRecipient[] = planned.filter((m) => optedOut.has(m.recipient)).map((m) => ({ input: m.input, recipient: m.recipient, reason: 'opted_out' }));
+  if (valid.length === 0 && skipped.length) throw new SendError('all_opted_out', { params: { count: skipped.length }, invalid, skipped });
   if (valid.length === 0) throw new SendError('no_valid_numbers', { invalid });
 
   if (input.checkIdx) {
@@ -158,6 +183,7 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
     parts: counted.parts,
     valid,
     invalid,
+    skipped,
     duplicates,
     totalPoints: valid.reduce((sum, m) => sum + m.points, 0),
   };
@@ -197,6 +223,7 @@ async function storeSend(tx: Executor, plan: SendPlan): Promise<SendResult> {
         rate: input.campaign.rate ?? 100,
         recipients: plan.valid.length,
         points: plan.totalPoints,
+        skippedOptedOut: plan.skipped.length,
         scheduledAt,
         startedAt: scheduledAt ? null : sql`now()`,
       })

@@ -5,6 +5,7 @@ import { addDays, localDay, safeTimeZone } from '@/lib/calendar';
 import { copyCsv, CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { enqueue } from '@/lib/jobs';
 import { generateJobOptions, reportLocale } from './definitions';
+import { listContactFields } from '@/lib/contacts/fields';
 import { estimateReportRows, reportQuery } from './queries';
 import { PDF_CONTENT_TYPE, reportPdf } from './report-pdf';
 import { inChunks, storeRunFile, type StoreHooks } from './run-file';
@@ -80,7 +81,15 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
     const fileName = `${definition.name} ${period.fromDay}${period.toDay !== period.fromDay ? ` - ${period.toDay}` : ''}`;
     const chunkBytes = hooks.chunkBytes ?? REPORT_CHUNK_BYTES;
     const locale = reportLocale(definition.options, info.ownerLanguage);
-    const input = { accountId: run.accountId, type: definition.type, options: definition.options, period, timeZone, locale };
+    const input = {
+      accountId: run.accountId,
+      type: definition.type,
+      options: definition.options,
+      period,
+      timeZone,
+      locale,
+      contactFields: definition.options.contacts ? await listContactFields(run.accountId) : [],
+    };
     if (definition.format === 'pdf') {
       // Short and group summaries, rendered in the PDF worker pool (report-pdf.ts).
       const pdf = await reportPdf({ ...input, name: definition.name, language: locale });

@@ -29,6 +29,8 @@ export type ReportQueryParams = {
   timeZone: string;
   /** the language of the header and the status words; English when not given */
   locale?: Locale;
+  /** the account's custom contact fields (lib/contacts/fields.ts): a column each with contact data */
+  contactFields?: readonly { id: string; name: string }[];
 };
 export type ReportQuery = { sql: string; forceQuote: string[]; header: string[] };
 
@@ -50,6 +52,8 @@ function dayLiteral(day: string): string {
   if (!DAY.test(day)) throw new Error(`not a day: ${day}`);
   return `'${day}'::timestamp`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const points = (expr: string) => `(${expr}::numeric / ${POINT_UNITS})::numeric(20, ${POINT_DECIMALS})`;
 
@@ -115,18 +119,22 @@ export function detailedQuery(p: ReportQueryParams): ReportQuery {
   if (o.includeContent) c.textCol('content', 'm.content');
   if (o.idx) c.textCol('idx', 'm.idx');
   if (o.contacts) {
-    c.textCol('firstName', 'ct.first_name')
-      .textCol('lastName', 'ct.last_name')
-      .textCol('email', 'ct.email')
-      .textCol('groups', 'cg.names')
-      // JSON text starts with '{': never formula-like.
-      .add('Custom fields', `case when ct.id is not null then ct.custom_fields::text end`, true);
+    c.textCol('firstName', 'ct.first_name').textCol('lastName', 'ct.last_name').textCol('email', 'ct.email').textCol('groups', 'cg.names');
     joins.push(
       'left join contacts ct on ct.account_id = m.account_id and ct.phone = m.recipient',
       `left join lateral (select string_agg(g.name, '; ' order by g.name) as names
                             from contact_group_members gm join contact_groups g on g.id = gm.group_id
                            where gm.contact_id = ct.id) cg on true`,
     );
+    // Each custom field its own column, under its name (a second column by a name already taken gets a number).
+    const fields = p.contactFields ?? [];
+    fields.forEach((field, i) => {
+      if (!UUID.test(field.id)) throw new Error('contact field id is not a uuid');
+      let name = field.name;
+      for (let n = 2; c.header.some((taken) => taken.toLowerCase() === name.toLowerCase()); n++) name = `${field.name} ${n}`;
+      c.text(name, `cf.f${i}`);
+    });
+    if (fields.length) joins.push(`cross join lateral (select ${fields.map((f, i) => `ct.custom_fields ->> '${f.id}' as f${i}`).join(', ')}) cf`);
   }
   if (o.shortLinks) {
     c.textCol('shortLink', 'sl.code')
@@ -229,6 +237,7 @@ export function groupQuery(p: ReportQueryParams): ReportQuery {
     .col('created', `to_char(c.created_at, ${ISO_LOCAL})`)
     .col('state', 'c.status::text')
     .col('recipients', 'c.recipients')
+    .col('skippedOptedOut', 'c.skipped_opted_out')
     .col('partsPerMessage', 'c.parts')
     .col('pointsSpent', points('(c.points - c.points_refunded)'))
     .col('pointsRefunded', points('c.points_refunded'))

@@ -20,7 +20,7 @@ import {
   MAX_SENDER_LENGTH,
   UI_MAX_PARTS,
 } from '@/lib/messaging/limits';
-import { planSend, SendError, submitSend, type InvalidRecipient, type SendPlan } from '@/lib/messaging/send';
+import { planSend, SendError, submitSend, type InvalidRecipient, type SendPlan, type SkippedRecipient } from '@/lib/messaging/send';
 import { idSchema, optionalTextSchema } from '@/lib/validation';
 
 /** Invalid entries returned to the form: enough to fix the list, never the whole file. */
@@ -50,9 +50,16 @@ type SendForm = z.output<typeof sendSchema>;
 export type InvalidEntry = Pick<InvalidRecipient, 'input' | 'reason'>;
 /** What a refused send carries for the form: the first invalid entries and how many there are. */
 export type InvalidSample = { invalid: InvalidEntry[]; invalidCount: number };
+export type SkippedEntry = Pick<SkippedRecipient, 'input' | 'reason'>;
+/** The first opted-out numbers left out, and how many there are. */
+export type SkippedSample = { skipped: SkippedEntry[]; skippedCount: number };
 
 function sample(invalid: readonly InvalidRecipient[]): InvalidSample {
   return { invalid: invalid.slice(0, INVALID_SAMPLE).map(({ input, reason }) => ({ input, reason })), invalidCount: invalid.length };
+}
+
+function skippedSample(skipped: readonly SkippedRecipient[]): SkippedSample {
+  return { skipped: skipped.slice(0, INVALID_SAMPLE).map(({ input, reason }) => ({ input, reason })), skippedCount: skipped.length };
 }
 
 /** The schedule and the groups: what the plan does not check itself. */
@@ -83,8 +90,12 @@ async function plan(user: SessionUser, input: SendForm, scheduledAt: Date | null
     maxParts: UI_MAX_PARTS,
   }).catch((error: unknown) => {
     // A refusal that lists the numbers returns only a sample of them to the form.
-    if (error instanceof SendError && error.invalid.length) {
-      throw new AppError(error.code, { field: error.field, params: error.problems[0].params, details: sample(error.invalid) });
+    if (error instanceof SendError && (error.invalid.length || error.skipped.length)) {
+      throw new AppError(error.code, {
+        field: error.field,
+        params: error.problems[0].params,
+        details: { ...sample(error.invalid), ...skippedSample(error.skipped) },
+      });
     }
     throw error;
   });
@@ -104,6 +115,8 @@ export const previewSend = userAction(sendSchema, async (input, user) => {
   return {
     valid: result.valid.length,
     ...sample(result.invalid),
+    // Opted-out numbers: left out, never charged.
+    ...skippedSample(result.skipped),
     duplicates: result.duplicates,
     /** points in units (1 point = POINT_UNITS) */
     totalUnits: result.totalPoints,

@@ -3,7 +3,7 @@
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { formatPoints } from '@/lib/messaging/pricing';
 import type { ActionFailure } from '@/lib/gates/action';
-import type { InvalidEntry, InvalidSample, previewSend } from './actions';
+import type { InvalidEntry, InvalidSample, previewSend, SkippedEntry, SkippedSample } from './actions';
 import { buttonClass } from '../../_components/ui/button';
 import { DATE_TIME } from '@/lib/i18n/formats';
 
@@ -11,15 +11,20 @@ type PreviewResult = Awaited<ReturnType<typeof previewSend>>;
 
 const sendButton = buttonClass({}, 'w-full');
 
-function InvalidList({ entries, total }: { entries: InvalidEntry[]; total: number }) {
+function InvalidList({ entries, total, skipped }: { entries: (InvalidEntry | SkippedEntry)[]; total: number; skipped?: boolean }) {
   const t = useTranslations('send.check');
   if (!entries.length) return null;
+  const caption = skipped
+    ? total > entries.length
+      ? t('skippedFirst', { shown: entries.length, total })
+      : t('skippedAll')
+    : total > entries.length
+      ? t('invalidFirst', { shown: entries.length, total })
+      : t('invalidAll');
   return (
-    <div className="space-y-1">
+    <div className="space-y-1" data-testid={skipped ? 'skipped-list' : 'invalid-list'}>
       <table className="w-full text-left text-sm">
-        <caption className="pb-1 text-left text-xs text-slate-600">
-          {total > entries.length ? t('invalidFirst', { shown: entries.length, total }) : t('invalidAll')}
-        </caption>
+        <caption className="pb-1 text-left text-xs text-slate-600">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
             <th scope="col" className="py-1 pr-3">{t('entry')}</th>
@@ -32,7 +37,7 @@ function InvalidList({ entries, total }: { entries: InvalidEntry[]; total: numbe
               <td className="max-w-40 truncate py-1 pr-3 font-mono text-xs" title={entry.input}>
                 {entry.input}
               </td>
-              <td className="py-1 text-xs text-slate-700">{t(`reasons.${entry.reason}`)}</td>
+              <td className="py-1 text-xs text-slate-700">{entry.reason === 'opted_out' ? t('skippedReasons.opted_out') : t(`reasons.${entry.reason}`)}</td>
             </tr>
           ))}
         </tbody>
@@ -43,13 +48,14 @@ function InvalidList({ entries, total }: { entries: InvalidEntry[]; total: numbe
 
 export function FailureNotice({ failure }: { failure: ActionFailure }) {
   // A refused list of numbers comes with its first entries (app/(app)/send/actions.ts).
-  const sample = failure.details as InvalidSample | undefined;
+  const sample = failure.details as (InvalidSample & Partial<SkippedSample>) | undefined;
   return (
     <div role="alert" className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
       <p className="font-medium">{failure.message}</p>
-      {sample?.invalid?.length ? (
-        <div className="rounded-md bg-white p-3">
-          <InvalidList entries={sample.invalid} total={sample.invalidCount} />
+      {sample?.invalid?.length || sample?.skipped?.length ? (
+        <div className="space-y-3 rounded-md bg-white p-3">
+          <InvalidList entries={sample.invalid ?? []} total={sample.invalidCount ?? 0} />
+          <InvalidList entries={sample.skipped ?? []} total={sample.skippedCount ?? 0} skipped />
         </div>
       ) : null}
     </div>
@@ -91,6 +97,10 @@ export function CheckResult({
         <dd className={`tabular text-right ${result.invalidCount ? 'text-red-700' : ''}`}>{format.number(result.invalidCount)}</dd>
         <dt className="text-slate-600">{t('duplicates')}</dt>
         <dd className="tabular text-right">{format.number(result.duplicates)}</dd>
+        <dt className="text-slate-600">{t('skipped')}</dt>
+        <dd className={`tabular text-right ${result.skippedCount ? 'text-amber-800' : ''}`} data-testid="check-skipped">
+          {format.number(result.skippedCount)}
+        </dd>
         <dt className="text-slate-600">{t('parts')}</dt>
         <dd className="tabular text-right">{format.number(result.parts)}</dd>
         <dt className="border-t border-slate-200 pt-1 font-medium">{t('total')}</dt>
@@ -122,6 +132,7 @@ export function CheckResult({
       ) : null}
 
       <InvalidList entries={result.invalid} total={result.invalidCount} />
+      <InvalidList entries={result.skipped} total={result.skippedCount} skipped />
 
       {short ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">

@@ -1,3 +1,4 @@
+import { invalidNumbersJson, skippedNumbersJson } from '@/lib/api/errors';
 import { createCampaign } from '@/lib/api/operations';
 import { campaignJson } from '@/lib/campaigns/api';
 import { withApiToken } from '@/lib/gates/api';
@@ -36,11 +37,13 @@ export const POST = withApiToken(createCampaign, async ({ principal, input, tx }
     pointsRefunded: 0,
     createdAt: result.createdAt,
     counts: { [STATUS.QUEUE]: plan.valid.length },
+    skippedOptedOut: plan.skipped.length,
   });
   return {
     ...body,
     points: toPoints(plan.totalPoints),
-    invalid_numbers: plan.invalid.map((i) => ({ submitted_number: i.input, message: i.reason })),
+    invalid_numbers: invalidNumbersJson(plan.invalid),
+    skipped_numbers: skippedNumbersJson(plan.skipped),
     duplicates: plan.duplicates,
   };
 });

@@ -54,6 +54,8 @@ export type CampaignSummary = {
   status: string;
   rate: number;
   recipients: number;
+  /** opted-out numbers left out at submit */
+  skippedOptedOut: number;
   points: number;
   pointsRefunded: number;
   createdAt: Date;
@@ -101,6 +103,7 @@ export async function loadCampaignSummary(accountId: number, campaignId: string)
     status: progress.status,
     rate: progress.rate,
     recipients: progress.recipients,
+    skippedOptedOut: progress.skippedOptedOut,
     points: progress.points,
     pointsRefunded: progress.pointsRefunded,
     createdAt: progress.createdAt,
@@ -205,6 +208,7 @@ export function deliveryReportModel(summary: CampaignSummary, options: { locale:
     [t('facts.started'), when(summary.startedAt)],
     [t('facts.finished'), when(summary.finishedAt)],
     [t('facts.recipients'), number.format(summary.recipients)],
+    [t('facts.skippedOptedOut'), number.format(summary.skippedOptedOut)],
     [t('facts.rate'), t('facts.rateValue', { rate: summary.rate })],
   );
 

@@ -100,6 +100,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             ) : null}
             <dt className="text-slate-600">{t('recipients')}</dt>
             <dd className="tabular">{format.number(total)}</dd>
+            <dt className="text-slate-600">{t('skippedOptedOut')}</dt>
+            <dd className="tabular" data-testid="skipped-opted-out" title={t('skippedOptedOutHelp')}>
+              {format.number(progress.skippedOptedOut)}
+            </dd>
             <dt className="text-slate-600">{t('rate')}</dt>
             <dd className="tabular">{t('rateValue', { rate: progress.rate })}</dd>
             <dt className="text-slate-600">{t('pointsSpent')}</dt>
