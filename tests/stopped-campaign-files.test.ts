@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
@@ -114,6 +116,44 @@ describe('a stopped campaign', () => {
     expect([value('Delivered'), value('Undelivered'), value('Pending'), value('Stopped')]).toEqual(['2', '1', '1', String(RECIPIENTS.length - SENT)]);
     expect(Math.round(Number(value('Points spent')) * 10_000)).toBe(campaign.points - campaign.pointsRefunded);
     expect(Math.round(Number(value('Points refunded')) * 10_000)).toBe(campaign.pointsRefunded);
+  });
+});
+
+describe('a campaign stopped before this release', () => {
+  it('has its stopped messages set to 0 points by migration 0016, counters moving with them', async () => {
+    const { account, user } = await makeAccount('Stopped old', 1000);
+    const plan = await planSend({
+      accountId: account.id,
+      userId: user.id,
+      source: 'portal',
+      sender: 'Stoppedold',
+      content: 'Hello',
+      recipients: RECIPIENTS,
+      campaign: { name: 'Old stop', rate: 10 },
+    });
+    const { campaignId: old } = (await submitSend(plan)) as { campaignId: string };
+    // What the old stop left: STOP messages that kept their points, and the refund of them.
+    await db.execute(sql`update messages set status = ${STATUS.STOP}, done_at = now() where campaign_id = ${old} and id % 2 = 0`);
+    const [{ refund }] = await db.execute<{ refund: string }>(
+      sql`select sum(points)::text as refund from messages where campaign_id = ${old} and status = ${STATUS.STOP}`,
+    );
+    await db.update(campaigns).set({ status: 'stopped', pointsRefunded: Number(refund) }).where(eq(campaigns.id, old));
+    const hourlyBefore = await db.execute(sql`select sum(points)::text as p from message_hourly_counts where account_id = ${account.id}`);
+
+    const file = path.join(import.meta.dirname, '..', 'db', 'migrations', '0016_stopped_messages_cost_nothing.sql');
+    await db.execute(sql.raw(fs.readFileSync(file, 'utf8')));
+
+    const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, old));
+    const [{ total, stopped }] = await db.execute<{ total: string; stopped: string }>(sql`
+      select sum(points)::text as total, sum(points) filter (where status = ${STATUS.STOP})::text as stopped from messages where campaign_id = ${old}`);
+    expect(Number(stopped)).toBe(0);
+    expect(Number(total)).toBe(campaign.points - campaign.pointsRefunded);
+    const counters = await db.select().from(campaignStatusCounts).where(eq(campaignStatusCounts.campaignId, old));
+    expect(counters.find((c) => c.status === STATUS.STOP)?.points).toBe(0);
+    const [hourly] = await db.execute<{ p: string }>(sql`select sum(points)::text as p from message_hourly_counts where account_id = ${account.id}`);
+    expect(Number(hourly.p)).toBe(Number(hourlyBefore[0].p) - Number(refund));
+    // The ledger is untouched and still balances.
+    expect((await ledgerInvariant()).mismatches).toEqual([]);
   });
 });
 
