@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { localDay, safeTimeZone } from '@/lib/calendar';
-import { copyCsv, CSV_CONTENT_TYPE, csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
+import { copyCsv, CSV_CONTENT_TYPE, csvPhoneSql, csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
 import { downloadHeaders } from '@/lib/files/download';
 import type { ContactField } from './fields';
 import type { ContactFilters } from './filters';
@@ -40,7 +40,7 @@ export function exportQuery(accountId: number, filters: Pick<ContactFilters, 'se
   });
   const fieldValues = fields.map((field, i) => `, c.custom_fields ->> '${field.id}' as f${i}`).join('');
   const query = sql`
-    select ${sql.raw(csvSafeSql('x.phone'))} as "Number",
+    select ${sql.raw(csvPhoneSql('x.phone'))} as "Number",
            ${sql.raw(csvSafeSql('x.first_name'))} as "First name",
            ${sql.raw(csvSafeSql('x.last_name'))} as "Last name",
            ${sql.raw(csvSafeSql('x.email'))} as "E-mail",

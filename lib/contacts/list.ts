@@ -63,29 +63,66 @@ export function contactConditions(accountId: number, filters: Pick<ContactFilter
   return conditions;
 }
 
+/** A group this small is read whole through its members and sorted, rather than found along the keyset. */
+const SMALL_GROUP = 5_000;
+/** How many of the next contacts along the keyset a name search looks at before it collects its matches. */
+const PROBE = 2_000;
+
 /**
- * One page of the account's contacts, newest first, by keyset on (created_at, id): never OFFSET,
- * never a count. Each row brings its groups' names and its opt-out.
+ * One page of the account's contacts by keyset, never OFFSET, never a count; each row brings its
+ * groups' names and its opt-out. Each filter reads through what bounds its work, whatever the
+ * statistics say and however the rows lie (an imported file puts its matches side by side):
+ * - a number search lists its matches in number order: a range of contacts_account_phone_key,
+ *   read in order and stopped after a page (the cursor's row gives the number to go on from);
+ * - a name search looks at the next PROBE contacts along the keyset; when they hold a page of
+ *   matches (a common name) that is the page, otherwise its matches are collected through the
+ *   name and e-mail indexes and sorted (a walk along the keyset that filters could go through a
+ *   million rows to find the few);
+ * - a small group (its member count is kept) is read through its members and sorted, a large
+ *   one along the keyset;
+ * - otherwise newest first along (account_id, created_at desc, id desc).
  */
 export async function listContacts(accountId: number, filters: ContactFilters, executor: Executor = db): Promise<ContactPage> {
-  const conditions = contactConditions(accountId, filters);
-  const order = filters.direction === 'newer' ? 'asc' : 'desc';
-  if (filters.cursor) {
-    conditions.push(sql`(c.created_at, c.id) ${sql.raw(filters.direction === 'newer' ? '>' : '<')} (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`);
+  const newer = filters.direction === 'newer';
+  const byNumber = filters.search?.kind === 'number';
+  const along = [sql`c.account_id = ${accountId}::int`];
+  if (filters.cursor && byNumber) {
+    along.push(sql`c.phone ${sql.raw(newer ? '~<~' : '~>~')} (select x.phone from contacts x where x.id = ${filters.cursor.id}::uuid and x.account_id = ${accountId}::int)`);
+  } else if (filters.cursor) {
+    along.push(sql`(c.created_at, c.id) ${sql.raw(newer ? '>' : '<')} (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)`);
   }
-  const dir = sql.raw(order);
+  const conditions = [...along, ...contactConditions(accountId, filters).slice(1)];
+  const dir = sql.raw(newer ? 'asc' : 'desc');
+  // The index's own (byte-wise, text_pattern_ops) order: ORDER BY phone would sort by the collation.
+  const order = byNumber ? sql`phone using ${sql.raw(newer ? '~>~' : '~<~')}` : sql`created_at ${dir}, id ${dir}`;
   const limit = filters.pageSize + 1;
+  const where = sql.join(conditions, sql` and `);
+  let page = sql`(select c.* from contacts c where ${where} order by ${order} limit ${sql.raw(String(limit))})`;
+  const collected = sql`(with matches as materialized (select c.* from contacts c where ${where}) select * from matches order by ${order} limit ${sql.raw(String(limit))})`;
+  if (filters.search?.kind === 'name') {
+    // The collecting branch runs only when the probe came up short (a one-time filter).
+    page = sql`(with probe as (select c.* from (select c.* from contacts c where ${sql.join(along, sql` and `)} order by ${order} limit ${PROBE}) c
+                               where ${where} order by ${order} limit ${sql.raw(String(limit))}),
+                  enough as (select count(*) >= ${limit} as yes from probe)
+                select * from probe where (select yes from enough)
+                union all
+                select * from ${collected} m where not (select yes from enough))`;
+  } else if (!byNumber && filters.groupId !== null) {
+    const [group] = await executor.execute<{ members: number }>(
+      sql`select members from contact_groups where id = ${filters.groupId}::uuid and account_id = ${accountId}::int`,
+    );
+    if ((group?.members ?? 0) <= SMALL_GROUP) page = collected;
+  }
   const raw = await executor.execute<RawRow>(sql`
     select p.id::text as id, p.phone, p.first_name, p.last_name, p.email, p.custom_fields,
            to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso, p.updated_at,
            g.names as groups, o.reason as opt_out_reason, o.created_at as opt_out_at
-      from (select c.* from contacts c where ${sql.join(conditions, sql` and `)}
-             order by c.created_at ${dir}, c.id ${dir} limit ${sql.raw(String(limit))}) p
+      from ${page} p
       left join lateral (select array_agg(cg.name order by cg.name) as names
                            from contact_group_members gm join contact_groups cg on cg.id = gm.group_id
                           where gm.contact_id = p.id and cg.account_id = p.account_id) g on true
       left join opt_outs o on o.account_id = p.account_id and o.phone = p.phone
-     order by p.created_at ${dir}, p.id ${dir}`);
+     order by ${byNumber ? sql`p.phone using ${sql.raw(newer ? '~>~' : '~<~')}` : sql`p.created_at ${dir}, p.id ${dir}`}`);
   const more = raw.length > filters.pageSize;
   const fetched = raw.slice(0, filters.pageSize);
   if (filters.direction === 'newer') fetched.reverse();
