@@ -355,6 +355,8 @@ export const campaigns = pgTable(
   },
   (t) => [
     index('campaigns_sending_idx').on(t.status).where(sql`${t.status} in ('sending', 'scheduled')`),
+    // Recovery finds recent stops whose messages are still being turned to STOP.
+    index('campaigns_stopped_idx').on(t.finishedAt).where(sql`${t.status} = 'stopped'`),
     index('campaigns_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     check('campaigns_rate_positive', sql`${t.rate} > 0`),
   ],

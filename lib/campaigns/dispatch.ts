@@ -16,10 +16,17 @@ function toOutgoing(rows: ClaimedRow[]): OutgoingMessage[] {
 
 /**
  * QUEUE -> SENT ("handed to the gateway") by one conditional UPDATE: a message is claimed once,
- * however many jobs run or retry, and only while its campaign is sending.
+ * however many jobs run or retry, and only while its campaign is sending. The claim holds the
+ * campaign row (FOR SHARE, before it touches a message) until it commits, so a stop waits for it
+ * and then knows which messages stay unsent.
  */
 async function claimCampaignBatch(campaignId: string, limit: number): Promise<OutgoingMessage[]> {
-  const rows = await db.execute<ClaimedRow>(sql`
+  return toOutgoing(await db.execute<ClaimedRow>(claimQuery(campaignId, limit)));
+}
+
+/** The claim's statement (also what the send bench times alone). */
+export function claimQuery(campaignId: string, limit: number) {
+  return sql`
     update messages m set status = ${STATUS.SENT}, sent_at = now()
     where m.id in (
         select id from messages
@@ -27,9 +34,8 @@ async function claimCampaignBatch(campaignId: string, limit: number): Promise<Ou
         order by id limit ${limit}
         for update skip locked)
       and m.status = ${STATUS.QUEUE}
-      and exists (select 1 from campaigns c where c.id = ${campaignId} and c.status = 'sending')
-    returning m.id, m.sender_name, m.recipient, m.content, m.parts, m.idx`);
-  return toOutgoing(rows);
+      and exists (select 1 from campaigns c where c.id = ${campaignId} and c.status = 'sending' for share)
+    returning m.id, m.sender_name, m.recipient, m.content, m.parts, m.idx`;
 }
 
 export type DispatchOutcome = 'completed' | 'not_sending' | 'more';
@@ -118,23 +124,35 @@ async function handOver(gateway: Gateway, batch: OutgoingMessage[]): Promise<voi
  * conditional, so a job that was in fact alive sends nothing twice.
  */
 export async function requeueStalledWork(stallSeconds: number): Promise<{ campaigns: number; messages: number }> {
-  const stalled = await db.execute<{ id: string }>(stalledCampaignsQuery(stallSeconds));
+  const stalled = await db.execute<{ id: string; status: 'sending' | 'stopped' }>(stalledCampaignsQuery(stallSeconds));
   const waiting = await db.execute<{ id: string }>(overdueMessagesQuery(stallSeconds));
   await db.transaction(async (tx) => {
-    for (const { id } of stalled) await enqueue(tx, 'campaign:dispatch', { campaignId: id }, { jobKey: `campaign:${id}` });
+    for (const { id, status } of stalled) {
+      await enqueue(tx, status === 'sending' ? 'campaign:dispatch' : 'campaign:stop', { campaignId: id }, { jobKey: `campaign:${id}` });
+    }
     const ids = waiting.map((m) => Number(m.id));
     for (let i = 0; i < ids.length; i += 1000) await enqueue(tx, 'messages:dispatch', { ids: ids.slice(i, i + 1000) });
   });
   return { campaigns: stalled.length, messages: waiting.length };
 }
 
-/** Sending campaigns quiet for `stallSeconds` with messages still waiting (campaigns_sending_idx, messages_campaign_queued_idx). */
+/**
+ * Campaigns with messages still waiting (messages_campaign_queued_idx) whose job has gone quiet for
+ * `stallSeconds`: sending ones (campaigns_sending_idx), and ones stopped in the last day whose
+ * messages are not all STOP yet (campaigns_stopped_idx).
+ */
 export function stalledCampaignsQuery(stallSeconds: number) {
+  const waiting = sql`exists (select 1 from messages where campaign_id = campaigns.id and status = ${sql.raw(String(STATUS.QUEUE))})`;
   return sql`
-    select id from campaigns
+    select id, status from campaigns
     where status = 'sending'
       and coalesce(dispatched_at, started_at, created_at) < now() - make_interval(secs => ${stallSeconds})
-      and exists (select 1 from messages where campaign_id = campaigns.id and status = ${sql.raw(String(STATUS.QUEUE))})`;
+      and ${waiting}
+    union all
+    select id, status from campaigns
+    where status = 'stopped'
+      and finished_at > now() - interval '1 day' and finished_at < now() - make_interval(secs => ${stallSeconds})
+      and ${waiting}`;
 }
 
 /**

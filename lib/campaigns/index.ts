@@ -60,9 +60,9 @@ export const STOP_BATCH = 5_000;
  * Stop is one conditional UPDATE of the campaign row; only the call that moved it refunds, in the
  * same transaction, exactly the points of the messages never handed to the gateway. A claim holds
  * the campaign row (dispatch.ts), so once the row is ours none is under way and none can start:
- * the campaign's QUEUE counter (kept exact by the triggers) is what comes back. The messages
- * become STOP STOP_BATCH at a time, the first batch here, the rest by the campaign:stop job, so a
- * stop answers at once however many messages wait. The unique index on refund entries per
+ * the campaign's QUEUE counter (kept exact by the triggers) is what comes back. The messages turn
+ * to STOP in batches, the first one here and the rest in the campaign:stop job, so a stop answers
+ * at once however many messages wait. The unique index on refund entries per
  * campaign is the backstop.
  */
 export async function stopCampaign(accountId: number, campaignId: string, userId: number | null = null): Promise<ControlResult> {

@@ -3,6 +3,7 @@ import type { Executor } from '@/db';
 
 export type JobName =
   | 'campaign:dispatch'
+  | 'campaign:stop'
   | 'messages:dispatch'
   | 'gateway:reports'
   | 'gateway:apply-reports'

@@ -1,6 +1,7 @@
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
+import { STOP_BATCH, stopWaitingMessages } from '@/lib/campaigns';
 import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/campaigns/dispatch';
 import { dropFieldValues } from '@/lib/contacts/fields';
 import { runImport } from '@/lib/contacts/import/run';
@@ -37,6 +38,11 @@ export const tasks: TaskList = {
     if (outcome === 'more') {
       await enqueue(db, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
     }
+  },
+  // The rest of a stop: its waiting messages to STOP, a batch per transaction.
+  'campaign:stop': async (payload) => {
+    const { campaignId } = z.object({ campaignId: z.uuid() }).parse(payload);
+    while ((await stopWaitingMessages(db, campaignId)) === STOP_BATCH);
   },
   'messages:dispatch': async (payload) => {
     const { ids } = z.object({ ids: z.array(z.number().int().positive()).max(10_000) }).parse(payload);

@@ -1,0 +1,1 @@
+CREATE INDEX "campaigns_stopped_idx" ON "campaigns" USING btree ("finished_at") WHERE "campaigns"."status" = 'stopped';
