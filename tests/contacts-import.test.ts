@@ -176,7 +176,7 @@ describe('an upload', () => {
     expect(await getImport(A.account.id, id)).toMatchObject({ status: 'uploaded', bytesReceived: bytes.length });
     await expect(
       queueImport(B.account.id, id, { encoding: 'utf-8', delimiter: ',', hasHeader: false, mapping: { columns: [{ kind: 'phone' }] }, onDuplicate: 'update', optOutAll: false }),
-    ).rejects.toMatchObject({ code: 'import_not_ready' });
+    ).rejects.toMatchObject({ code: 'not_found' });
     await expect(
       queueImport(A.account.id, id, { encoding: 'utf-8', delimiter: ',', hasHeader: false, mapping: { columns: [{ kind: 'first_name' }] }, onDuplicate: 'update', optOutAll: false }),
     ).rejects.toMatchObject({ code: 'import_phone_column_required' });

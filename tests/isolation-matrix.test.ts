@@ -4,7 +4,12 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
-import { contactGroups, messages } from '@/db/schema';
+import { contactGroups, messages, optOuts } from '@/db/schema';
+import { createContact } from '@/lib/contacts/contacts';
+import { createContactField } from '@/lib/contacts/fields';
+import { runImport } from '@/lib/contacts/import/run';
+import { appendImportChunk, queueImport, startImport } from '@/lib/contacts/import/upload';
+import { optOutNumbers } from '@/lib/contacts/opt-outs';
 import { createApiToken } from '@/lib/auth/api-tokens';
 import { controlCampaign } from '@/lib/campaigns';
 import type { SessionUser } from '@/lib/auth/session-user';
@@ -100,6 +105,12 @@ type Fixture = {
   groupName: string;
   tokenIdA: string;
   tokenB: string;
+  contactId: string;
+  fieldId: string;
+  optOutId: number;
+  /** an import of A waiting for its columns, and one done with bad lines */
+  importId: string;
+  doneImportId: string;
 };
 let fx: Fixture;
 
@@ -125,6 +136,9 @@ function form(values: Record<string, string>): FormData {
   return data;
 }
 const REPORT = { method: 'once', period: { kind: 'custom', from: '2026-03-28', to: '2026-03-30' }, type: 'short', format: 'csv', name: 'Iso' } as const;
+
+const notFound = returned((v) => v.ok === false && v.code === 'not_found');
+const CONTACT = { phone: '+359888200009', firstName: 'Taken', lastName: '', email: '', fields: {}, groupIds: [] as string[], optedOut: true, optOutReason: '' };
 
 const RECIPES: Record<string, Recipe> = {
   // --- API (bearer token of B, or none) -------------------------------------------------------
@@ -188,6 +202,14 @@ const RECIPES: Record<string, Recipe> = {
   'route app/(app)/bulk/[id]/delivery-report.pdf/route.ts GET': {
     args: () => [new Request(url(`/bulk/${fx.campaignId}/delivery-report.pdf`)), params({ id: fx.campaignId })],
   },
+  // B's export is B's own contacts (a filter naming A's group finds none of A's); nobody gets 401.
+  'route app/(app)/contacts/export.csv/route.ts GET': {
+    args: () => [new Request(url(`/contacts/export.csv?group=${fx.groupId}`)), params({})],
+    self: true,
+  },
+  'route app/(app)/contacts/import/[id]/errors.csv/route.ts GET': {
+    args: () => [new Request(url(`/contacts/import/${fx.doneImportId}/errors.csv`)), params({ id: fx.doneImportId })],
+  },
   'route app/(app)/reports/runs/[id]/download/route.ts GET': {
     args: () => [new Request(url(`/reports/runs/${fx.readyRunId}/download`)), params({ id: fx.readyRunId })],
   },
@@ -209,6 +231,16 @@ const RECIPES: Record<string, Recipe> = {
   'page app/page.tsx': { args: () => [], self: true },
   'page app/(app)/bulk/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/contacts/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/contacts/new/page.tsx': { args: () => [], self: true },
+  'page app/(app)/contacts/[id]/page.tsx': { args: () => [{ params: Promise.resolve({ id: fx.contactId }), searchParams: Promise.resolve({}) }] },
+  'page app/(app)/contacts/groups/page.tsx': { args: () => [], self: true },
+  'page app/(app)/contacts/fields/page.tsx': { args: () => [], self: true },
+  'page app/(app)/contacts/opt-outs/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/contacts/import/page.tsx': { args: () => [], self: true },
+  'page app/(app)/contacts/import/[id]/page.tsx': {
+    args: () => [{ params: Promise.resolve({ id: fx.importId }), searchParams: Promise.resolve({}) }],
+    more: () => [[{ params: Promise.resolve({ id: fx.doneImportId }), searchParams: Promise.resolve({}) }]],
+  },
   'page app/(app)/emails/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/history/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/reports/page.tsx': { args: () => [pageProps()], self: true },
@@ -253,6 +285,37 @@ const RECIPES: Record<string, Recipe> = {
     args: () => [{ id: fx.scheduleId, action: 'delete' }],
     rejected: returned((v) => v.ok === false),
   },
+  // --- Contacts: every call names A's contact, group, field, opt-out or import -----------------
+  'action app/(app)/contacts/actions.ts saveContact': {
+    args: () => [{ ...CONTACT, id: fx.contactId }],
+    more: () => [[{ ...CONTACT, groupIds: [fx.groupId] }]],
+    rejected: returned((v) => v.ok === false && (v.code === 'not_found' || v.code === 'unknown_group')),
+  },
+  'action app/(app)/contacts/actions.ts removeContacts': { args: () => [{ ids: [fx.contactId] }], rejected: notFound },
+  'action app/(app)/contacts/actions.ts changeMembers': {
+    args: () => [{ ids: [fx.contactId], groupId: fx.groupId, change: 'remove' }],
+    more: () => [[{ ids: [fx.contactId], groupId: fx.groupId, change: 'add' }]],
+    rejected: notFound,
+  },
+  'action app/(app)/contacts/actions.ts optOutContacts': { args: () => [{ ids: [fx.contactId], reason: 'iso' }], rejected: notFound },
+  'action app/(app)/contacts/groups/actions.ts createGroup': { args: () => [{}, form({ name: 'Iso A group' })], self: true },
+  'action app/(app)/contacts/groups/actions.ts renameGroup': { args: () => [{ id: fx.groupId, name: 'Taken' }], rejected: notFound },
+  'action app/(app)/contacts/groups/actions.ts deleteGroup': { args: () => [{ id: fx.groupId }], rejected: notFound },
+  'action app/(app)/contacts/fields/actions.ts createField': { args: () => [{}, form({ name: 'Iso field', type: 'text' })], self: true },
+  'action app/(app)/contacts/fields/actions.ts renameField': { args: () => [{ id: fx.fieldId, name: 'Taken' }], rejected: notFound },
+  'action app/(app)/contacts/fields/actions.ts deleteField': { args: () => [{ id: fx.fieldId }], rejected: notFound },
+  'action app/(app)/contacts/opt-outs/actions.ts addOptOuts': { args: () => [{}, form({ numbers: '+359888200008', reason: 'iso' })], self: true },
+  'action app/(app)/contacts/opt-outs/actions.ts removeOptOut': { args: () => [{ id: fx.optOutId }], rejected: notFound },
+  'action app/(app)/contacts/import/actions.ts beginImport': { args: () => [{ name: 'iso.csv', size: 100 }], self: true },
+  'action app/(app)/contacts/import/actions.ts uploadImportChunk': {
+    args: () => [null, chunkForm(fx.importId)],
+    rejected: returned((v) => v.ok === false && (v.code === 'not_found' || v.code === 'import_not_uploading')),
+  },
+  'action app/(app)/contacts/import/actions.ts startContactImport': {
+    args: () => [{ id: fx.importId, encoding: 'utf-8', delimiter: ',', hasHeader: true, columns: ['phone'], onDuplicate: 'update', groupId: fx.groupId, optOutAll: true }],
+    rejected: notFound,
+  },
+  'action app/(app)/contacts/import/actions.ts discardImport': { args: () => [{ id: fx.doneImportId }], more: () => [[{ id: fx.importId }]], rejected: notFound },
   'action app/(app)/send/actions.ts previewSend': {
     args: () => [{ sender: 'IsoB', recipients: '+359888100002', groupIds: [fx.groupId], content: 'hi' }],
     rejected: returned((v) => v.ok === false && v.code === 'unknown_group'),
@@ -267,6 +330,11 @@ function campaignApiCall(who: Who, id: string, action: string): unknown[] {
   return [new Request(url(`/api/campaigns/${id}/${action}`), { method: 'POST', headers: bearer(who) }), params({ id, action })];
 }
 const pageProps = () => ({ params: Promise.resolve({}), searchParams: Promise.resolve({}) });
+function chunkForm(importId: string): FormData {
+  const data = form({ id: importId, seq: '0' });
+  data.set('chunk', new Blob(['phone\n0888200007\n']), 'chunk');
+  return data;
+}
 
 let emailA = '';
 const emailOfA = () => emailA;
@@ -312,6 +380,20 @@ beforeAll(async () => {
   const schedule = await createReport(A.account.id, A.id, { method: 'periodic', frequency: 'weekly', type: 'short', format: 'csv', name: 'Iso weekly' }, NOW);
   const groupName = 'Iso A group';
   const [group] = await db.insert(contactGroups).values({ accountId: A.account.id, name: groupName }).returning({ id: contactGroups.id });
+  const contact = await createContact({ id: A.account.id, country: 'BG' }, { phone: '+359888200009', firstName: 'Iso', groupIds: [group.id] }, { userId: A.id, source: 'portal' });
+  const field = await createContactField(A.account.id, { name: 'Iso A field', type: 'text' });
+  await optOutNumbers(A.account.id, ['+359888200008'], { reason: 'iso', source: 'portal', userId: A.id });
+  const [optOut] = await db.select({ id: optOuts.id }).from(optOuts).where(eq(optOuts.accountId, A.account.id));
+  const file = Buffer.from('phone\n0888200007\n');
+  const importId = await startImport(A.account.id, A.id, { name: 'iso.csv', size: file.length });
+  await appendImportChunk(A.account.id, importId, 0, file);
+  const bad = Buffer.from('phone\n12\n0888200006\n');
+  const doneImportId = await startImport(A.account.id, A.id, { name: 'iso-done.csv', size: bad.length });
+  await appendImportChunk(A.account.id, doneImportId, 0, bad);
+  await queueImport(A.account.id, doneImportId, { encoding: 'utf-8', delimiter: ',', hasHeader: true, mapping: { columns: [{ kind: 'phone' }] }, onDuplicate: 'update', optOutAll: false });
+  expect(await runImport(doneImportId)).toMatchObject({ created: 1, invalid: 1 });
+  // The import's job ran here: its queue entry goes, so the matrix counts only jobs its calls add.
+  await db.execute(sql`delete from graphile_worker._private_jobs`);
   const tokenA = await createApiToken({ accountId: A.account.id, userId: A.id, name: 'A token' });
   const tokenB = await createApiToken({ accountId: B.account.id, userId: B.id, name: 'B token' });
   fx = {
@@ -327,6 +409,11 @@ beforeAll(async () => {
     groupName,
     tokenIdA: tokenA.id,
     tokenB: tokenB.token,
+    contactId: contact.id,
+    fieldId: field.id,
+    optOutId: optOut.id,
+    importId,
+    doneImportId,
   };
 });
 

@@ -227,3 +227,24 @@ export async function getContact(accountId: number, id: string, executor: Execut
     updatedAt: row.updatedAt,
   };
 }
+
+/** The numbers of the account's contacts among `ids`. */
+export async function contactPhones(accountId: number, ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ phone: contacts.phone })
+    .from(contacts)
+    .where(and(eq(contacts.accountId, accountId), inArray(contacts.id, [...ids])));
+  return rows.map((r) => r.phone);
+}
+
+/** Whether every one of `ids` is a contact of this account (a bulk action on another account's ids is not_found). */
+export async function ownsContacts(accountId: number, ids: readonly string[]): Promise<boolean> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return true;
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(contacts)
+    .where(and(eq(contacts.accountId, accountId), inArray(contacts.id, unique)));
+  return n === unique.length;
+}

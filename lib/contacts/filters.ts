@@ -113,3 +113,14 @@ export function parseContactFilters(params: Params, country: string): ParsedCont
 export function defaultContactFilters(overrides: Partial<ContactFilters> = {}): ContactFilters {
   return { search: null, groupId: null, optedOut: null, pageSize: CONTACT_PAGE_SIZES[0], cursor: null, direction: 'older', ...overrides };
 }
+
+/** The query string of the table's filters as the user gave them, with a page's cursor: the table's links and the export's. */
+export function contactFilterQuery(values: ContactFilterValues, cursor?: { cursor: string; dir: 'older' | 'newer' }): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== '') params.set(key, value);
+  if (cursor) {
+    params.set('cursor', cursor.cursor);
+    if (cursor.dir === 'newer') params.set('dir', 'newer');
+  }
+  return params.toString();
+}

@@ -6,7 +6,8 @@ import { AppError } from '@/lib/errors';
 import { likePrefix } from '@/lib/history/filters';
 import { decodeKeysetCursor, encodeKeysetCursor } from '@/lib/keyset-cursor';
 import { CONTROL_CHARACTERS } from '@/lib/validation';
-import { MAX_OPT_OUT_REASON_LENGTH } from './limits';
+import { parseRecipientList, type CountryCode } from '@/lib/messaging/phone';
+import { MAX_OPT_OUT_REASON_LENGTH, MAX_OPT_OUTS_PER_CALL } from './limits';
 
 /**
  * Opted-out numbers (the provider's blacklist): a send never sends to one and never charges for
@@ -107,4 +108,21 @@ export async function listOptOuts(accountId: number, options: { prefix?: string 
     rows: page.map((r) => ({ id: Number(r.id), phone: r.phone, reason: r.reason, source: r.source, login: r.login, createdAt: new Date(r.created_iso) })),
     nextCursor: rows.length > options.limit && last ? encodeKeysetCursor(last.created_iso, last.id) : null,
   };
+}
+
+/**
+ * Opts out the numbers in a typed or pasted list (separated by lines, commas, semicolons or
+ * spaces), normalised per the account's country; at most MAX_OPT_OUTS_PER_CALL. Returns how many
+ * were added and the entries that are not numbers.
+ */
+export async function optOutList(
+  account: { id: number; country: string },
+  text: string,
+  by: { reason: string; source: OptOutSource; userId: number | null },
+): Promise<{ added: number; invalid: string[] }> {
+  const list = parseRecipientList(text, account.country as CountryCode);
+  if (list.valid.length + list.invalid.length === 0) throw new AppError('recipients_required', { field: 'numbers' });
+  if (list.valid.length > MAX_OPT_OUTS_PER_CALL) throw new AppError('too_many_recipients', { field: 'numbers', params: { max: MAX_OPT_OUTS_PER_CALL } });
+  const added = await optOutNumbers(account.id, list.valid.map((v) => v.e164), { ...by, reason: optOutReason(by.reason) });
+  return { added, invalid: list.invalid.map((i) => i.input).slice(0, 20) };
 }

@@ -1,5 +1,6 @@
 import { dayNumber } from '@/lib/calendar';
 import type { ErrorCode } from '@/lib/errors';
+import { getCountryCallingCode } from 'libphonenumber-js/max';
 import { normalizeNumber, type CountryCode } from '@/lib/messaging/phone';
 import { CONTROL_CHARACTERS } from '@/lib/validation';
 import { MAX_EMAIL_LENGTH, MAX_FIELD_NAME_LENGTH, MAX_FIELD_VALUE_LENGTH, MAX_NAME_LENGTH } from './limits';
@@ -23,6 +24,15 @@ export function checkPhone(raw: string, country: string): Checked {
     return result.ok ? { ok: true, value: result.e164 } : fail('contact_phone_invalid');
   } catch {
     return fail('contact_phone_invalid'); // an account country libphonenumber does not know
+  }
+}
+
+/** The account country's calling code, for the forms' help ("+359"); Bulgaria's for a country libphonenumber does not know. */
+export function callingCode(country: string): string {
+  try {
+    return getCountryCallingCode(country as CountryCode);
+  } catch {
+    return '359';
   }
 }
 

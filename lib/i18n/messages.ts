@@ -2,6 +2,8 @@ import bgApiDocs from './messages/api-docs.bg.json';
 import enApiDocs from './messages/api-docs.en.json';
 import bgCore from './messages/bg.json';
 import bgBulk from './messages/bulk.bg.json';
+import bgContacts from './messages/contacts.bg.json';
+import enContacts from './messages/contacts.en.json';
 import enBulk from './messages/bulk.en.json';
 import enCore from './messages/en.json';
 import bgEmails from './messages/emails.bg.json';
@@ -19,6 +21,6 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enApiDocs, ...enBulk, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enApiDocs, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enReports },
+  bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgReports },
 };

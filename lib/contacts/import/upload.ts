@@ -170,6 +170,9 @@ export type ImportChoices = {
 
 /** Checks the choices and queues the import's job. */
 export async function queueImport(accountId: number, id: string, choices: ImportChoices): Promise<void> {
+  const found = await getImport(accountId, id);
+  if (!found) throw new AppError('not_found');
+  if (found.status !== 'uploaded') throw new AppError('import_not_ready');
   if (!IMPORT_ENCODINGS.includes(choices.encoding) || !IMPORT_DELIMITERS.includes(choices.delimiter)) throw new AppError('invalid_value', { params: { detail: 'format' } });
   const columns = choices.mapping.columns.slice(0, MAX_IMPORT_COLUMNS);
   const kinds = columns.filter((c) => c !== null).map((c) => (c.kind === 'field' ? `field:${c.fieldId}` : c.kind));
