@@ -48,9 +48,7 @@ export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: s
         const doneLabel = row.status === STATUS.STOP ? d('stoppedAt') : d('doneAt');
         return (
           <tr key={row.id} data-message-id={row.id}>
-            <TableCell long className="font-medium">
-              {row.sender}
-            </TableCell>
+            <TableCell className="font-medium">{row.sender}</TableCell>
             <TableCell nowrap className="tabular">
               {row.recipient}
             </TableCell>

@@ -80,11 +80,11 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
                     {campaign.name || t('untitled', { count: campaign.recipients })}
                   </Link>
                   {campaign.source === 'api' ? (
-                    <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{t('viaApi')}</span>
+                    <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-slate-700">{t('viaApi')}</span>
                   ) : null}
                   <span className="mt-0.5 block text-xs font-normal text-slate-600">{excerpt}</span>
                 </TableRowHeader>
-                <TableCell long>{campaign.sender}</TableCell>
+                <TableCell>{campaign.sender}</TableCell>
                 <TableCell className="tabular">{format.dateTime(campaign.createdAt, DATE_TIME)}</TableCell>
                 <TableCell nowrap>
                   <CampaignStatusBadge status={campaign.status} label={state ? tc(`status.${state}`) : campaign.status} />
