@@ -37,7 +37,7 @@ const inQuery = (operation: Operation) => operation.method === 'get' || operatio
 
 let document: OpenApiDocument;
 let token = '';
-const pools = { messageIds: [] as string[], campaignIds: [] as string[] };
+const pools = { messageIds: [] as string[], campaignIds: [] as string[], contactIds: [] as string[], groupIds: [] as string[], memberIds: [] as string[] };
 const SENDER = 'FuzzCo';
 const NUMBERS = ['0888123456', '+359888100001', '00359888100002', '0899111222', '+12025550123'];
 
@@ -123,7 +123,11 @@ function seeds(): Record<string, fc.Arbitrary<unknown>> {
       fc.constant(pools.messageIds.join('|')),
       fc.subarray(pools.messageIds, { minLength: 1 }).map((ids) => ids.join('|')),
     ),
-    id: fc.constantFrom(...pools.campaignIds),
+    // An id of each kind: an operation given another kind's id answers its documented 404.
+    id: fc.constantFrom(...pools.campaignIds, ...pools.contactIds, ...pools.groupIds),
+    // Contacts kept for the group members' operations (the id pool's are deleted along the way).
+    contact_id: fc.constantFrom(...pools.memberIds),
+    phone_number: fc.oneof(fc.constantFrom(...NUMBERS), fc.constantFrom('0888', '+35988', '359')),
   };
 }
 
@@ -278,6 +282,16 @@ beforeAll(async () => {
     expect(created.status).toBe(201);
     pools.campaignIds.push(created.body.id);
   }
+  for (let i = 0; i < 40; i++) {
+    const created = await api('/api/contacts', { method: 'POST', json: { phone_number: `+35988820${String(i).padStart(4, '0')}`, first_name: `Fuzz ${i}` } });
+    expect(created.status).toBe(201);
+    (i < 30 ? pools.contactIds : pools.memberIds).push(created.body.id);
+  }
+  for (const name of ['Fuzz A', 'Fuzz B']) {
+    const created = await api('/api/contacts/groups', { method: 'POST', json: { name } });
+    expect(created.status).toBe(201);
+    pools.groupIds.push(created.body.id);
+  }
 });
 
 describe('the REST API under fuzzing', () => {
@@ -285,7 +299,9 @@ describe('the REST API under fuzzing', () => {
     const operations: Operation[] = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, spec]) => ({ path, method: method as Method, spec: spec as OperationObject })),
     );
-    expect(operations.map((o) => o.spec.operationId)).toEqual(expect.arrayContaining(['controlCampaign', 'createCampaign', 'getCampaign', 'getStatuses', 'sendSms']));
+    expect(operations.map((o) => o.spec.operationId)).toEqual(
+      expect.arrayContaining(['controlCampaign', 'createCampaign', 'getCampaign', 'getStatuses', 'sendSms', 'listContacts', 'updateContact', 'removeFromBlacklist']),
+    );
     const failures: string[] = [];
     const statuses = new Map<string, Map<number, number>>();
     let total = 0;

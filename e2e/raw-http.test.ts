@@ -408,6 +408,32 @@ describe('a signed-in user’s session, used from another origin', () => {
         expect(response.status, describeResponse(response)).toBe(401);
         expect(JSON.parse(response.body)).toMatchObject({ error: 101 });
       },
+      // The contacts and blacklist API: Bearer token only, like the rest of the API.
+      ...Object.fromEntries(
+        (
+          [
+            ['route app/api/contacts/route.ts POST', 'POST', '/api/contacts', { phone_number: '+359888100020' }],
+            ['route app/api/contacts/[id]/route.ts PUT', 'PUT', `/api/contacts/${campaignId}`, { first_name: 'cookie' }],
+            ['route app/api/contacts/[id]/route.ts DELETE', 'DELETE', `/api/contacts/${campaignId}`, null],
+            ['route app/api/contacts/groups/route.ts POST', 'POST', '/api/contacts/groups', { name: 'cookie only' }],
+            ['route app/api/contacts/groups/[id]/members/[contact_id]/route.ts PUT', 'PUT', `/api/contacts/groups/${campaignId}/members/${campaignId}`, null],
+            ['route app/api/contacts/groups/[id]/members/[contact_id]/route.ts DELETE', 'DELETE', `/api/contacts/groups/${campaignId}/members/${campaignId}`, null],
+            ['route app/api/blacklist/phone_numbers/route.ts POST', 'POST', '/api/blacklist/phone_numbers', { phone_number: '+359888100021' }],
+            ['route app/api/blacklist/phone_numbers/route.ts DELETE', 'DELETE', '/api/blacklist/phone_numbers?phone_number=%2B359888100021', null],
+          ] as const
+        ).map(([key, method, path, body]) => [
+          key,
+          async () => {
+            const response = await rawRequest(BASE, path, {
+              method,
+              headers: { cookie, origin: evilOrigin, ...(body ? { 'content-type': 'application/json' } : {}) },
+              body: body ? JSON.stringify(body) : undefined,
+            });
+            expect(response.status, `${key}: ${describeResponse(response)}`).toBe(401);
+            expect(JSON.parse(response.body)).toMatchObject({ error: 101 });
+          },
+        ]),
+      ),
       // The provider's delivery reports need the shared secret (DLR_SECRET); a session is nothing to it.
       'route app/api/gateway/smsapi/dlr/route.ts POST': async () => {
         const [{ id }] = await sql<{ id: number }[]>`select id::int from messages where campaign_id = ${campaignId} limit 1`;

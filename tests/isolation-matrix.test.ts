@@ -172,6 +172,31 @@ const RECIPES: Record<string, Recipe> = {
     args: (who) => campaignApiCall(who, fx.campaignId, 'stop'),
     more: (who) => [campaignApiCall(who, fx.campaignId, 'pause'), campaignApiCall(who, fx.pausedCampaignId, 'resume'), campaignApiCall(who, fx.pausedCampaignId, 'stop')],
   },
+  // The contacts API: B's token with A's contact, group and opted-out number.
+  'route app/api/contacts/route.ts GET': { args: (who) => [new Request(url(`/api/contacts?group_id=${fx.groupId}`), { headers: bearer(who) })], self: true },
+  'route app/api/contacts/route.ts POST': {
+    args: (who) => [apiJson(who, 'POST', '/api/contacts', { phone_number: '+359888200010', groups: [fx.groupId] })],
+  },
+  'route app/api/contacts/[id]/route.ts GET': { args: (who) => [new Request(url(`/api/contacts/${fx.contactId}`), { headers: bearer(who) }), params({ id: fx.contactId })] },
+  'route app/api/contacts/[id]/route.ts PUT': {
+    args: (who) => [apiJson(who, 'PUT', `/api/contacts/${fx.contactId}`, { first_name: 'Taken', opted_out: true }), params({ id: fx.contactId })],
+  },
+  'route app/api/contacts/[id]/route.ts DELETE': {
+    args: (who) => [new Request(url(`/api/contacts/${fx.contactId}`), { method: 'DELETE', headers: bearer(who) }), params({ id: fx.contactId })],
+  },
+  'route app/api/contacts/groups/route.ts GET': { args: (who) => [new Request(url('/api/contacts/groups'), { headers: bearer(who) })], self: true },
+  'route app/api/contacts/groups/route.ts POST': { args: (who) => [apiJson(who, 'POST', '/api/contacts/groups', { name: fx.groupName })], self: true },
+  'route app/api/contacts/groups/[id]/members/[contact_id]/route.ts PUT': {
+    args: (who) => [new Request(url('/api/contacts/groups/x/members/y'), { method: 'PUT', headers: bearer(who) }), params({ id: fx.groupId, contact_id: fx.contactId })],
+  },
+  'route app/api/contacts/groups/[id]/members/[contact_id]/route.ts DELETE': {
+    args: (who) => [new Request(url('/api/contacts/groups/x/members/y'), { method: 'DELETE', headers: bearer(who) }), params({ id: fx.groupId, contact_id: fx.contactId })],
+  },
+  'route app/api/blacklist/phone_numbers/route.ts GET': { args: (who) => [new Request(url('/api/blacklist/phone_numbers'), { headers: bearer(who) })], self: true },
+  'route app/api/blacklist/phone_numbers/route.ts POST': { args: (who) => [apiJson(who, 'POST', '/api/blacklist/phone_numbers', { phone_number: '+359888200011' })], self: true },
+  'route app/api/blacklist/phone_numbers/route.ts DELETE': {
+    args: (who) => [new Request(url('/api/blacklist/phone_numbers?phone_number=%2B359888200008'), { method: 'DELETE', headers: bearer(who) })],
+  },
   // The provider's callback: "nobody" has no secret, "B" a wrong one; the reports name A's messages.
   'route app/api/gateway/smsapi/dlr/route.ts GET': {
     args: (who) => [new Request(url(`/api/gateway/smsapi/dlr?${dlrQuery(who)}`))],
@@ -304,7 +329,7 @@ const RECIPES: Record<string, Recipe> = {
   'action app/(app)/contacts/fields/actions.ts createField': { args: () => [{}, form({ name: 'Iso field', type: 'text' })], self: true },
   'action app/(app)/contacts/fields/actions.ts renameField': { args: () => [{ id: fx.fieldId, name: 'Taken' }], rejected: notFound },
   'action app/(app)/contacts/fields/actions.ts deleteField': { args: () => [{ id: fx.fieldId }], rejected: notFound },
-  'action app/(app)/contacts/opt-outs/actions.ts addOptOuts': { args: () => [{}, form({ numbers: '+359888200008', reason: 'iso' })], self: true },
+  'action app/(app)/contacts/opt-outs/actions.ts addOptOuts': { args: () => [{}, form({ numbers: '+359888200012', reason: 'iso' })], self: true },
   'action app/(app)/contacts/opt-outs/actions.ts removeOptOut': { args: () => [{ id: fx.optOutId }], rejected: notFound },
   'action app/(app)/contacts/import/actions.ts beginImport': { args: () => [{ name: 'iso.csv', size: 100 }], self: true },
   'action app/(app)/contacts/import/actions.ts uploadImportChunk': {
@@ -325,6 +350,10 @@ const RECIPES: Record<string, Recipe> = {
     rejected: returned((v) => v.ok === false && v.code === 'unknown_group'),
   },
 };
+
+function apiJson(who: Who, method: string, path: string, body: unknown): Request {
+  return new Request(url(path), { method, headers: { ...bearer(who), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
 
 function campaignApiCall(who: Who, id: string, action: string): unknown[] {
   return [new Request(url(`/api/campaigns/${id}/${action}`), { method: 'POST', headers: bearer(who) }), params({ id, action })];

@@ -84,7 +84,7 @@ function parameters(operation: Operation): ParameterObject[] {
     }));
   };
   const list = from(operation.params, 'path');
-  if (operation.method === 'GET') list.push(...from(operation.input, 'query'));
+  if (operation.method === 'GET' || operation.method === 'DELETE') list.push(...from(operation.input, 'query'));
   if (operation.idempotent) {
     list.push({
       name: 'Idempotency-Key',
@@ -124,7 +124,7 @@ function operationObject(operation: Operation): OperationObject {
       content: { 'application/json': { schema: errorSchema(errors) } },
     };
   }
-  const body = operation.method === 'POST' && Object.keys(operation.input.shape).length > 0;
+  const body = (operation.method === 'POST' || operation.method === 'PUT') && Object.keys(operation.input.shape).length > 0;
   return {
     operationId: operation.id,
     summary: texts.summary,
@@ -146,15 +146,17 @@ function operationObject(operation: Operation): OperationObject {
   };
 }
 
+const methodKey = (method: Operation['method']) => method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+
 export function openApiDocument() {
-  const paths: Record<string, Partial<Record<'get' | 'post', OperationObject>>> = {};
-  for (const operation of OPERATIONS) (paths[operation.path] ??= {})[operation.method === 'GET' ? 'get' : 'post'] = operationObject(operation);
+  const paths: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', OperationObject>>> = {};
+  for (const operation of OPERATIONS) (paths[operation.path] ??= {})[methodKey(operation.method)] = operationObject(operation);
   return {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'SMS Portal REST API', version: '1', description: `${docs.apiDocs.intro}\n\n${docs.apiDocs.errorsIntro}\n\n${docs.apiDocs.idempotency}` },
     servers: [{ url: appUrl() }],
-    tags: [{ name: 'Messages' }, { name: 'Campaigns' }],
+    tags: [{ name: 'Messages' }, { name: 'Campaigns' }, { name: 'Contacts' }, { name: 'Blacklist' }],
     components: {
       securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: docs.apiDocs.auth } },
     },

@@ -16,21 +16,22 @@ import {
 import { SEND_REFUSALS } from '@/lib/messaging/send';
 import { STATUS, type StatusName } from '@/lib/messaging/statuses';
 import { idSchema, optionalTextSchema } from '@/lib/validation';
+import { CONTACT_OPERATIONS } from './contact-operations';
 import { BODY_TYPES, type BodyType } from './request';
 
 /**
  * The REST API, one entry per operation: its method and path, the zod schemas the gate parses
- * its path parameters and input with (the query of a GET, the body of a POST), its refusals and
+ * its path parameters and input with (the query of a GET or DELETE, the body of a POST or PUT), its refusals and
  * its answers. The route handlers, the OpenAPI document (lib/api/openapi.ts), the docs page and
  * the fuzz test all read this one registry.
  */
 export type Operation = {
   /** operationId; its texts are apiDocs.operations.<id> in lib/i18n/messages/api-docs.*.json */
   id: keyof typeof docs.apiDocs.operations;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** OpenAPI path template: /api/campaigns/{id} */
   path: string;
-  tag: 'Messages' | 'Campaigns';
+  tag: 'Messages' | 'Campaigns' | 'Contacts' | 'Blacklist';
   params: z.ZodObject;
   input: z.ZodObject;
   /** body encodings a POST takes */
@@ -257,4 +258,4 @@ export const controlCampaign = {
   example: { params: { id: EXAMPLE_CAMPAIGN, action: 'pause' }, input: {} },
 } satisfies Operation;
 
-export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign];
+export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign, ...CONTACT_OPERATIONS];

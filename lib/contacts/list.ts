@@ -10,8 +10,8 @@ export type ContactRow = {
   lastName: string;
   email: string | null;
   customFields: Record<string, string>;
-  /** the contact's groups' names, alphabetical */
-  groups: string[];
+  /** the contact's groups, by name */
+  groups: { id: string; name: string }[];
   /** when and why the number was opted out, or null */
   optOut: { reason: string; createdAt: Date } | null;
   createdAt: Date;
@@ -29,7 +29,7 @@ type RawRow = {
   custom_fields: Record<string, string>;
   created_iso: string;
   updated_at: string;
-  groups: string[] | null;
+  groups: { id: string; name: string }[] | null;
   opt_out_reason: string | null;
   opt_out_at: string | null;
 };
@@ -118,7 +118,7 @@ export async function listContacts(accountId: number, filters: ContactFilters, e
            to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso, p.updated_at,
            g.names as groups, o.reason as opt_out_reason, o.created_at as opt_out_at
       from ${page} p
-      left join lateral (select array_agg(cg.name order by cg.name) as names
+      left join lateral (select json_agg(json_build_object('id', cg.id, 'name', cg.name) order by cg.name) as names
                            from contact_group_members gm join contact_groups cg on cg.id = gm.group_id
                           where gm.contact_id = p.id and cg.account_id = p.account_id) g on true
       left join opt_outs o on o.account_id = p.account_id and o.phone = p.phone

@@ -42,7 +42,7 @@ export function withApiToken<O extends Operation>(operation: O, handler: (scope:
     const principal = await authenticate(request);
     const key = operation.idempotent ? idempotencyKey(request) : null;
     const rawParams = (await context?.params) ?? {};
-    const raw = operation.method === 'GET' ? queryParams(new URL(request.url)) : await postParams(request, operation);
+    const raw = inQuery(operation) ? queryParams(new URL(request.url)) : await postParams(request, operation);
     checkText(rawParams);
     checkText(raw);
     const params = parseOrThrow(operation.params, rawParams) as z.output<O['params']>;
@@ -112,7 +112,12 @@ function idempotencyKey(request: Request): string | null {
   return key;
 }
 
-/** A POST's parameters are its body; it takes none in the query. */
+/** A GET's and a DELETE's parameters are in the query; a POST's and a PUT's in the body. */
+function inQuery(operation: Pick<Operation, 'method'>): boolean {
+  return operation.method === 'GET' || operation.method === 'DELETE';
+}
+
+/** A POST's (or PUT's) parameters are its body; it takes none in the query. */
 async function postParams(request: Request, operation: Operation): Promise<Params> {
   const query = queryParams(new URL(request.url));
   const extra = Object.keys(query)[0];

@@ -58,7 +58,9 @@ function curl(server: string, path: string, method: string, operation: Operation
     if (p.in === 'query' && p.example !== undefined) query.push(`${p.name}=${String(p.example)}`);
   }
   if (query.length) url += `?${query.join('&')}`;
-  const lines = [`curl -s${method === 'post' && !operation.requestBody ? ' -X POST' : ''} '${url}'`, `  -H "Authorization: Bearer $TOKEN"`];
+  // curl sends GET, or POST when it has a body; any other method is named.
+  const implied = method === 'get' || (method === 'post' && operation.requestBody);
+  const lines = [`curl -s${implied ? '' : ` -X ${method.toUpperCase()}`} '${url}'`, `  -H "Authorization: Bearer $TOKEN"`];
   const content = operation.requestBody?.content ?? {};
   const form = content['application/x-www-form-urlencoded'];
   const json = content['application/json'];

@@ -80,7 +80,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
         </TableCell>
         <TableCell long>{name}</TableCell>
         <TableCell long>{row.email ?? ''}</TableCell>
-        <TableCell long>{row.groups.join(', ')}</TableCell>
+        <TableCell long>{row.groups.map((g) => g.name).join(', ')}</TableCell>
         {shown.map((field) => (
           <TableCell key={field.id} long numeric={field.type === 'number'}>
             {fieldValue(field, row.customFields[field.id], format)}
@@ -96,7 +96,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
                 { label: t('table.number'), value: row.phone, mono: true },
                 { label: t('table.name'), value: name || t('details.none') },
                 { label: t('table.email'), value: row.email ?? t('details.none') },
-                { label: t('table.groups'), value: row.groups.join(', ') || t('details.none') },
+                { label: t('table.groups'), value: row.groups.map((g) => g.name).join(', ') || t('details.none') },
                 ...fields.map((field) => ({ label: field.name, value: fieldValue(field, row.customFields[field.id], format) || t('details.none') })),
                 {
                   label: t('details.optOut'),
