@@ -238,6 +238,8 @@ export async function tableChecksums(sql: Sql, skipAccounts: number[]): Promise<
     else if (cols.includes('campaign_id')) {
       where = `where t.campaign_id not in (select id from campaigns where account_id = any($1::int[]))`;
     } else if (cols.includes('run_id')) where = `where t.run_id not in (select id from report_runs where account_id = any($1::int[]))`;
+    // Delivery reports waiting to be applied belong to their message's account.
+    else if (cols.includes('message_id')) where = `where t.message_id is null or t.message_id not in (select id from messages where account_id = any($1::int[]))`;
     const [row] = await sql.unsafe<{ sum: string; n: string }[]>(
       `select md5(coalesce(string_agg(h, ',' order by h), '')) as sum, count(*)::text as n
        from (select md5(t::text) as h from "${table}" t ${where}) rows`,
