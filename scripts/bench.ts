@@ -18,14 +18,19 @@ if (!name || !available.includes(name)) {
   process.exit(2);
 }
 
+const bench = (await import(`./bench/${name}.ts`)) as { default: () => Promise<Record<string, unknown>>; keptDatabase?: boolean };
+
 // A throwaway cluster unless DATABASE_URL is given, so that a benchmark never touches real data.
-const dir = process.env.DATABASE_URL ? null : await fsp.mkdtemp(path.join(os.tmpdir(), 'sms-bench-'));
+// Benches on the large seeded table (keptDatabase) share one cluster kept in .data/bench-large
+// instead: seeding 10,000,000 rows takes minutes. BENCH_FRESH=1 deletes it first.
+const kept = bench.keptDatabase && !process.env.DATABASE_URL ? path.join(process.cwd(), '.data', 'bench-large') : null;
+if (kept && process.env.BENCH_FRESH === '1') await fsp.rm(kept, { recursive: true, force: true });
+const dir = process.env.DATABASE_URL || kept ? null : await fsp.mkdtemp(path.join(os.tmpdir(), 'sms-bench-'));
 if (dir) await fsp.chmod(dir, 0o755);
-const cluster = dir ? await startEmbeddedPostgres(path.join(dir, 'pg'), 'bench') : null;
+const cluster = dir || kept ? await startEmbeddedPostgres(kept ?? path.join(dir!, 'pg'), 'bench') : null;
 process.env.DATABASE_URL ??= cluster!.url;
 await runMigrations(process.env.DATABASE_URL);
 try {
-  const bench = (await import(`./bench/${name}.ts`)) as { default: () => Promise<Record<string, unknown>> };
   console.log(JSON.stringify(await bench.default()));
 } finally {
   await closeDb();

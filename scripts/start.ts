@@ -1,68 +1,215 @@
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import next from 'next';
+import zlib from 'node:zlib';
+// The compression middleware Next.js itself runs with `compress: true`, at its default level 6,
+// which halves a CSV download's speed. next.config.mjs turns that off and it runs here instead,
+// at level 1 (see compressResponses). A route handler cannot compress for itself: Next.js
+// drops its Content-Encoding.
+import compression from 'next/dist/compiled/compression';
+import { releaseCompressionStream } from 'next/dist/server/lib/release-compression-stream';
 import { closeDb } from '../db';
-import { resolveDatabase } from '../db/embedded';
+import { resolveDatabase, type DatabaseHandle } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
-import { seedDemo } from '../db/seed/demo';
 import { env } from '../lib/env';
-import { startWorker } from '../lib/jobs/worker';
+import { FILE_LENGTH_HEADER } from '../lib/files/download';
+
+// `npm start`: WEB_PROCESSES web processes answer on the one port, each a Next.js server on its
+// own socket bound with SO_REUSEPORT (the kernel spreads the connections). This process
+// prepares everything once (database, migrations, secret, demo data, build), starts the
+// others, and is the first of them: the only one that runs the job workers (none with
+// WORKER=0), and the one that stops the rest. No process only watches (it would hold 100+ MB).
 
 const dev = process.argv.includes('--dev');
 // Every setting validated before anything starts (lib/env.ts): a bad one stops here, named.
-const { PORT: port, HOST: hostname, SEED_DEMO, WORKER, TRUST_PROXY_HOPS: trustedHops } = env();
+const { PORT: port, HOST: hostname, SEED_DEMO, WORKER, WEB_PROCESSES, TRUST_PROXY_HOPS: trustedHops } = env();
 const root = process.cwd();
+// Set by the first process on the others it starts; not a setting.
+const CHILD_FLAG = 'SMS_PORTAL_WEB_CHILD';
+// The development server compiles on demand and reloads: one process.
+const processes = dev ? 1 : WEB_PROCESSES;
+const isChild = process.env[CHILD_FLAG] === '1';
 
-const database = await resolveDatabase();
-process.env.DATABASE_URL = database.url;
-await runMigrations(database.url);
-process.env.AUTH_SECRET ??= authSecret();
-
-if (SEED_DEMO) {
-  const created = await seedDemo((line) => console.log(line));
-  if (created.length) console.log(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
-}
-if (!dev) ensureBuild();
-
-// Job workers run inside the app unless WORKER=0 (then `npm run worker` runs them elsewhere).
-const worker = WORKER ? await startWorker() : null;
-
-const app = next({ dev, dir: root, hostname: 'localhost', port });
-const handle = app.getRequestHandler();
-await app.prepare();
-
-const server = http.createServer((req, res) => {
-  // The client address as this server saw it goes last in X-Forwarded-For; without trusted
-  // proxies in front, whatever the client claimed there is dropped (lib/auth/client-ip.ts).
-  const socketIp = req.socket.remoteAddress ?? 'unknown';
-  const claimed = trustedHops > 0 ? req.headers['x-forwarded-for'] : undefined;
-  req.headers['x-forwarded-for'] = claimed ? `${claimed}, ${socketIp}` : socketIp;
-  // Internal to Next.js; never accepted from outside (CVE-2025-29927).
-  delete req.headers['x-middleware-subrequest'];
-  void handle(req, res);
-});
-server.listen(port, hostname, () => {
-  console.log(`SMS Portal ${dev ? '(development) ' : ''}on http://localhost:${port}`);
+const compress = compression({
+  level: zlib.constants.Z_BEST_SPEED,
+  // A stored file goes as it is, with its Content-Length (see passFileLength).
+  filter: (req, res) => !res.hasHeader(FILE_LENGTH_HEADER) && compression.filter(req, res),
 });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: stopping`);
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await app.close?.();
-  await worker?.stop();
-  await closeDb();
-  await database.stop();
-  process.exit(0);
+if (isChild) {
+  await serve({ jobs: false, database: null, children: null });
+} else {
+  const database = await prepare();
+  // A port already taken (another instance of the app too: its sockets share the port only
+  // among themselves) fails here, as one plain listen would.
+  if (processes > 1) await checkPortFree();
+  const children = processes > 1 ? startChildren(processes - 1) : null;
+  await serve({ jobs: WORKER, database, children });
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/** What runs once, before any web process: the database, its migrations, the secret, demo data, the build. */
+async function prepare(): Promise<DatabaseHandle> {
+  const database = await resolveDatabase();
+  process.env.DATABASE_URL = database.url;
+  await runMigrations(database.url);
+  process.env.AUTH_SECRET ??= authSecret();
+  if (SEED_DEMO) {
+    const { seedDemo } = await import('../db/seed/demo');
+    const created = await seedDemo((line) => console.log(line));
+    if (created.length) console.log(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
+  }
+  if (!dev) ensureBuild();
+  return database;
+}
+
+type Children = { stop: () => Promise<void>; listening: Promise<void> };
+
+/**
+ * One web process: Next.js behind the port, the job workers when `jobs`. The first process
+ * also owns `database` (stopped last) and `children`, the other web processes (stopped first).
+ */
+async function serve({ jobs, database, children }: { jobs: boolean; database: DatabaseHandle | null; children: Children | null }) {
+  const worker = jobs ? await (await import('../lib/jobs/worker')).startWorker() : null;
+  const { default: next } = await import('next');
+  const app = next({ dev, dir: root, hostname: 'localhost', port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    // The client address as this server saw it goes last in X-Forwarded-For; without trusted
+    // proxies in front, whatever the client claimed there is dropped (lib/auth/client-ip.ts).
+    const socketIp = req.socket.remoteAddress ?? 'unknown';
+    const claimed = trustedHops > 0 ? req.headers['x-forwarded-for'] : undefined;
+    req.headers['x-forwarded-for'] = claimed ? `${claimed}, ${socketIp}` : socketIp;
+    // Internal to Next.js; never accepted from outside (CVE-2025-29927).
+    delete req.headers['x-middleware-subrequest'];
+    passFileLength(res);
+    if (!dev) compressResponses(req, res);
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: hostname, reusePort: processes > 1 }, resolve);
+  });
+  if (isChild) process.send?.('listening');
+  else {
+    await children?.listening;
+    console.log(`SMS Portal ${dev ? '(development) ' : ''}on http://localhost:${port}${processes > 1 ? ` (${processes} web processes)` : ''}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!isChild) console.log(`${signal}: stopping`);
+    await children?.stop();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await app.close?.();
+    await worker?.stop();
+    await closeDb();
+    await database?.stop();
+    process.exit();
+  };
+  // The others get the signal from the first process, or with it from a service manager or a
+  // terminal (the whole process group); and stop when the first process is gone.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (isChild) process.on('disconnect', () => void shutdown('disconnect'));
+}
+
+/** Fails as a plain listen would when the port is taken. */
+function checkPortFree(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = http.createServer();
+    probe.once('error', reject);
+    probe.listen(port, hostname, () => probe.close(() => resolve()));
+  });
+}
+
+/**
+ * Starts `count` more web processes and keeps them there: one that dies is started again in its
+ * place. One that dies before it ever listened stops everything (a start-up failure would only
+ * repeat), as the process itself would have.
+ */
+function startChildren(count: number): Children {
+  const running = new Set<ChildProcess>();
+  let stopping = false;
+  let started = 0;
+  let allListening: () => void;
+  const listening = new Promise<void>((resolve) => (allListening = resolve));
+  const start = () => {
+    const child = fork(process.argv[1], process.argv.slice(2), { env: { ...process.env, [CHILD_FLAG]: '1' } });
+    running.add(child);
+    let up = false;
+    child.on('message', (message) => {
+      if (message !== 'listening' || up) return;
+      up = true;
+      if (++started === count) allListening();
+    });
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      if (stopping) return;
+      console.error(`A web process ended (${signal ?? `exit code ${code}`})${up ? ': starting another.' : ' before it listened: stopping.'}`);
+      if (up) return start();
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+  };
+  for (let i = 0; i < count; i++) start();
+  return {
+    listening,
+    stop: async () => {
+      stopping = true;
+      await Promise.all([...running].map(stopChild));
+    },
+  };
+}
+
+/** SIGTERM, then SIGKILL if it has not ended within 15 s. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * gzip at level 1 when the client accepts it: pages, their payloads and assets, and CSV
+ * downloads as PostgreSQL makes them, at a fraction of level 6's CPU (node:zlib, off the event
+ * loop). Installed after passFileLength, so that it sees the file-length header first.
+ */
+function compressResponses(req: http.IncomingMessage, res: http.ServerResponse) {
+  compress(req, res, () => {});
+  // On a client disconnect the middleware never ends its zlib stream, which then leaks (as
+  // Next.js does it for its own compression).
+  res.once('close', () => {
+    if (!res.writableFinished) releaseCompressionStream(res);
+  });
+}
+
+/**
+ * Next.js drops a route handler's Content-Length; a file of known size sends it as
+ * FILE_LENGTH_HEADER too (lib/files/download.ts), made Content-Length here as the headers go out.
+ */
+function passFileLength(res: http.ServerResponse) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: http.ServerResponse, ...args: Parameters<typeof writeHead>) {
+    const length = this.getHeader(FILE_LENGTH_HEADER);
+    if (length !== undefined) {
+      this.removeHeader(FILE_LENGTH_HEADER);
+      if (/^\d+$/.test(String(length))) this.setHeader('Content-Length', String(length));
+    }
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
 
 // A per-installation secret for session cookies, kept beside the embedded database.
 function authSecret(): string {

@@ -143,3 +143,44 @@ export async function generateMessages(sql: postgres.Sql | postgres.TransactionS
   `;
   return { minId: Number(range.min_id ?? 0), maxId: Number(range.max_id ?? 0) };
 }
+
+/**
+ * A campaign of `count` messages all in one status (409: waiting to be sent, 403: handed to the
+ * gateway, awaiting reports), for benchmarks: loaded in one statement with the foreign-key checks
+ * and counter triggers off (replica mode), its counters and hourly rollup then added as the
+ * triggers would have. Its debit is left out of the ledger.
+ */
+export async function generateCampaign(
+  sql: postgres.Sql,
+  options: { accountId: number; userId: number; sender: string; count: number; status: 403 | 409; rate?: number },
+): Promise<string> {
+  const template = templates()[0];
+  return sql.begin(async (tx) => {
+    const [campaign] = await tx<{ id: string }[]>`
+      insert into campaigns (account_id, user_id, sender_name, content, encoding, parts, source, status, rate, recipients, points, started_at)
+      values (${options.accountId}, ${options.userId}, ${options.sender}, ${template.content}, ${template.encoding}, ${template.parts}, 'portal',
+              ${options.status === 409 ? 'sending' : 'completed'}, ${options.rate ?? 100}, ${options.count}, ${options.count * template.parts * 650}, now())
+      returning id`;
+    await tx`set local session_replication_role = replica`;
+    await generateMessages(tx, {
+      accountId: options.accountId,
+      count: options.count,
+      days: 1,
+      senders: [options.sender],
+      userIds: [options.userId],
+      unitsPerPart: 650,
+      campaign: { id: campaign.id, template, sender: options.sender, createdAt: new Date(), spreadMinutes: 1 },
+      status: options.status,
+    });
+    await tx`
+      insert into campaign_status_counts (campaign_id, status, messages, points)
+      select campaign_id, status, count(*), sum(points) from messages where campaign_id = ${campaign.id} group by 1, 2`;
+    await tx`
+      insert into message_hourly_counts as c (account_id, hour, status, source, bulk, messages, parts, points)
+      select account_id, date_trunc('hour', created_at, 'UTC'), status, source, true, count(*), sum(parts), sum(points)
+        from messages where campaign_id = ${campaign.id} group by 1, 2, 3, 4
+      on conflict (account_id, hour, status, source, bulk) do update
+        set messages = c.messages + excluded.messages, parts = c.parts + excluded.parts, points = c.points + excluded.points`;
+    return campaign.id;
+  });
+}

@@ -1,6 +1,3 @@
-import { Duplex } from 'node:stream';
-import zlib from 'node:zlib';
-
 /**
  * Response headers for downloads (shared/spec/security.md, "Downloads"): an attachment with a
  * file name made by the server, user text in it encoded per RFC 6266 / RFC 5987 with an ASCII
@@ -67,41 +64,15 @@ export function emptyResponse(status: number, extra: Record<string, string> = {}
   return new Response(null, { status, headers: { ...NO_STORE_HEADERS, ...extra } });
 }
 
-export type ContentEncoding = 'zstd' | 'gzip';
-
 /**
- * The encoding to compress a download with, from the request's Accept-Encoding: zstd when the
- * client takes it (several times faster than gzip at a better ratio), else gzip, else none.
- * A q of 0 refuses an encoding; `*` stands for any not named.
+ * Next.js drops Content-Length (and Content-Encoding) from a route handler's response, so a
+ * file of known size names it here too: the server (scripts/start.ts) turns this header into
+ * Content-Length (browsers show progress) and sends that response as it is, uncompressed.
  */
-export function pickEncoding(acceptEncoding: string | null): ContentEncoding | null {
-  const quality = new Map<string, number>();
-  for (const part of (acceptEncoding ?? '').split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (!name) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const value = q ? Number(q.slice(2)) : 1;
-    quality.set(name, Number.isFinite(value) ? value : 0);
-  }
-  const accepts = (name: string) => (quality.get(name) ?? quality.get('*') ?? 0) > 0;
-  if (accepts('zstd')) return 'zstd';
-  if (accepts('gzip')) return 'gzip';
-  return null;
-}
+export const FILE_LENGTH_HEADER = 'X-File-Length';
 
-/**
- * A streamed download compressed at a fast level (zstd 1, gzip 1: a CSV goes out at the speed
- * PostgreSQL makes it, not at the compressor's) in node:zlib, off the event loop. Sets
- * Content-Encoding and Vary on `headers`; without an accepted encoding the body goes as it is.
- */
-export function encodeDownload(body: ReadableStream<Uint8Array>, headers: Headers, acceptEncoding: string | null): ReadableStream<Uint8Array> {
-  headers.append('Vary', 'Accept-Encoding');
-  const encoding = pickEncoding(acceptEncoding);
-  if (!encoding) return body;
-  headers.set('Content-Encoding', encoding);
-  const compressor =
-    encoding === 'zstd'
-      ? zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } })
-      : zlib.createGzip({ level: zlib.constants.Z_BEST_SPEED });
-  return body.pipeThrough(Duplex.toWeb(compressor) as unknown as TransformStream<Uint8Array, Uint8Array>);
+/** Headers of a file whose size is known: Content-Length, also where Next.js would drop it. */
+export function setFileLength(headers: Headers, bytes: number): void {
+  headers.set('Content-Length', String(bytes));
+  headers.set(FILE_LENGTH_HEADER, String(bytes));
 }

@@ -40,12 +40,14 @@ export class SimulatorGateway implements Gateway {
   constructor(private readonly delayScale = env().SIMULATOR_DELAY_SCALE) {}
 
   async send(messages: OutgoingMessage[]): Promise<SendOutcome[]> {
-    // Reports are grouped into one job per second of arrival; each job hands its reports in as
-    // the provider's callback does (storeDeliveryReports), with our id and the gateway's.
+    // Reports are grouped into one job per second of arrival (per delay-scale seconds when the
+    // delays are stretched, so that a batch still makes some thirty jobs); each job hands its
+    // reports in as the provider's callback does (storeDeliveryReports), with our id and the gateway's.
     const due = new Map<number, DeliveryReport[]>();
     const now = Date.now();
+    const bucketMs = 1000 * Math.max(1, this.delayScale);
     const add = (afterMs: number, report: Omit<DeliveryReport, 'doneAt'>) => {
-      const at = Math.ceil((now + afterMs) / 1000) * 1000;
+      const at = Math.ceil((now + afterMs) / bucketMs) * bucketMs;
       const list = due.get(at) ?? [];
       list.push({ ...report, doneAt: new Date(now + afterMs) });
       due.set(at, list);

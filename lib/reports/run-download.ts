@@ -6,7 +6,7 @@ import { reportFileChunks, reportRuns } from '@/db/schema';
 import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { isUuid } from '@/lib/validation';
 import { AppError } from '@/lib/errors';
-import { downloadHeaders } from '@/lib/files/download';
+import { downloadHeaders, setFileLength } from '@/lib/files/download';
 
 /** A run that may be served: the account's, status 'ready', not expired. */
 export async function findDownloadableRun(accountId: number, runId: string) {
@@ -21,7 +21,7 @@ export async function findDownloadableRun(accountId: number, runId: string) {
 /**
  * The run's file, read from Postgres one chunk (~1 MiB) at a time as the client reads (the next
  * one read while the last one goes out), with Content-Length so that browsers show progress; it
- * goes as it is stored, never compressed on the way (scripts/start.ts leaves attachments alone).
+ * goes as it is stored, never compressed on the way (setFileLength).
  * AppError not_found (nothing streamed) for another account's run or one not ready. A chunk that
  * disappears mid-download (cleanup) errors the stream rather than ending it short.
  */
@@ -50,7 +50,7 @@ export async function runFileResponse(accountId: number, runId: string): Promise
   );
   const contentType = run.contentType ?? CSV_CONTENT_TYPE;
   const headers = downloadHeaders(contentType, run.fileName ?? 'report', contentType.startsWith('application/pdf') ? 'pdf' : 'csv');
-  headers.set('Content-Length', String(run.sizeBytes));
+  setFileLength(headers, run.sizeBytes);
   return new Response(body, { headers });
 }
 

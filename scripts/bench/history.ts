@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAIN_OWNER, seedLargeTable } from './support/large-table';
 
 // npm run bench -- history: the SMS history on a large table. Seeds BENCH_HISTORY_MESSAGES
 // messages (default 10,000,000; a fifth in one account, the rest spread over 16 others, loaded
@@ -10,14 +10,12 @@ import { fileURLToPath } from 'node:url';
 // same database, signs in and times the whole server render of /history over HTTP (page_ms).
 // BENCH_HISTORY_EXPLAIN=1 adds each case's plan (EXPLAIN ANALYZE, one line per node).
 //
-// Runs on the bench runner's throwaway database. Pointed at a DATABASE_URL that was seeded by an
-// earlier run, it reuses the data (handy for looking at plans).
+// Runs on the bench runner's kept large database (scripts/bench.ts): seeded by the first run of
+// any bench on it, reused after.
+
+export const keptDatabase = true;
 
 const SELF = fileURLToPath(import.meta.url);
-const MAIN_ACCOUNT = 'Bench history main';
-const OTHER_ACCOUNTS = 16;
-const BATCH = 100_000;
-const LOADERS = 2;
 const RUNS = 50;
 const WARMUP = 5;
 
@@ -47,78 +45,18 @@ async function measure(run: () => Promise<unknown>, runs = RUNS): Promise<Stats>
 export default async function benchHistory() {
   const { sql } = await import('drizzle-orm');
   const { db, sqlClient } = await import('../../db');
-  const { createAccount, createUser, addSenderName, findAccountByName } = await import('../../lib/accounts');
-  const { generateMessages } = await import('../../db/seed/messages');
-  const { BG_UNITS_PER_PART } = await import('../../db/seed/demo');
   const { listMessages, buildHistoryQuery } = await import('../../lib/history/query');
   const { decodeCursor } = await import('../../lib/history/cursor');
   const { defaultFilters, dayRange, recipientPrefix } = await import('../../lib/history/filters');
   const { localToday } = await import('../../lib/calendar');
   const { STATUS } = await import('../../lib/messaging/statuses');
 
-  const total = Number(process.env.BENCH_HISTORY_MESSAGES ?? 10_000_000);
-  if (!Number.isSafeInteger(total) || total < 1000) throw new Error('BENCH_HISTORY_MESSAGES must be an integer >= 1000');
-  const mainCount = Math.round(total / 5);
   const client = sqlClient();
 
-  // 1. Seed (or reuse).
-  let seedSeconds: number | null = null;
-  let main = await findAccountByName(MAIN_ACCOUNT);
-  if (!main) {
-    const started = performance.now();
-    main = await createAccount({ name: MAIN_ACCOUNT });
-    const password = 'bench password 2026';
-    const mainUsers = [
-      await createUser({ accountId: main.id, email: 'bench-owner@example.com', password, role: 'owner' }),
-      await createUser({ accountId: main.id, email: 'bench-member@example.com', password, role: 'member' }),
-    ];
-    for (const name of ['Shop', 'Bank', 'Info']) await addSenderName(main.id, name);
-    type Job = { accountId: number; userIds: number[]; senders: string[]; size: number; order: number };
-    const jobs: Job[] = [];
-    const addJobs = (accountId: number, userIds: number[], senders: string[], count: number) => {
-      const n = Math.ceil(count / BATCH);
-      for (let i = 0; i < n; i++) {
-        // Spread each account's batches evenly over the load, so accounts interleave in the heap.
-        jobs.push({ accountId, userIds, senders, size: Math.min(BATCH, count - i * BATCH), order: (i + 0.5) / n });
-      }
-    };
-    addJobs(main.id, mainUsers.map((u) => u.id), ['Shop', 'Bank', 'Info'], mainCount);
-    const rest = total - mainCount;
-    for (let a = 0; a < OTHER_ACCOUNTS; a++) {
-      const account = await createAccount({ name: `Bench history ${a + 1}` });
-      const user = await createUser({ accountId: account.id, email: `bench-${a + 1}@example.com`, password, role: 'owner' });
-      await addSenderName(account.id, `Sender${a + 1}`);
-      const count = Math.floor(rest / OTHER_ACCOUNTS) + (a < rest % OTHER_ACCOUNTS ? 1 : 0);
-      addJobs(account.id, [user.id], [`Sender${a + 1}`], count);
-    }
-    jobs.sort((x, y) => x.order - y.order);
-    const loaders = Array.from({ length: Math.min(LOADERS, os.availableParallelism(), jobs.length) }, async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) {
-        const current = job;
-        await client.begin(async (tx) => {
-          // Account and user ids were just created: skip the per-row foreign-key triggers.
-          await tx`set local session_replication_role = replica`;
-          await generateMessages(tx, {
-            accountId: current.accountId,
-            count: current.size,
-            days: 400,
-            senders: current.senders,
-            userIds: current.userIds,
-            unitsPerPart: BG_UNITS_PER_PART,
-          });
-        });
-      }
-    });
-    await Promise.all(loaders);
-    // What autovacuum would have done on a live system: statistics and the visibility map.
-    await client`vacuum (analyze) messages`;
-    await client`analyze users`;
-    seedSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
-  }
+  // 1. Seed (or reuse: the kept database of scripts/bench.ts).
+  const large = await seedLargeTable();
+  const main = large.main;
   const accountId = main.id;
-  const [counts] = await client<{ messages: string; account_messages: string }[]>`
-    select (select count(*) from messages)::text as messages,
-           (select count(*) from messages where account_id = ${accountId})::text as account_messages`;
 
   // 2. Inputs for the cases.
   const timeZone = main.timeZone;
@@ -156,11 +94,8 @@ export default async function benchHistory() {
     date_range_year_ago_sender: defaultFilters({ range: dayRange(yearAgoDay, yearAgoDay, timeZone), sender: 'Shop' }),
   };
 
-  const results: Record<string, unknown> = {
-    messages: Number(counts.messages),
-    account_messages: Number(counts.account_messages),
-  };
-  if (seedSeconds !== null) results.seed_s = seedSeconds;
+  const results: Record<string, unknown> = { messages: large.messages, account_messages: large.accountMessages };
+  if (large.seedSeconds !== null) results.seed_s = large.seedSeconds;
   const explain = process.env.BENCH_HISTORY_EXPLAIN === '1';
   const plans: Record<string, string[]> = {};
   for (const [name, filters] of Object.entries(cases)) {
@@ -212,7 +147,7 @@ async function measurePages(queries: Record<string, Record<string, string>>): Pr
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
-      body: new URLSearchParams({ csrfToken, email: 'bench-owner@example.com', password: 'bench password 2026' }),
+      body: new URLSearchParams({ csrfToken, ...MAIN_OWNER }),
     });
     const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     if (!cookie.includes('session-token')) throw new Error('bench sign-in failed');

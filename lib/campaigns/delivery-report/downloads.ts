@@ -2,7 +2,7 @@ import { localDay, safeTimeZone } from '@/lib/calendar';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
 import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
-import { downloadHeaders, encodeDownload } from '@/lib/files/download';
+import { downloadHeaders, setFileLength } from '@/lib/files/download';
 import { resolveLocale } from '@/lib/i18n/locale';
 import { campaignCsvStream } from './csv';
 import { deliveryReportModel, loadCampaignSummary, renderDeliveryReportPdf } from './summary';
@@ -20,14 +20,14 @@ export function campaignFileBase(campaign: { id: string; name: string; createdAt
 
 /**
  * The detailed CSV of one of the user's campaigns (another account's: not_found, before any
- * byte). Streams from COPY: constant memory at any size; compressed at a fast level when the
- * client accepts it (the request's Accept-Encoding); headers and status words in the user's
+ * byte). Streams from COPY: constant memory at any size (the server compresses it at a fast
+ * level for a client that accepts it, scripts/start.ts); headers and status words in the user's
  * language (their setting, else the request's Accept-Language).
  */
 export async function campaignCsvResponse(
   user: DownloadUser,
   campaignId: string,
-  request: { acceptEncoding?: string | null; acceptLanguage?: string | null } = {},
+  request: { acceptLanguage?: string | null } = {},
 ): Promise<Response> {
   const campaign = await getCampaignProgress(user.account.id, campaignId);
   if (!campaign) throw new AppError('not_found');
@@ -36,7 +36,7 @@ export async function campaignCsvResponse(
   // A failure before the first byte (busy, no connection) is an error answer, not a cut-off file.
   const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone, locale }));
   const headers = downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv');
-  return new Response(encodeDownload(body, headers, request.acceptEncoding ?? null), { headers });
+  return new Response(body, { headers });
 }
 
 /**
@@ -80,6 +80,6 @@ export async function campaignPdfResponse(user: DownloadUser, campaignId: string
   const model = deliveryReportModel(summary, { locale, timeZone: user.account.timeZone });
   const pdf = await renderDeliveryReportPdf(model);
   const headers = downloadHeaders('application/pdf', campaignFileBase(summary, user.account.timeZone), 'pdf');
-  headers.set('Content-Length', String(pdf.byteLength));
+  setFileLength(headers, pdf.byteLength);
   return new Response(pdf as Uint8Array<ArrayBuffer>, { headers });
 }

@@ -38,6 +38,7 @@ const STAGING = `create temporary table import_staging (
   opted_out boolean, reason text, col text, value text, raw text) on commit drop`;
 const RAW_MAX = 1000;
 const WRITE_BYTES = 256 * 1024;
+const DECODE_BYTES = 256 * 1024;
 
 /**
  * The stored file, a slice at a time, each as its bytes: a binary COPY of one bytea (a query's
@@ -54,7 +55,8 @@ async function* storedChunks(client: pg.PoolClient, importId: string, done: (byt
     for await (const part of stream) parts.push(part as Buffer);
     const data = binaryCopyField(Buffer.concat(parts));
     if (!data) return;
-    yield data;
+    // In pieces: the text decoded from each stays small (a 4 MB slice would be 8 MB of UTF-16 at once).
+    for (let at = 0; at < data.length; at += DECODE_BYTES) yield data.subarray(at, at + DECODE_BYTES);
     done(data.length);
   }
 }
@@ -254,18 +256,30 @@ async function upsert(
     fieldIds.length ? 'custom_fields = (contacts.custom_fields - $2::text[]) || excluded.custom_fields' : null,
     'updated_at = now()',
   ].filter(Boolean);
-  const conflict = row.onDuplicate === 'update' ? `do update set ${sets.join(', ')}` : 'do nothing';
+  const update = row.onDuplicate === 'update';
+  const conflict = update ? `do update set ${sets.join(', ')}` : 'do nothing';
+  // With "update" every line's contact comes back from the upsert: it joins the chosen group in
+  // the same statement. With "skip" the contacts left alone do not, and are found by number.
+  const params: unknown[] = [row.accountId];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const fieldsParam = update && fieldIds.length ? param(fieldIds) : null;
+  const join = update && row.groupId ? param(row.groupId) : null;
   const [{ created, updated }] = await q<{ created: number; updated: number }>(
     `with up as (
        insert into contacts (account_id, phone, first_name, last_name, email, custom_fields)
        select $1::int, phone, coalesce(first_name, ''), coalesce(last_name, ''), email, fields from import_rows
-       on conflict (account_id, phone) ${conflict}
-       returning (xmax = 0) as inserted)
+       on conflict (account_id, phone) ${conflict.replace('$2::text[]', `${fieldsParam}::text[]`)}
+       returning id, (xmax = 0) as inserted)${
+         join
+           ? `,
+     joined as (insert into contact_group_members (group_id, contact_id) select ${join}::uuid, id from up order by id on conflict do nothing)`
+           : ''
+       }
      select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from up`,
-    row.onDuplicate === 'update' && fieldIds.length ? [row.accountId, fieldIds] : [row.accountId],
+    params,
   );
 
-  if (row.groupId) {
+  if (row.groupId && !join) {
     await q(
       `insert into contact_group_members (group_id, contact_id)
        select $2::uuid, c.id from import_rows r join contacts c on c.account_id = $1 and c.phone = r.phone

@@ -3,9 +3,9 @@ import { campaignCsvResponse } from '@/lib/campaigns/delivery-report/downloads';
 
 export const dynamic = 'force-dynamic';
 
-// GET /bulk/ID/delivery-report.csv: one row per message, streamed from COPY, compressed when the
-// client accepts it. No session: 401; another account's campaign or a malformed id: 404, nothing
+// GET /bulk/ID/delivery-report.csv: one row per message, streamed from COPY (compressed by the
+// server when the client accepts it). No session: 401; another account's campaign or a malformed id: 404, nothing
 // streamed.
 export const GET = withUser<{ id: string }>((request, { user, params }) =>
-  campaignCsvResponse(user, params.id, { acceptEncoding: request.headers.get('accept-encoding'), acceptLanguage: request.headers.get('accept-language') }),
+  campaignCsvResponse(user, params.id, { acceptLanguage: request.headers.get('accept-language') }),
 );
