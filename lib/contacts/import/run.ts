@@ -248,27 +248,26 @@ async function upsert(
     );
   }
 
+  const update = row.onDuplicate === 'update';
+  const params: unknown[] = [row.accountId];
+  const param = (value: unknown) => `$${params.push(value)}`;
   // What an update changes: the mapped columns only (an empty cell clears its value).
   const sets = [
     kinds.has('first_name') ? 'first_name = excluded.first_name' : null,
     kinds.has('last_name') ? 'last_name = excluded.last_name' : null,
     kinds.has('email') ? 'email = excluded.email' : null,
-    fieldIds.length ? 'custom_fields = (contacts.custom_fields - $2::text[]) || excluded.custom_fields' : null,
+    update && fieldIds.length ? `custom_fields = (contacts.custom_fields - ${param(fieldIds)}::text[]) || excluded.custom_fields` : null,
     'updated_at = now()',
   ].filter(Boolean);
-  const update = row.onDuplicate === 'update';
   const conflict = update ? `do update set ${sets.join(', ')}` : 'do nothing';
   // With "update" every line's contact comes back from the upsert: it joins the chosen group in
   // the same statement. With "skip" the contacts left alone do not, and are found by number.
-  const params: unknown[] = [row.accountId];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const fieldsParam = update && fieldIds.length ? param(fieldIds) : null;
   const join = update && row.groupId ? param(row.groupId) : null;
   const [{ created, updated }] = await q<{ created: number; updated: number }>(
     `with up as (
        insert into contacts (account_id, phone, first_name, last_name, email, custom_fields)
        select $1::int, phone, coalesce(first_name, ''), coalesce(last_name, ''), email, fields from import_rows
-       on conflict (account_id, phone) ${conflict.replace('$2::text[]', `${fieldsParam}::text[]`)}
+       on conflict (account_id, phone) ${conflict}
        returning id, (xmax = 0) as inserted)${
          join
            ? `,
