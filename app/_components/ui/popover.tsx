@@ -50,7 +50,7 @@ export function DetailList({ items, className }: { items: Detail[]; className?: 
       {items.map((item) => (
         <Fragment key={item.label}>
           <dt>{item.label}</dt>
-          <dd data-mono={item.mono || undefined}>{item.value}</dd>
+          <dd {...(item.mono ? { 'data-mono': true } : {})}>{item.value}</dd>
         </Fragment>
       ))}
     </dl>

@@ -68,11 +68,18 @@ type CellStyle = {
 const cellClass = ({ numeric, long, nowrap }: CellStyle, className?: string) =>
   clsx(numeric && 'tabular text-right', long && 'wrap-anywhere', nowrap && 'whitespace-nowrap', className) || undefined;
 
+// Only the attributes a cell has: an absent prop costs nothing, an undefined one is still
+// written into the page's RSC payload ("$undefined"), once per cell.
+const cellProps = ({ numeric, long, nowrap, wide }: CellStyle, className?: string) => {
+  const classes = cellClass({ numeric, long, nowrap }, className);
+  return { ...(wide ? { 'data-wide': true } : {}), ...(classes ? { className: classes } : {}) };
+};
+
 export function TableCell({ numeric, long, nowrap, wide, className, ...props }: React.ComponentProps<'td'> & CellStyle) {
-  return <td data-wide={wide || undefined} className={cellClass({ numeric, long, nowrap }, className)} {...props} />;
+  return <td {...cellProps({ numeric, long, nowrap, wide }, className)} {...props} />;
 }
 
 /** The cell that names the row (a campaign, a report): a row header for screen readers. */
 export function TableRowHeader({ numeric, long, nowrap, wide, className, ...props }: React.ComponentProps<'th'> & CellStyle) {
-  return <th scope="row" data-wide={wide || undefined} className={cellClass({ numeric, long, nowrap }, clsx('font-medium', className))} {...props} />;
+  return <th scope="row" {...cellProps({ numeric, long, nowrap, wide }, clsx('font-medium', className))} {...props} />;
 }
