@@ -184,3 +184,19 @@ describe('an upload', () => {
     expect(row.status).toBe('uploaded');
   });
 });
+
+describe('a big file', () => {
+  it('reads records whole across every slice and piece boundary: quoted line breaks, separators and two-byte letters cut in two', async () => {
+    const C = await makeAccount('Import C');
+    const note = await createContactField(C.account.id, { name: 'Бележка', type: 'text' });
+    // Each row ~ 120 bytes of UTF-8 with a quoted cell holding a separator, a quote and a line break.
+    const rows = Array.from({ length: 80_000 }, (_, i) => `0888${String(600000 + i)},Йордан,"Ъгъл, ""${i}""\nред ${i}"`);
+    const text = `телефон,име,Бележка\n${rows.join('\n')}\n`;
+    const bytes = Buffer.from(text, 'utf8');
+    expect(bytes.length).toBeGreaterThan(IMPORT_CHUNK_BYTES);
+    const { outcome } = await importFile(C, bytes);
+    expect(outcome).toEqual({ created: 80_000, updated: 0, duplicates: 0, invalid: 0, lines: 80_000 });
+    const sample = await db.select().from(contacts).where(and(eq(contacts.accountId, C.account.id), eq(contacts.phone, '+359888679999')));
+    expect(sample[0]).toMatchObject({ firstName: 'Йордан', customFields: { [note.id]: 'Ъгъл, "79999"\nред 79999' } });
+  }, 120_000);
+});

@@ -63,10 +63,14 @@ const DOTTED_DATE = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/;
  * "1234.5". Dates: YYYY-MM-DD or the Bulgarian DD.MM.YYYY (also DD/MM/YYYY), stored as YYYY-MM-DD.
  */
 export function checkFieldValue(type: FieldType, raw: string): Checked {
-  const text = raw.trim();
+  const text = raw.trim().replace(/\r\n?/g, '\n');
   if (text === '') return { ok: true, value: '' };
+  // A text field may hold lines (a note); no other control character anywhere.
+  if (type === 'text') {
+    if (CONTROL_CHARACTERS.test(text.replaceAll('\n', ' '))) return fail('text_control');
+    return text.length > MAX_FIELD_VALUE_LENGTH ? fail('field_text_too_long') : { ok: true, value: text };
+  }
   if (CONTROL_CHARACTERS.test(text)) return fail('text_control');
-  if (type === 'text') return text.length > MAX_FIELD_VALUE_LENGTH ? fail('field_text_too_long') : { ok: true, value: text };
   if (type === 'number') {
     const compact = text.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
     if (!NUMBER.test(compact)) return fail('field_number_invalid');
