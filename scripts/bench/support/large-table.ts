@@ -92,7 +92,7 @@ export async function seedLargeTable() {
 
 /**
  * A kept database ages: its newest messages drift out of the history's default window (the last
- * 24 hours). When the newest is over an hour old, each seeded account gets the messages the seed
+ * 24 hours). When the newest is a day old or more, each seeded account gets the messages the seed
  * would have put in the time since: the seed's ages follow 400 days x r^1.6, so a share
  * (gap / 400 days)^0.625 of them fall in the newest `gap`, spread the same way. Returns the rows added.
  */
@@ -103,8 +103,10 @@ async function topUp(mainId: number): Promise<number> {
   const client = sqlClient();
   const [{ gap_days: gapDays }] = await client<{ gap_days: number }[]>`
     select extract(epoch from now() - max(created_at))::float8 / 86400 as gap_days from messages where account_id = ${mainId}`;
-  if (!(gapDays > 1 / 24)) return 0;
-  const days = Math.min(400, gapDays);
+  // Whole days (the seed spreads messages over whole days); the last 24 hours still hold the
+  // seed's own newest messages until a day has passed.
+  if (!(gapDays >= 1)) return 0;
+  const days = Math.min(400, Math.ceil(gapDays));
   const accounts = await client<{ id: number; messages: string; user_ids: number[]; senders: string[] }[]>`
     select a.id, (select count(*) from messages m where m.account_id = a.id)::text as messages,
            (select array_agg(u.id order by u.id) from users u where u.account_id = a.id) as user_ids,
