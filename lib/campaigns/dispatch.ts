@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { db, isConnectionError } from '@/db';
 import { applySendOutcomes } from '@/lib/gateway/reports';
 import { enqueue } from '@/lib/jobs';
@@ -24,15 +24,20 @@ async function claimCampaignBatch(campaignId: string, limit: number): Promise<Ou
   return toOutgoing(await db.execute<ClaimedRow>(claimQuery(campaignId, limit)));
 }
 
-/** The claim's statement (also what the send bench times alone). */
+/**
+ * The claim's statement (also what the send bench times alone). The ids come from
+ * messages_campaign_queued_idx alone, an index-only scan: asked to lock them there (FOR UPDATE),
+ * the planner rather walks the primary key from the table's first row, which it takes to hold
+ * the campaign's messages all along. A concurrent claimer's rows wait for its commit and then
+ * fail `m.status = QUEUE`.
+ */
 export function claimQuery(campaignId: string, limit: number) {
   return sql`
     update messages m set status = ${STATUS.SENT}, sent_at = now()
     where m.id in (
         select id from messages
         where campaign_id = ${campaignId} and status = ${STATUS.QUEUE}
-        order by id limit ${limit}
-        for update skip locked)
+        order by id limit ${limit})
       and m.status = ${STATUS.QUEUE}
       and exists (select 1 from campaigns c where c.id = ${campaignId} and c.status = 'sending' for share)
     returning m.id, m.sender_name, m.recipient, m.content, m.parts, m.idx`;
@@ -59,8 +64,7 @@ export async function dispatchCampaign(campaignId: string, gateway: Gateway, bud
     if (batch.length === 0) {
       const done = await db.execute(sql`
         update campaigns set status = 'completed', finished_at = now()
-        where id = ${campaignId} and status = 'sending'
-          and not exists (select 1 from messages where campaign_id = ${campaignId} and status = ${STATUS.QUEUE})
+        where id = ${campaignId} and status = 'sending' and ${firstWaiting(campaignId)} is null
         returning id`);
       // Nothing claimable but some still waiting: another worker holds them; look again soon.
       return done.length ? 'completed' : 'more';
@@ -137,12 +141,20 @@ export async function requeueStalledWork(stallSeconds: number): Promise<{ campai
 }
 
 /**
+ * The campaign's first waiting message (null: none), from messages_campaign_queued_idx. Asked as
+ * EXISTS, the planner may scan the whole table instead, expecting a waiting message at once.
+ */
+function firstWaiting(campaignId: string | SQL) {
+  return sql`(select min(id) from messages where campaign_id = ${campaignId} and status = ${sql.raw(String(STATUS.QUEUE))})`;
+}
+
+/**
  * Campaigns with messages still waiting (messages_campaign_queued_idx) whose job has gone quiet for
  * `stallSeconds`: sending ones (campaigns_sending_idx), and ones stopped in the last day whose
  * messages are not all STOP yet (campaigns_stopped_idx).
  */
 export function stalledCampaignsQuery(stallSeconds: number) {
-  const waiting = sql`exists (select 1 from messages where campaign_id = campaigns.id and status = ${sql.raw(String(STATUS.QUEUE))})`;
+  const waiting = sql`${firstWaiting(sql`campaigns.id`)} is not null`;
   return sql`
     select id, status from campaigns
     where status = 'sending'

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { db } from '@/db';
 import { env } from '@/lib/env';
-import { enqueue } from '@/lib/jobs';
+import { enqueueAll } from '@/lib/jobs';
 import { STATUS, type StatusCode } from '@/lib/messaging/statuses';
 import type { DeliveryReport, Gateway, OutgoingMessage, SendOutcome } from './types';
 
@@ -58,9 +58,7 @@ export class SimulatorGateway implements Gateway {
       add(fate.acceptedAfterMs, { ...ids, status: STATUS.ACCEPTED });
       if (fate.final) add(fate.finalAfterMs, { ...ids, status: fate.final, errorCode: fate.errorCode, network: '28401' });
     }
-    await db.transaction(async (tx) => {
-      for (const [at, reports] of due) await enqueue(tx, 'gateway:reports', { reports }, { runAt: new Date(at) });
-    });
+    await enqueueAll(db, 'gateway:reports', [...due].map(([at, reports]) => ({ payload: { reports }, runAt: new Date(at) })));
     // The operator's receipt log (SIMULATOR_LOG): one line per message received, so that tests can
     // prove no message was ever handed over twice.
     const log = env().SIMULATOR_LOG;

@@ -40,3 +40,13 @@ export async function enqueue(tx: Executor, name: JobName, payload: object, opti
       job_key => ${options.jobKey ?? null}::text
     )`);
 }
+
+/** Several jobs of one task in one statement (graphile-worker's add_jobs), in the caller's transaction. */
+export async function enqueueAll(tx: Executor, name: JobName, jobs: { payload: object; runAt?: Date | null }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const specs = jobs.map((job) => ({ payload: job.payload, run_at: job.runAt ? job.runAt.toISOString() : null }));
+  await tx.execute(sql`
+    select graphile_worker.add_jobs(array(
+      select row(${name}, j.payload, null, j.run_at, 25, null, null, null)::graphile_worker.job_spec
+        from json_to_recordset(${JSON.stringify(specs)}::json) as j(payload json, run_at timestamptz)))`);
+}
