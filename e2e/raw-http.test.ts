@@ -416,8 +416,8 @@ describe('a signed-in user’s session, used from another origin', () => {
             ['route app/api/contacts/[id]/route.ts PUT', 'PUT', `/api/contacts/${campaignId}`, { first_name: 'cookie' }],
             ['route app/api/contacts/[id]/route.ts DELETE', 'DELETE', `/api/contacts/${campaignId}`, null],
             ['route app/api/contacts/groups/route.ts POST', 'POST', '/api/contacts/groups', { name: 'cookie only' }],
-            ['route app/api/contacts/groups/[id]/members/[contact_id]/route.ts PUT', 'PUT', `/api/contacts/groups/${campaignId}/members/${campaignId}`, null],
-            ['route app/api/contacts/groups/[id]/members/[contact_id]/route.ts DELETE', 'DELETE', `/api/contacts/groups/${campaignId}/members/${campaignId}`, null],
+            ['route app/api/contacts/groups/[group_id]/members/[contact_id]/route.ts PUT', 'PUT', `/api/contacts/groups/${campaignId}/members/${campaignId}`, null],
+            ['route app/api/contacts/groups/[group_id]/members/[contact_id]/route.ts DELETE', 'DELETE', `/api/contacts/groups/${campaignId}/members/${campaignId}`, null],
             ['route app/api/blacklist/phone_numbers/route.ts POST', 'POST', '/api/blacklist/phone_numbers', { phone_number: '+359888100021' }],
             ['route app/api/blacklist/phone_numbers/route.ts DELETE', 'DELETE', '/api/blacklist/phone_numbers?phone_number=%2B359888100021', null],
           ] as const

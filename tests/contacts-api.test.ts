@@ -3,7 +3,7 @@ import * as blacklist from '@/app/api/blacklist/phone_numbers/route';
 import * as campaignsApi from '@/app/api/campaigns/route';
 import * as contact from '@/app/api/contacts/[id]/route';
 import * as groups from '@/app/api/contacts/groups/route';
-import * as members from '@/app/api/contacts/groups/[id]/members/[contact_id]/route';
+import * as members from '@/app/api/contacts/groups/[group_id]/members/[contact_id]/route';
 import * as contacts from '@/app/api/contacts/route';
 import * as smsDo from '@/app/api/sms.do/route';
 import { openApiDocument } from '@/lib/api/openapi';
@@ -61,9 +61,9 @@ describe('the contacts API', () => {
     expect(changed.body).toMatchObject({ first_name: 'Иван', last_name: 'Петров', opted_out: true });
     expect((await call(groups.GET, 'GET', '/api/contacts/groups')).body).toMatchObject({ size: 1, collection: [{ contacts_count: 1 }] });
 
-    const left = await call(members.DELETE, 'DELETE', `/api/contacts/groups/${group.body.id}/members/${id}`, { params: { id: group.body.id, contact_id: id } });
+    const left = await call(members.DELETE, 'DELETE', `/api/contacts/groups/${group.body.id}/members/${id}`, { params: { group_id: group.body.id, contact_id: id } });
     expect(left.body.groups).toEqual([]);
-    const joined = await call(members.PUT, 'PUT', `/api/contacts/groups/${group.body.id}/members/${id}`, { params: { id: group.body.id, contact_id: id } });
+    const joined = await call(members.PUT, 'PUT', `/api/contacts/groups/${group.body.id}/members/${id}`, { params: { group_id: group.body.id, contact_id: id } });
     expect(joined.body.groups).toEqual([{ id: group.body.id, name: 'Клиенти' }]);
 
     // Another account's token: its ids name nothing here, and nothing changes.
@@ -75,7 +75,7 @@ describe('the contacts API', () => {
       const answer = await call(route, method, `/api/contacts/${id}`, { params: { id }, as: other, ...(method === 'PUT' ? { json: { first_name: 'B' } } : {}) });
       expect(answer, method).toMatchObject({ status: 404, body: { error: 301 } });
     }
-    expect((await call(members.PUT, 'PUT', '/', { params: { id: group.body.id, contact_id: id }, as: other })).status).toBe(404);
+    expect((await call(members.PUT, 'PUT', '/', { params: { group_id: group.body.id, contact_id: id }, as: other })).status).toBe(404);
     expect((await call(contacts.GET, 'GET', '/api/contacts', { as: other })).body).toMatchObject({ size: 0 });
     expect((await call(contact.GET, 'GET', `/api/contacts/${id}`, { params: { id } })).body.last_name).toBe('Петров');
 
@@ -107,7 +107,7 @@ describe('the contacts API', () => {
   it('is in the OpenAPI document, PUT and DELETE included', () => {
     const paths = openApiDocument().paths;
     expect(Object.keys(paths['/api/contacts/{id}']).sort()).toEqual(['delete', 'get', 'put']);
-    expect(Object.keys(paths['/api/contacts/groups/{id}/members/{contact_id}']).sort()).toEqual(['delete', 'put']);
+    expect(Object.keys(paths['/api/contacts/groups/{group_id}/members/{contact_id}']).sort()).toEqual(['delete', 'put']);
     expect(Object.keys(paths['/api/blacklist/phone_numbers']).sort()).toEqual(['delete', 'get', 'post']);
     expect(paths['/api/blacklist/phone_numbers'].delete!.parameters.map((p) => p.name)).toEqual(['phone_number']);
     expect(paths['/api/contacts/{id}'].put!.requestBody).toBeDefined();

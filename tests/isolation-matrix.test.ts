@@ -186,11 +186,11 @@ const RECIPES: Record<string, Recipe> = {
   },
   'route app/api/contacts/groups/route.ts GET': { args: (who) => [new Request(url('/api/contacts/groups'), { headers: bearer(who) })], self: true },
   'route app/api/contacts/groups/route.ts POST': { args: (who) => [apiJson(who, 'POST', '/api/contacts/groups', { name: fx.groupName })], self: true },
-  'route app/api/contacts/groups/[id]/members/[contact_id]/route.ts PUT': {
-    args: (who) => [new Request(url('/api/contacts/groups/x/members/y'), { method: 'PUT', headers: bearer(who) }), params({ id: fx.groupId, contact_id: fx.contactId })],
+  'route app/api/contacts/groups/[group_id]/members/[contact_id]/route.ts PUT': {
+    args: (who) => [new Request(url('/api/contacts/groups/x/members/y'), { method: 'PUT', headers: bearer(who) }), params({ group_id: fx.groupId, contact_id: fx.contactId })],
   },
-  'route app/api/contacts/groups/[id]/members/[contact_id]/route.ts DELETE': {
-    args: (who) => [new Request(url('/api/contacts/groups/x/members/y'), { method: 'DELETE', headers: bearer(who) }), params({ id: fx.groupId, contact_id: fx.contactId })],
+  'route app/api/contacts/groups/[group_id]/members/[contact_id]/route.ts DELETE': {
+    args: (who) => [new Request(url('/api/contacts/groups/x/members/y'), { method: 'DELETE', headers: bearer(who) }), params({ group_id: fx.groupId, contact_id: fx.contactId })],
   },
   'route app/api/blacklist/phone_numbers/route.ts GET': { args: (who) => [new Request(url('/api/blacklist/phone_numbers'), { headers: bearer(who) })], self: true },
   'route app/api/blacklist/phone_numbers/route.ts POST': { args: (who) => [apiJson(who, 'POST', '/api/blacklist/phone_numbers', { phone_number: '+359888200011' })], self: true },

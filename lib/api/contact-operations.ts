@@ -29,6 +29,8 @@ const flag = z
   .union([z.enum(['0', '1', 'true', 'false']), z.boolean(), z.literal([0, 1])])
   .transform((v) => v === true || v === 1 || v === '1' || v === 'true');
 
+/** A group named in the input (not the path): anything but a uuid is a bad request, as an unknown group is. */
+const groupId = z.uuid({ error: 'unknown_group' }).transform((id) => id.toLowerCase());
 const limit = z.coerce.number().int().min(1).max(Math.max(...CONTACT_PAGE_SIZES));
 const cursor = z.string().max(200);
 
@@ -38,7 +40,7 @@ const contactFields = {
   last_name: z.string().max(MAX_NAME_LENGTH * 2),
   email: z.string().max(MAX_EMAIL_LENGTH * 2),
   // One group id, or several (a form repeats the name).
-  groups: z.union([idSchema, z.array(idSchema).max(MAX_GROUPS)]).transform((v) => (Array.isArray(v) ? v : [v])),
+  groups: z.union([groupId, z.array(groupId).max(MAX_GROUPS)]).transform((v) => (Array.isArray(v) ? v : [v])),
   custom_fields: z.record(z.string().max(MAX_FIELD_NAME_LENGTH * 2), z.string().max(MAX_FIELD_VALUE_LENGTH * 2)),
   opted_out: flag,
   opt_out_reason: z.string().max(MAX_OPT_OUT_REASON_LENGTH * 2),
@@ -91,12 +93,12 @@ export const listContactsApi = {
   input: z.strictObject({
     phone_number: z.string().max(MAX_RECIPIENT_ENTRY_LENGTH).optional(),
     name: z.string().max(100).optional(),
-    group_id: idSchema.optional(),
+    group_id: groupId.optional(),
     opted_out: flag.optional(),
     limit: limit.optional(),
     cursor: cursor.optional(),
   }),
-  refusals: ['invalid_cursor'],
+  refusals: ['invalid_cursor', 'unknown_group'],
   answer: { status: 200, schema: page(contactJson) },
   example: { input: { phone_number: '0888 12', limit: 50 } },
 } satisfies Operation;
@@ -176,30 +178,30 @@ export const createGroupApi = {
   example: { input: { name: 'Клиенти' } },
 } satisfies Operation;
 
-const memberParams = z.strictObject({ id: idSchema, contact_id: idSchema });
+const memberParams = z.strictObject({ group_id: idSchema, contact_id: idSchema });
 
 export const addMemberApi = {
   id: 'addContactToGroup',
   method: 'PUT',
-  path: '/api/contacts/groups/{id}/members/{contact_id}',
+  path: '/api/contacts/groups/{group_id}/members/{contact_id}',
   tag: 'Contacts',
   params: memberParams,
   input: NO_PARAMETERS,
   refusals: ['contact_group_not_found', 'contact_not_found'],
   answer: { status: 200, schema: contactJson },
-  example: { params: { id: EXAMPLE_GROUP, contact_id: EXAMPLE_CONTACT }, input: {} },
+  example: { params: { group_id: EXAMPLE_GROUP, contact_id: EXAMPLE_CONTACT }, input: {} },
 } satisfies Operation;
 
 export const removeMemberApi = {
   id: 'removeContactFromGroup',
   method: 'DELETE',
-  path: '/api/contacts/groups/{id}/members/{contact_id}',
+  path: '/api/contacts/groups/{group_id}/members/{contact_id}',
   tag: 'Contacts',
   params: memberParams,
   input: NO_PARAMETERS,
   refusals: ['contact_group_not_found', 'contact_not_found'],
   answer: { status: 200, schema: contactJson },
-  example: { params: { id: EXAMPLE_GROUP, contact_id: EXAMPLE_CONTACT }, input: {} },
+  example: { params: { group_id: EXAMPLE_GROUP, contact_id: EXAMPLE_CONTACT }, input: {} },
 } satisfies Operation;
 
 export const listBlacklistApi = {

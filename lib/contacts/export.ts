@@ -17,7 +17,7 @@ const SETTING_PREFIX = 'contacts_export.p';
  * parameters again) on the same session. Every parameter of the conditions carries its own cast
  * (lib/contacts/list.ts), so the text a setting gives is read as the type it was.
  */
-export function copyable(query: SQL): { text: string; settings: Record<string, string> } {
+function copyable(query: SQL): { text: string; settings: Record<string, string> } {
   const { sql: text, params } = new PgDialect().sqlToQuery(query);
   const settings: Record<string, string> = {};
   params.forEach((value, i) => {

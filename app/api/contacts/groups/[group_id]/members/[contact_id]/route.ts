@@ -12,16 +12,16 @@ async function member(accountId: number, groupId: string, contactId: string) {
   if (!(await getContact(accountId, contactId))) throw new AppError('contact_not_found');
 }
 
-// PUT /api/contacts/groups/ID/members/CONTACT_ID: the contact joins the group.
+// PUT /api/contacts/groups/GROUP_ID/members/CONTACT_ID: the contact joins the group.
 export const PUT = withApiToken(addMemberApi, async ({ principal, params }) => {
-  await member(principal.accountId, params.id, params.contact_id);
-  await addToGroup(principal.accountId, params.id, [params.contact_id]);
+  await member(principal.accountId, params.group_id, params.contact_id);
+  await addToGroup(principal.accountId, params.group_id, [params.contact_id]);
   return contactJsonOf((await getContact(principal.accountId, params.contact_id))!, await listContactFields(principal.accountId));
 });
 
-// DELETE /api/contacts/groups/ID/members/CONTACT_ID: the contact leaves the group.
+// DELETE /api/contacts/groups/GROUP_ID/members/CONTACT_ID: the contact leaves the group.
 export const DELETE = withApiToken(removeMemberApi, async ({ principal, params }) => {
-  await member(principal.accountId, params.id, params.contact_id);
-  await removeFromGroup(principal.accountId, params.id, [params.contact_id]);
+  await member(principal.accountId, params.group_id, params.contact_id);
+  await removeFromGroup(principal.accountId, params.group_id, [params.contact_id]);
   return contactJsonOf((await getContact(principal.accountId, params.contact_id))!, await listContactFields(principal.accountId));
 });
