@@ -14,6 +14,7 @@ import { closeDb } from '../db';
 import { resolveDatabase, type DatabaseHandle } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { env } from '../lib/env';
+import { answerProviderCallback, isProviderCallback } from './provider-callback';
 import { FILE_LENGTH_HEADER } from '../lib/files/download';
 
 // `npm start`: WEB_PROCESSES web processes answer on the one port, each a Next.js server on its
@@ -85,6 +86,7 @@ async function serve({ jobs, database, children }: { jobs: boolean; database: Da
     req.headers['x-forwarded-for'] = claimed ? `${claimed}, ${socketIp}` : socketIp;
     // Internal to Next.js; never accepted from outside (CVE-2025-29927).
     delete req.headers['x-middleware-subrequest'];
+    if (!dev && isProviderCallback(req.url)) return void answerProviderCallback(req, res);
     passFileLength(res);
     if (!dev) compressResponses(req, res);
     void handle(req, res);

@@ -31,6 +31,32 @@ export async function storeDeliveryReports(reports: DeliveryReport[], executor: 
         as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int)`);
 }
 
+type Received = { reports: DeliveryReport[]; stored: Promise<void> };
+let collecting: Received | null = null;
+let storing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Stores reports as the provider's callback receives them, then asks for them to be applied.
+ * Callbacks that come while this process's last insert is under way share the next one (one
+ * insert, one commit for all of them); each caller returns once the insert holding its reports
+ * has committed, or fails with it.
+ */
+export async function receiveDeliveryReports(reports: DeliveryReport[]): Promise<void> {
+  if (reports.length === 0) return;
+  if (!collecting) {
+    const batch = { reports: [] } as unknown as Received;
+    batch.stored = storing.then(() => {
+      if (collecting === batch) collecting = null;
+      return storeDeliveryReports(batch.reports);
+    });
+    storing = batch.stored.catch(() => {});
+    collecting = batch;
+  }
+  collecting.reports.push(...reports);
+  await collecting.stored;
+  requestApplying();
+}
+
 let applyRequested: NodeJS.Timeout | null = null;
 
 /**

@@ -2,7 +2,7 @@ import { checkText, queryParams, readParams, type Params } from '@/lib/api/reque
 import { env } from '@/lib/env';
 import { providerCallback } from '@/lib/gates/api';
 import { parseSmsapiCallback, verifyCallbackSecret } from '@/lib/gateway/dlr-callback';
-import { requestApplying, storeDeliveryReports } from '@/lib/gateway/reports';
+import { receiveDeliveryReports } from '@/lib/gateway/reports';
 
 // The provider's delivery-report callback (notify_url), as query parameters (GET) or a form or
 // JSON body (POST), one report or several (comma-separated lists). It carries no session: a
@@ -15,9 +15,7 @@ function callback(read: (request: Request) => Promise<Params>) {
     }
     const params = await read(request);
     checkText(params);
-    const reports = parseSmsapiCallback(searchParams(params));
-    await storeDeliveryReports(reports);
-    if (reports.length) requestApplying();
+    await receiveDeliveryReports(parseSmsapiCallback(searchParams(params)));
     // The provider expects a plain OK, or it calls again.
     return new Response('OK', { headers: { 'content-type': 'text/plain' } });
   });
