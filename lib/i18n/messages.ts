@@ -24,3 +24,26 @@ export const MESSAGES: Record<Locale, Record<string, unknown>> = {
   en: { ...enCore, ...enApiDocs, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enReports },
   bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgReports },
 };
+
+type Messages = Record<string, unknown>;
+
+/**
+ * The messages under these namespaces ("send", "contacts.form"), nested as they are in the whole
+ * set: what a client component's `useTranslations(namespace)` reads, and nothing else. A
+ * namespace that does not exist is an error, so a renamed one cannot silently leave a form bare.
+ */
+export function pickMessages(messages: Messages, namespaces: readonly string[]): Messages {
+  const picked: Messages = {};
+  for (const namespace of namespaces) {
+    const path = namespace.split('.');
+    let from: unknown = messages;
+    let into = picked;
+    path.forEach((key, i) => {
+      from = (from as Messages | undefined)?.[key];
+      if (from === undefined) throw new Error(`no messages under "${namespace}"`);
+      if (i === path.length - 1) into[key] = from;
+      else into = (into[key] ??= {}) as Messages;
+    });
+  }
+  return picked;
+}
