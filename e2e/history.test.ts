@@ -48,6 +48,7 @@ describe('history and bulk campaigns, as a user works with them', () => {
     await details.waitFor();
     const text = await details.innerText();
     expect(text).toMatch(/Message ID/);
+    expect(text).toMatch(/Status\s+\S.* \(\d{3}\)/); // in words and code
     expect(text).toMatch(/Sent by/);
     expect(text).toMatch(/Content/);
     await screenshot(page, 'history-details');

@@ -165,6 +165,7 @@ describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
       await page.goto('/history');
       await page.locator('[data-testid="message-table"] tbody tr').first().locator('td > button[popovertarget]').click();
       const details = page.locator('[popover]:popover-open');
+      await details.locator('dl').waitFor(); // drawn as it opens
       await checkInside(page, details, tag('history-details'), problems);
       await checkPage(page, tag('history-details'), problems);
       await details.locator('header button').click();

@@ -7,8 +7,8 @@ import './popover.css';
  * `popoverTarget`; the browser opens it in the top layer, closes it on Escape, a tap elsewhere
  * or the panel's close button, and returns focus to the trigger. The panel is centred in the
  * viewport and never wider or taller than it, so it fits a phone and no scrolling table clips
- * it. Server-rendered and styled by one stylesheet (popover.css): a table of 100 rows hydrates
- * nothing and repeats no class strings for its popovers.
+ * it. Styled by one stylesheet (popover.css), so a table of 100 rows repeats no class strings
+ * for its popovers.
  */
 export function PopoverTrigger({ target, ...props }: Omit<React.ComponentProps<'button'>, 'popoverTarget'> & { target: string }) {
   return <button type="button" popoverTarget={target} {...props} />;
@@ -19,6 +19,7 @@ export function Popover({
   title,
   closeLabel,
   className,
+  onToggle,
   children,
 }: {
   id: string;
@@ -26,10 +27,12 @@ export function Popover({
   title: string;
   closeLabel: string;
   className?: string;
+  /** opened or closed (by its trigger, Escape, a tap elsewhere or its close button) */
+  onToggle?: React.ToggleEventHandler<HTMLDivElement>;
   children: React.ReactNode;
 }) {
   return (
-    <div id={id} popover="auto" role="dialog" aria-labelledby={`${id}-t`} className={clsx('ui-popover', className)}>
+    <div id={id} popover="auto" role="dialog" aria-labelledby={`${id}-t`} className={clsx('ui-popover', className)} {...(onToggle ? { onToggle } : {})}>
       <header>
         <span id={`${id}-t`}>{title}</span>
         <button type="button" popoverTarget={id} popoverTargetAction="hide" aria-label={closeLabel}>
