@@ -16,3 +16,19 @@ export const DATE_TIME_ZONED = {
   minute: '2-digit',
   timeZoneName: 'shortOffset',
 } as const satisfies Intl.DateTimeFormatOptions;
+
+type DayOptions = typeof DAY & { timeZone: string };
+type DayFormatter = {
+  dateTime(date: Date, options: DayOptions): string;
+  dateTimeRange(start: Date, end: Date, options: DayOptions): string;
+};
+
+/**
+ * Local days, both ends included (YYYY-MM-DD), as one text: "Nov 1 – 30, 2026". Calendar dates,
+ * so formatted at noon UTC, in UTC. Takes next-intl's formatter (the server's or the browser's).
+ */
+export function formatDaySpan(format: DayFormatter, span: { from: string; to: string }): string {
+  const noon = (day: string) => new Date(`${day}T12:00:00Z`);
+  const options = { ...DAY, timeZone: 'UTC' };
+  return span.from === span.to ? format.dateTime(noon(span.from), options) : format.dateTimeRange(noon(span.from), noon(span.to), options);
+}

@@ -1,6 +1,7 @@
 import type { reportFrequency } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { addDays, dayNumber, daySpan, isoWeekday, localDay, zonedLocalToInstant, type DaySpan } from '@/lib/calendar';
+import { DATE_TIME, formatDaySpan } from '@/lib/i18n/formats';
 
 /**
  * Report periods: whole days in the account's time zone (pure; Intl only).
@@ -110,4 +111,19 @@ export function periodPreviews(now: Date, timeZone: string): PeriodPreviews {
     },
     schedules: { daily: schedule('daily'), weekly: schedule('weekly'), monthly: schedule('monthly') },
   };
+}
+
+/** The previews as the form shows them: each span's days ("from/to" keys) and each first run. */
+export type PeriodPreviewTexts = { spans: Record<string, string>; firstRuns: Record<Frequency, string> };
+
+type PreviewFormatter = Parameters<typeof formatDaySpan>[0] & { dateTime(date: Date, options: typeof DATE_TIME): string };
+
+/** Formatted on the server, so the form's first render is the server's (see report-form.tsx). */
+export function periodPreviewTexts(previews: PeriodPreviews, format: PreviewFormatter): PeriodPreviewTexts {
+  const spans: Record<string, string> = {};
+  for (const span of [...Object.values(previews.periods), ...Object.values(previews.schedules)]) {
+    spans[`${span.from}/${span.to}`] = formatDaySpan(format, span);
+  }
+  const first = (frequency: Frequency) => format.dateTime(new Date(previews.schedules[frequency].runAt), DATE_TIME);
+  return { spans, firstRuns: { daily: first('daily'), weekly: first('weekly'), monthly: first('monthly') } };
 }

@@ -4,7 +4,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
 import { DATE_TIME, DAY } from '@/lib/i18n/formats';
 import { listRuns, listSchedules, type ReportRunRow } from '@/lib/reports/definitions';
-import { periodPreviews } from '@/lib/reports/periods';
+import { periodPreviews, periodPreviewTexts } from '@/lib/reports/periods';
 import { AutoRefresh } from '../../_components/auto-refresh';
 import { PageHeader } from '../../_components/page-header';
 import { Badge, type BadgeTone } from '../../_components/ui/badge';
@@ -56,6 +56,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     return `/reports${text ? `?${text}` : ''}#${list}-title`;
   };
   const live = runs.rows.some((run) => run.status === 'queued' || run.status === 'generating');
+  const previews = periodPreviews(now, user.account.timeZone);
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
   // periodEnd is exclusive (midnight after the last day).
   const period = (run: ReportRunRow) => format.dateTimeRange(run.periodStart, new Date(run.periodEnd.getTime() - 1), DAY);
@@ -89,7 +90,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
       <AutoRefresh active={live} intervalMs={2000} />
       <div className="space-y-6">
         <Section id="builder" title={t('form.title')} help={t('form.help')}>
-          <ReportForm previews={periodPreviews(now, user.account.timeZone)} />
+          <ReportForm previews={previews} texts={periodPreviewTexts(previews, format)} />
         </Section>
 
         <Section id="schedules" title={t('schedules.title')} help={t('schedules.help')}>

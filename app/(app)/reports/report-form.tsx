@@ -4,8 +4,8 @@ import { useFormatter, useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import type { ActionProblem, ActionResult } from '@/lib/gates/action';
 import type { ReportRequest } from '@/lib/reports/definitions';
-import type { DaySpanText, PeriodPreviews } from '@/lib/reports/periods';
-import { DATE_TIME, DAY } from '@/lib/i18n/formats';
+import type { DaySpanText, PeriodPreviews, PeriodPreviewTexts } from '@/lib/reports/periods';
+import { DATE_TIME, formatDaySpan } from '@/lib/i18n/formats';
 import { Alert } from '../../_components/ui/alert';
 import { Button } from '../../_components/ui/button';
 import { Choice, Field, Fieldset } from '../../_components/ui/field';
@@ -29,7 +29,7 @@ const TYPES: ReportType[] = ['detailed', 'short', 'group'];
 const NAME_MAX = 100;
 
 /** The report builder: settings, the dates they cover, an estimate of its rows, and "Generate" (the run appears in the list below). */
-export function ReportForm({ previews }: { previews: PeriodPreviews }) {
+export function ReportForm({ previews, texts }: { previews: PeriodPreviews; texts: PeriodPreviewTexts }) {
   const t = useTranslations('reportBuilder.form');
   const format = useFormatter();
 
@@ -56,16 +56,15 @@ export function ReportForm({ previews }: { previews: PeriodPreviews }) {
   const [done, setDone] = useState<{ nextRunAt: string | null } | null>(null);
   const [pending, startTransition] = useTransition();
 
-  // Local days are calendar dates: formatted at noon UTC, in UTC.
-  const noon = (day: string) => new Date(`${day}T12:00:00Z`);
-  const days = (span: DaySpanText) =>
-    span.from === span.to ? format.dateTime(noon(span.from), { ...DAY, timeZone: 'UTC' }) : format.dateTimeRange(noon(span.from), noon(span.to), { ...DAY, timeZone: 'UTC' });
+  // The choices' days come formatted from the server (the browser's ICU may space a range
+  // otherwise, and the first render must match the server's); only typed dates are formatted here.
+  const days = (span: DaySpanText) => texts.spans[`${span.from}/${span.to}`] ?? formatDaySpan(format, span);
   const covered: DaySpanText | null =
     method === 'periodic' ? previews.schedules[frequency] : period === 'custom' ? (from && to && from <= to ? { from, to } : null) : previews.periods[period];
   const coverage =
     method === 'periodic'
       ? t('coversSchedule', {
-          first: format.dateTime(new Date(previews.schedules[frequency].runAt), DATE_TIME),
+          first: texts.firstRuns[frequency],
           days: days(previews.schedules[frequency]),
         })
       : covered
