@@ -232,21 +232,22 @@ describe('the history form', () => {
 
     await page.getByRole('link', { name: 'Clear filters' }).click();
     await page.waitForURL((url) => url.search === '');
-    expect(await formValues(page)).toMatchObject({ source: '', status: '', sender: '' });
+    await expect.poll(() => formValues(page), { timeout: 10_000 }).toMatchObject({ source: '', status: '', sender: '' });
 
     await page.locator('#f-source').selectOption('portal');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/source=portal/);
     expect(new URL(page.url()).searchParams.get('status')).toBeNull();
-    expect(await formValues(page)).toMatchObject({ source: 'portal', status: '' });
+    await expect.poll(() => formValues(page), { timeout: 10_000 }).toMatchObject({ source: 'portal', status: '' });
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'SMS history' }).click();
     await page.waitForURL((url) => url.pathname === '/history' && url.search === '');
-    expect(await formValues(page)).toMatchObject({ source: '', status: '' });
+    await expect.poll(() => formValues(page), { timeout: 10_000 }).toMatchObject({ source: '', status: '' });
 
     await page.goBack();
     await page.waitForURL(/source=portal/);
-    expect(await formValues(page)).toMatchObject({ source: 'portal', status: '' });
+    // The URL changes first; the page it lists follows a moment later.
+    await expect.poll(() => formValues(page), { timeout: 10_000 }).toMatchObject({ source: 'portal', status: '' });
     // "Show" now sends what the form shows, nothing older.
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForLoadState('networkidle');
