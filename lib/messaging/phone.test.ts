@@ -9,7 +9,7 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
-import { E164_MAX_DIGITS, NON_GEOGRAPHIC_REGION, normalizeNumber, parseRecipientList, numberPrefixForSearch } from './phone';
+import { E164_MAX_DIGITS, NON_GEOGRAPHIC_REGION, normalizeNumber, normalizeNumberSlowly, parseRecipientList, numberPrefixForSearch } from './phone';
 
 const BG = 'BG' as const;
 
@@ -221,6 +221,55 @@ describe('normalizeNumber properties, any input and any country', () => {
         for (const form of nationalForms) expect(normalizeNumber(form, region), `${form} in ${region}`).toEqual(expected);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('normalizeNumber fast path', () => {
+  // The compiled patterns answer what libphonenumber's parse answers, for every country's forms:
+  // its example numbers with a digit changed, added or dropped, written nationally (with and
+  // without the national prefix), internationally (+, 00, the calling code alone), and random digits.
+  const countries = getCountries();
+  const variants = (nsn: string, index: number) => {
+    const digit = String(index % 10);
+    const at = index % Math.max(1, nsn.length);
+    return [nsn, nsn.slice(0, at) + digit + nsn.slice(at + 1), nsn + digit, nsn.slice(0, -1), digit + nsn, nsn.slice(1)];
+  };
+  const forms = (country: CountryCode, nsn: string) => {
+    const code = getCountryCallingCode(country);
+    return [nsn, `0${nsn}`, `8${nsn}`, `1${nsn}`, `+${code}${nsn}`, `00${code}${nsn}`, `${code}${nsn}`, `+${code}0${nsn}`, `+${code} ${nsn}`];
+  };
+
+  it('gives libphonenumber\'s answer for every country\'s example numbers and their neighbours', () => {
+    let compared = 0;
+    for (const [index, country] of countries.entries()) {
+      const example = getExampleNumber(country, mobileExamples);
+      if (!example) continue;
+      for (const nsn of variants(example.nationalNumber, index)) {
+        for (const input of forms(country, nsn)) {
+          for (const defaultCountry of [country, BG, countries[(index * 7) % countries.length]]) {
+            expect(normalizeNumber(input, defaultCountry), `${input} in ${defaultCountry}`).toEqual(normalizeNumberSlowly(input, defaultCountry));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('gives libphonenumber\'s answer for Bulgarian numbers of any range and random digits in any country', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...countries),
+        fc.constantFrom('', '0', '00', '+', '359', '00359', '+359', '+3590', '+1', '+44', '+7', '+800'),
+        fc.stringMatching(/^\d{1,14}$/),
+        (defaultCountry, prefix, digits) => {
+          const input = prefix + digits;
+          expect(normalizeNumber(input, defaultCountry)).toEqual(normalizeNumberSlowly(input, defaultCountry));
+          expect(normalizeNumber(input, BG)).toEqual(normalizeNumberSlowly(input, BG));
+        },
+      ),
+      { numRuns: 20_000 },
     );
   });
 });
