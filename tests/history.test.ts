@@ -5,7 +5,7 @@ import { campaigns, messages } from '@/db/schema';
 import { addSenderName } from '@/lib/accounts';
 import { decodeCursor } from '@/lib/history/cursor';
 import { defaultFilters, parseHistoryFilters, type HistoryAccount, type HistoryFilters } from '@/lib/history/filters';
-import { listHistorySenders, listMessages, type HistoryPage } from '@/lib/history/query';
+import { getMessage, listHistorySenders, listMessages, type HistoryPage } from '@/lib/history/query';
 import { makeAccount } from './fixtures/accounts';
 
 const MINUTE = 60_000;
@@ -437,6 +437,30 @@ describe('the message table', () => {
     expect(bg).toContain('Портал');
     expect(bg).toContain('0,065');
     expect(bg).toMatch(/26\.10\.2025 г\.,? 23:30/);
+  });
+
+  it('gives a row’s details, the status in words and code, to its own account only', async () => {
+    const { createTranslator } = await import('next-intl');
+    const { MESSAGES } = await import('@/lib/i18n/messages');
+    const { messageDetailItems } = await import('@/app/_components/message-details');
+    const { account, user, sender } = await historyAccount('DetailsA');
+    const other = await historyAccount('DetailsB');
+    const [id] = await add(account.id, sender, [{ at: '2025-10-26T21:30:00.000Z', status: 405, userId: user.id, idx: 'inv-1', errorCode: 13 }]);
+    expect(await getMessage(other.account.id, id)).toBeNull();
+    expect(await getMessage(account.id, 0)).toBeNull();
+    const row = (await getMessage(account.id, id))!;
+    expect(row).toMatchObject({ id, status: 405, idx: 'inv-1', errorCode: 13, login: user.email });
+    const d = createTranslator({ locale: 'en', messages: MESSAGES.en, namespace: 'history.details' }) as unknown as (key: string) => string;
+    const items = messageDetailItems(row, (label) => d(label), 'Undelivered', (date) => date.toISOString());
+    expect(items).toEqual([
+      { label: 'Message ID', value: String(id), mono: true },
+      { label: 'Status', value: 'Undelivered (405)' },
+      { label: 'Sent by', value: user.email },
+      { label: 'Content', value: row.content },
+      { label: 'IDX', value: 'inv-1', mono: true },
+      { label: 'Error code', value: '13', mono: true },
+      { label: 'Delivery report', value: row.doneAt ? row.doneAt.toISOString() : '—' },
+    ]);
   });
 });
 

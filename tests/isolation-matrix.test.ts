@@ -221,6 +221,9 @@ const RECIPES: Record<string, Recipe> = {
   'route app/api/auth/[...nextauth]/route.ts GET': { args: () => [], excluded: 'next-auth cannot be imported under vitest' },
   'route app/api/auth/[...nextauth]/route.ts POST': { args: () => [], excluded: 'next-auth cannot be imported under vitest' },
   // --- Portal routes (session) ----------------------------------------------------------------
+  'route app/(app)/history/messages/[id]/route.ts GET': {
+    args: () => [new Request(url(`/history/messages/${fx.messageIds[0]}`)), params({ id: String(fx.messageIds[0]) })],
+  },
   'route app/(app)/bulk/[id]/delivery-report.csv/route.ts GET': {
     args: () => [new Request(url(`/bulk/${fx.campaignId}/delivery-report.csv`)), params({ id: fx.campaignId })],
   },

@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import type { MessageSource } from '@/lib/history/filters';
+import type { MessageDetailItem } from './message-details';
 import { StatusBadge } from './status-badge';
 import { DetailList, Popover, PopoverTrigger } from './ui/popover';
 import { Table, type TableColumn } from './ui/table';
@@ -19,44 +20,56 @@ export type MessageRowView = {
   parts: number;
   source: MessageSource;
   points: string;
-  login: string;
-  content: string;
-  idx?: string;
-  errorCode?: number;
-  /** stopped by its campaign's stop, not ended by a delivery report */
-  stopped?: true;
-  /** when it reached its final status */
-  done?: string;
 };
 
 type Labels = {
   /** the names of the page's statuses, by code */
   statuses: Record<number, string>;
-  sources: Record<MessageRowView['source'], string>;
+  sources: Record<MessageSource, string>;
   /** "… {recipient}, {time}": the "i" button's name */
   open: string;
   title: string;
   close: string;
-  none: string;
-  id: string;
-  status: string;
-  login: string;
-  content: string;
-  idx: string;
-  errorCode: string;
-  doneAt: string;
-  stoppedAt: string;
+  loading: string;
+  failed: string;
 };
+
+type Details = { items: MessageDetailItem[] } | 'loading' | 'failed';
 
 /**
  * The table (ui/table) and the one popover of its rows' details. The "i" of a row is its one Tab
- * stop and opens the native popover (ui/popover) with that row's details, drawn as it opens: a
- * page of rows carries them once, as data, and has one panel instead of one per row.
+ * stop and opens the native popover (ui/popover) with that row's details, fetched as it opens
+ * (app/(app)/history/messages/[id]) and kept: a page of rows carries none of them.
  */
-export function MessageTableView({ caption, columns, rows, labels }: { caption: string; columns: TableColumn[]; rows: MessageRowView[]; labels: Labels }) {
+export function MessageTableView({
+  caption,
+  columns,
+  rows,
+  labels,
+}: {
+  caption: string;
+  columns: TableColumn[];
+  rows: MessageRowView[];
+  labels: Labels;
+}) {
   const popover = useId();
-  const [shown, setShown] = useState<MessageRowView | null>(null);
+  const [shown, setShown] = useState<number | null>(null);
   const [open, setOpen] = useState(false);
+  const [details, setDetails] = useState<Record<number, Details>>({});
+
+  const load = (id: number) => {
+    const known = details[id];
+    if (known && known !== 'failed') return;
+    setDetails((all) => ({ ...all, [id]: 'loading' }));
+    fetch(`/history/messages/${id}`, { headers: { accept: 'application/json' } })
+      .then((response) => (response.ok ? (response.json() as Promise<{ items: MessageDetailItem[] }>) : Promise.reject(new Error(String(response.status)))))
+      .then(
+        (found) => setDetails((all) => ({ ...all, [id]: found })),
+        () => setDetails((all) => ({ ...all, [id]: 'failed' })),
+      );
+  };
+
+  const current = shown === null ? undefined : details[shown];
   return (
     <>
       <Table caption={caption} columns={columns} framed className="ui-messages" data-testid="message-table">
@@ -79,9 +92,10 @@ export function MessageTableView({ caption, columns, rows, labels }: { caption: 
                 aria-label={labels.open.replace('{recipient}', row.recipient).replace('{time}', row.time)}
                 className="ui-info-button"
                 onClick={(event) => {
-                  setShown(row);
+                  setShown(row.id);
+                  load(row.id);
                   // Open on another row's details: show this row's instead of closing.
-                  if (open && shown?.id !== row.id) event.preventDefault();
+                  if (open && shown !== row.id) event.preventDefault();
                 }}
               >
                 i
@@ -90,39 +104,14 @@ export function MessageTableView({ caption, columns, rows, labels }: { caption: 
           </tr>
         ))}
       </Table>
-      <Popover
-        id={popover}
-        title={labels.title}
-        closeLabel={labels.close}
-        onToggle={(event) => setOpen((event.nativeEvent as ToggleEvent).newState === 'open')}
-      >
-        {shown ? (
-          <DetailList
-            items={[
-              { label: labels.id, value: shown.id, mono: true },
-              {
-                label: labels.status,
-                value: `${labels.statuses[shown.status]} (${shown.status})`,
-              },
-              { label: labels.login, value: shown.login },
-              { label: labels.content, value: shown.content },
-              {
-                label: labels.idx,
-                value: shown.idx ?? labels.none,
-                mono: shown.idx !== undefined,
-              },
-              {
-                label: labels.errorCode,
-                value: shown.errorCode ?? labels.none,
-                mono: shown.errorCode !== undefined,
-              },
-              {
-                label: shown.stopped ? labels.stoppedAt : labels.doneAt,
-                value: shown.done ?? labels.none,
-              },
-            ]}
-          />
-        ) : null}
+      <Popover id={popover} title={labels.title} closeLabel={labels.close} onToggle={(event) => setOpen((event.nativeEvent as ToggleEvent).newState === 'open')}>
+        {current === undefined ? null : current === 'loading' ? (
+          <p role="status">{labels.loading}</p>
+        ) : current === 'failed' ? (
+          <p role="alert">{labels.failed}</p>
+        ) : (
+          <DetailList items={current.items} />
+        )}
       </Popover>
     </>
   );

@@ -2,7 +2,7 @@ import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import type { HistoryRow } from '@/lib/history/query';
 import { DATE_TIME } from '@/lib/i18n/formats';
 import { formatPoints } from '@/lib/messaging/pricing';
-import { isFinalStatus, STATUS, statusName } from '@/lib/messaging/statuses';
+import { statusName } from '@/lib/messaging/statuses';
 import { MessageTableView, type MessageRowView } from './message-table-view';
 
 /**
@@ -11,8 +11,8 @@ import { MessageTableView, type MessageRowView } from './message-table-view';
  * details. Shared by the SMS history and the bulk campaign page (rows from lib/history
  * listMessages). Everything is formatted here, on the server; the rows are one client component
  * given those strings (message-table-view.tsx), so a page carries each row once as HTML and once as
- * compact data, not as HTML and again as a tree of elements, and a row's details are drawn
- * only when it is opened.
+ * compact data, not as HTML and again as a tree of elements; a row's details are fetched when
+ * its "i" opens them (message-details.ts).
  */
 export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: string }) {
   const t = useTranslations('history.table');
@@ -21,7 +21,6 @@ export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: s
   const format = useFormatter();
   const locale = useLocale();
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
-  const none = d('none');
 
   const statuses = Object.fromEntries(
     [...new Set(rows.map((row) => row.status))].map((code) => {
@@ -29,9 +28,8 @@ export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: s
       return [code, name ? st(`${name}.label`) : String(code)];
     }),
   );
-  const views = rows.map((row): MessageRowView => {
-    const final = isFinalStatus(row.status);
-    return {
+  const views = rows.map(
+    (row): MessageRowView => ({
       id: row.id,
       sender: row.sender,
       recipient: row.recipient,
@@ -41,14 +39,8 @@ export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: s
       parts: row.parts,
       source: row.source,
       points: formatPoints(row.points, locale),
-      login: row.login ?? d('noLogin'),
-      content: row.content,
-      ...(row.idx !== null ? { idx: row.idx } : {}),
-      ...(row.errorCode !== null ? { errorCode: row.errorCode } : {}),
-      ...(row.status === STATUS.STOP ? { stopped: true } : {}),
-      ...(row.doneAt && final ? { done: when(row.doneAt) } : {}),
-    };
-  });
+    }),
+  );
 
   return (
     <MessageTableView
@@ -70,15 +62,8 @@ export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: s
         open: d.raw('open') as string,
         title: d('title'),
         close: d('close'),
-        none,
-        id: d('id'),
-        status: d('status'),
-        login: d('login'),
-        content: d('content'),
-        idx: d('idx'),
-        errorCode: d('errorCode'),
-        doneAt: d('doneAt'),
-        stoppedAt: d('stoppedAt'),
+        loading: d('loading'),
+        failed: d('failed'),
       }}
     />
   );

@@ -133,18 +133,21 @@ export function buildHistoryQuery(accountId: number, filters: HistoryFilters): S
 
   const dir = sql.raw(order);
   return sql`
-    select
-      w.id::text as id, w.sender_name, w.recipient,
-      to_char(w.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso,
-      w.status, w.parts, w.source, w.points::text as points, w.idx, w.error_code, w.content,
-      u.email as login,
-      to_char(w.done_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as done_iso,
-      w.campaign_id::text as campaign_id
+    select ${ROW_COLUMNS}
     from (${sql.join(branches, sql` union all `)}) w
     left join users u on u.id = w.user_id
     order by w.created_at ${dir}, w.id ${dir}
     limit ${sql.raw(String(limit))}`;
 }
+
+/** A RawRow of messages `w` and the sender's user `u`. */
+const ROW_COLUMNS = sql.raw(`
+      w.id::text as id, w.sender_name, w.recipient,
+      to_char(w.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso,
+      w.status, w.parts, w.source, w.points::text as points, w.idx, w.error_code, w.content,
+      u.email as login,
+      to_char(w.done_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as done_iso,
+      w.campaign_id::text as campaign_id`);
 
 function toRow(raw: RawRow): HistoryRow {
   return {
@@ -186,6 +189,16 @@ export async function listMessages(accountId: number, filters: HistoryFilters, e
     olderCursor: (filters.direction === 'older' ? more : moved) ? cursorOf(oldest) : null,
     newerCursor: (filters.direction === 'newer' ? more : moved) ? cursorOf(newest) : null,
   };
+}
+
+/** One of the account's messages (its "i" details); null for an id that is not one of them. */
+export async function getMessage(accountId: number, id: number, executor: Executor = db): Promise<HistoryRow | null> {
+  if (!Number.isSafeInteger(id) || id < 1) return null;
+  const [raw] = await executor.execute<RawRow>(sql`
+    select ${ROW_COLUMNS}
+    from messages w left join users u on u.id = w.user_id
+    where w.account_id = ${accountId} and w.id = ${id}`);
+  return raw ? toRow(raw) : null;
 }
 
 /**
