@@ -41,7 +41,7 @@ describe('API tokens', () => {
     expect(pages.map((p) => p.length)).toEqual([LIST_PAGE_SIZE, 5]);
     expect(pages.flat().map((t) => t.id)).toEqual([...created].reverse());
     expect(Object.keys(pages[0][0])).not.toContain('createdIso');
-  });
+  }, 120_000); // tens of tokens or runs created one by one: slow on a busy machine
 
   it('deletes a revoked token of the account only', async () => {
     const { id } = await createApiToken({ accountId: A.account.id, userId: A.user.id, name: 'old' });
@@ -70,7 +70,7 @@ describe('reports', () => {
     expect(schedules.map((p) => p.length)).toEqual([LIST_PAGE_SIZE, 1]);
     expect(schedules.flat().map((s) => s.name)[0]).toBe(`s${LIST_PAGE_SIZE}`);
     expect((await listRuns(B.account.id)).rows).toEqual([]);
-  });
+  }, 120_000); // tens of tokens or runs created one by one: slow on a busy machine
 
   it('delete a finished one-off report with its run, and nothing else', async () => {
     const queued = (await createReport(A.account.id, A.user.id, { ...ONCE, name: 'queued' }, NOW)).runId!;
