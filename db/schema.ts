@@ -159,9 +159,16 @@ export const contacts = pgTable(
     uniqueIndex('contacts_account_phone_key').using('btree', t.accountId, sql`${t.phone} text_pattern_ops`),
     // The table's keyset order, newest first.
     index('contacts_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    // Name and e-mail search by the beginning of a word, case-insensitive.
+    // Name and e-mail search by the beginning of a word, case-insensitive. The last name's index
+    // holds the first name after it: two words of a search as a last and a first name, in either
+    // order, are one range of it (lib/contacts/list.ts), not two large ones ANDed.
     index('contacts_account_first_name_idx').using('btree', t.accountId, sql`lower(${t.firstName}) text_pattern_ops`),
-    index('contacts_account_last_name_idx').using('btree', t.accountId, sql`lower(${t.lastName}) text_pattern_ops`),
+    index('contacts_account_last_first_name_idx').using(
+      'btree',
+      t.accountId,
+      sql`lower(${t.lastName}) text_pattern_ops`,
+      sql`lower(${t.firstName}) text_pattern_ops`,
+    ),
     index('contacts_account_email_idx').using('btree', t.accountId, sql`lower(${t.email}) text_pattern_ops`),
   ],
 );

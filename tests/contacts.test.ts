@@ -177,6 +177,65 @@ describe('the contacts table', () => {
   });
 });
 
+describe('a name search on a table larger than its probe', () => {
+  // 3,000 contacts, newest first by their number i: every 40th is "Рядко Редки", every 500th's
+  // e-mail begins "single", and first and last names otherwise cycle. Whichever way a search
+  // reads (the probe of the newest, a walk on along the keyset, or its matches collected), its
+  // pages are the matching contacts newest first, 50 at a time.
+  let G: Account;
+  const TOTAL = 3_000;
+  const FIRST = ['Иван', 'Мария', 'Петър'];
+  const LAST = ['Петров', 'Колева', 'Иванова', 'Стоянов'];
+  const person = (i: number) =>
+    i % 40 === 0
+      ? { first: 'Рядко', last: 'Редки', email: `${i % 500 === 0 ? 'single' : 'rare'}${i}@example.bg` }
+      : { first: FIRST[i % 3], last: LAST[i % 4], email: `${i % 500 === 0 ? 'single' : 'p'}${i}@example.bg` };
+  const number = (i: number) => `+3598885${String(i).padStart(5, '0')}`;
+  beforeAll(async () => {
+    G = await makeAccount('Contacts G');
+    const rows = Array.from({ length: TOTAL }, (_, i) => ({
+      accountId: G.account.id,
+      phone: number(i),
+      firstName: person(i).first,
+      lastName: person(i).last,
+      email: person(i).email,
+      createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000),
+    }));
+    for (let at = 0; at < rows.length; at += 1000) await db.insert(contacts).values(rows.slice(at, at + 1000));
+  });
+  /** Every page of a search, followed by its older cursor. */
+  async function allPages(text: string): Promise<string[]> {
+    const found: string[] = [];
+    let filters = search(text);
+    for (;;) {
+      const page = await listContacts(G.account.id, filters);
+      found.push(...page.rows.map((r) => r.phone));
+      if (!page.olderCursor) return found;
+      filters = { ...search(text), cursor: paged(page.olderCursor).cursor };
+    }
+  }
+  const expected = (match: (p: ReturnType<typeof person>) => boolean) =>
+    Array.from({ length: TOTAL }, (_, i) => TOTAL - 1 - i)
+      .filter((i) => match(person(i)))
+      .map(number);
+  const begins = (p: ReturnType<typeof person>, word: string) => [p.first, p.last, p.email].some((v) => v.toLowerCase().startsWith(word));
+
+  it('finds the same contacts whether the probe, the walk or the collection reads them', async () => {
+    // 1 in 40: a few among the newest 1,000, a page further along.
+    expect(await allPages('рядко')).toEqual(expected((p) => begins(p, 'рядко')));
+    expect(await allPages('Редки Рядко')).toEqual(expected((p) => begins(p, 'редки') && begins(p, 'рядко')));
+    // 1 in 500: collected.
+    expect(await allPages('single')).toEqual(expected((p) => begins(p, 'single')));
+    expect(await allPages('рядко single')).toEqual(expected((p) => begins(p, 'рядко') && begins(p, 'single')));
+    // Common words, two and three of them, in any order of first name, last name and e-mail.
+    expect(await allPages('иван')).toEqual(expected((p) => begins(p, 'иван')));
+    expect(await allPages('иванова мария')).toEqual(expected((p) => begins(p, 'иванова') && begins(p, 'мария')));
+    expect(await allPages('петр p1 иван')).toEqual(expected((p) => begins(p, 'петр') && begins(p, 'p1') && begins(p, 'иван')));
+    expect(await allPages('иван иван')).toEqual(expected((p) => begins(p, 'иван')));
+    expect(await allPages('мария петър')).toEqual([]);
+  });
+});
+
 describe('opt-outs in a send', () => {
   it('are never sent to nor charged: the plan skips them, the campaign counts them, the ledger moves by the others only', async () => {
     const E = await makeAccount('Contacts E', 100);

@@ -35,6 +35,21 @@ type RawRow = {
 };
 
 /**
+ * Each word begins the first name, the last name or the e-mail (`columns`: their lower-case
+ * values). The first two words as the OR of which column each begins (the same rows): every arm is
+ * a range of one index, the pair of names one of contacts_account_last_first_name_idx, so two
+ * common words that no contact has together (a first and a last name) read nothing, where their
+ * two ORs ANDed read all of one word's rows.
+ */
+function nameConditions(words: string[], columns: SQL[]): SQL[] {
+  const likes = words.map((word) => sql`${likePrefix(word)}::text`);
+  const any = (like: SQL) => sql`(${sql.join(columns.map((column) => sql`${column} like ${like}`), sql` or `)})`;
+  if (likes.length < 2) return likes.map(any);
+  const arms = columns.flatMap((a) => columns.map((b) => sql`(${a} like ${likes[0]} and ${b} like ${likes[1]})`));
+  return [sql`(${sql.join(arms, sql` or `)})`, ...likes.slice(2).map(any)];
+}
+
+/**
  * The WHERE of the table, the API's list and the export: the account first, always. A number is a
  * range of contacts_account_phone_key (text_pattern_ops); each word of a name must begin the first
  * name, last name or e-mail (a BitmapOr of their lower() indexes); a group or the opt-out state is
@@ -47,12 +62,7 @@ export function contactConditions(accountId: number, filters: Pick<ContactFilter
   const conditions = [sql`c.account_id = ${accountId}::int`];
   const search = filters.search;
   if (search?.kind === 'number') conditions.push(sql`c.phone like ${likePrefix(search.prefix)}::text`);
-  if (search?.kind === 'name') {
-    for (const word of search.words) {
-      const like = sql`${likePrefix(word)}::text`;
-      conditions.push(sql`(lower(c.first_name) like ${like} or lower(c.last_name) like ${like} or lower(c.email) like ${like})`);
-    }
-  }
+  if (search?.kind === 'name') conditions.push(...nameConditions(search.words, [sql`lower(c.first_name)`, sql`lower(c.last_name)`, sql`lower(c.email)`]));
   if (filters.groupId !== null) {
     conditions.push(sql`exists (select 1 from contact_group_members gm where gm.group_id = ${filters.groupId}::uuid and gm.contact_id = c.id)`);
   }
@@ -63,10 +73,16 @@ export function contactConditions(accountId: number, filters: Pick<ContactFilter
   return conditions;
 }
 
+/** The contact's columns a page brings. */
+const COLUMNS = sql.raw('c.id, c.account_id, c.phone, c.first_name, c.last_name, c.email, c.custom_fields, c.created_at, c.updated_at');
 /** A group this small is read whole through its members and sorted, rather than found along the keyset. */
 const SMALL_GROUP = 5_000;
-/** How many of the next contacts along the keyset a name search looks at before it collects its matches. */
-const PROBE = 2_000;
+/** How many of the next contacts along the keyset a name search looks at first. */
+const PROBE = 1_000;
+/** Matches among the probe's that make the walk go on (0.5%: collecting would fetch thousands at a million contacts). */
+const WALK_MATCHES = 5;
+/** The most contacts along the keyset a name search walks through. */
+const WALK = 40_000;
 
 /**
  * One page of the account's contacts by keyset, never OFFSET, never a count; each row brings its
@@ -75,9 +91,10 @@ const PROBE = 2_000;
  * - a number search lists its matches in number order: a range of contacts_account_phone_key,
  *   read in order and stopped after a page (the cursor's row gives the number to go on from);
  * - a name search looks at the next PROBE contacts along the keyset; when they hold a page of
- *   matches (a common name) that is the page, otherwise its matches are collected through the
- *   name and e-mail indexes and sorted (a walk along the keyset that filters could go through a
- *   million rows to find the few);
+ *   matches (a common name) that is the page; when they hold some (a word of one contact in a
+ *   hundred) the walk goes on, bounded, to a page; otherwise its matches are collected through
+ *   the name and e-mail indexes and sorted (a walk along the keyset that filters could go through
+ *   a million rows to find the few);
  * - a small group (its member count is kept) is read through its members and sorted, a large
  *   one along the keyset;
  * - otherwise newest first along (account_id, created_at desc, id desc).
@@ -97,16 +114,33 @@ export async function listContacts(accountId: number, filters: ContactFilters, e
   const order = byNumber ? sql`phone using ${sql.raw(newer ? '~>~' : '~<~')}` : sql`created_at ${dir}, id ${dir}`;
   const limit = filters.pageSize + 1;
   const where = sql.join(conditions, sql` and `);
-  let page = sql`(select c.* from contacts c where ${where} order by ${order} limit ${sql.raw(String(limit))})`;
-  const collected = sql`(with matches as materialized (select c.* from contacts c where ${where}) select * from matches order by ${order} limit ${sql.raw(String(limit))})`;
+  let page = sql`(select ${COLUMNS} from contacts c where ${where} order by ${order} limit ${sql.raw(String(limit))})`;
+  const collected = sql`(with matches as materialized (select ${COLUMNS} from contacts c where ${where}) select * from matches order by ${order} limit ${sql.raw(String(limit))})`;
   if (filters.search?.kind === 'name') {
-    // The collecting branch runs only when the probe came up short (a one-time filter).
-    page = sql`(with probe as (select c.* from (select c.* from contacts c where ${sql.join(along, sql` and `)} order by ${order} limit ${PROBE}) c
-                               where ${where} order by ${order} limit ${sql.raw(String(limit))}),
-                  enough as (select count(*) >= ${limit} as yes from probe)
-                select * from probe where (select yes from enough)
+    // The probe's matches tell how common the words are. Short of a page but at least
+    // WALK_MATCHES of PROBE, the walk goes on along the keyset past the probe, up to where a page
+    // is due at that rate four times over (at most WALK rows): it stops at the page, a few
+    // thousand rows read in order, where collecting would fetch each of the thousands of matches.
+    // Rarer words, or a walk that comes up short too, collect. Each branch runs only when the one
+    // before came up short (one-time filters; a LIMIT 0 reads nothing). Along the keyset each
+    // row's lower-case names are computed once (the conditions name them a dozen times).
+    const lowered = [sql.raw('lower_first'), sql.raw('lower_last'), sql.raw('lower_email')];
+    const walkWhere = sql.join([...contactConditions(accountId, { ...filters, search: null }).slice(1), ...nameConditions(filters.search.words, lowered)], sql` and `);
+    const alongRows = (rows: SQL) =>
+      sql`(select c.*, lower(c.first_name) as lower_first, lower(c.last_name) as lower_last, lower(c.email) as lower_email
+             from contacts c where ${sql.join(along, sql` and `)} order by ${order} ${rows})`;
+    const n = (cte: string) => sql.raw(`(select n from ${cte})`);
+    const L = sql.raw(String(limit));
+    page = sql`(with probe as (select ${COLUMNS} from ${alongRows(sql.raw(`limit ${PROBE}`))} c where ${walkWhere} order by ${order} limit ${L}),
+                  found as (select count(*)::int as n from probe),
+                  walk as (select ${COLUMNS} from ${alongRows(sql.raw(`limit (select case when n >= ${limit} or n < ${WALK_MATCHES} then 0 else least(${WALK}, ceil(${4 * limit * PROBE} / n::numeric))::int end from found) offset ${PROBE}`))} c
+                            where ${walkWhere} order by ${order} limit (select ${L} - n from found)),
+                  walked as (select count(*)::int as n from walk)
+                select * from probe where ${n('found')} >= ${L}
                 union all
-                select * from ${collected} m where not (select yes from enough))`;
+                select * from (select * from probe union all select * from walk) w where ${n('found')} < ${L} and ${n('found')} + ${n('walked')} >= ${L}
+                union all
+                select * from ${collected} m where ${n('found')} < ${L} and ${n('found')} + ${n('walked')} < ${L})`;
   } else if (!byNumber && filters.groupId !== null) {
     const [group] = await executor.execute<{ members: number }>(
       sql`select members from contact_groups where id = ${filters.groupId}::uuid and account_id = ${accountId}::int`,

@@ -1,0 +1,2 @@
+DROP INDEX "contacts_account_last_name_idx";--> statement-breakpoint
+CREATE INDEX "contacts_account_last_first_name_idx" ON "contacts" USING btree ("account_id",lower("last_name") text_pattern_ops,lower("first_name") text_pattern_ops);
