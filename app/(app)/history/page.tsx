@@ -23,11 +23,8 @@ import { MessageTable } from '../../_components/message-table';
 import { PageHeader } from '../../_components/page-header';
 import { StatusBadge } from '../../_components/status-badge';
 import { Alert } from '../../_components/ui/alert';
-import { Button, buttonClass } from '../../_components/ui/button';
+import { buttonClass } from '../../_components/ui/button';
 import { Card, Section } from '../../_components/ui/card';
-import { Field, Fieldset } from '../../_components/ui/field';
-import { Input } from '../../_components/ui/input';
-import { Select } from '../../_components/ui/select';
 import { Table, TableCell, TableRowHeader } from '../../_components/ui/table';
 import { FilterForm } from './filter-form';
 
@@ -39,6 +36,9 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 const PATH = '/history';
 const pagerButton = buttonClass({ variant: 'secondary', size: 'sm' });
+
+/** The filters the form has a field for. */
+const FORM_FIELDS = ['sender', 'recipient', 'status', 'source', 'from', 'to', 'size'] as const;
 
 /** Where each filter's field is, for the error list's links. */
 const FIELD_IDS: Partial<Record<FilterField, string>> = {
@@ -159,110 +159,47 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <PageHeader title={pages('history')} />
       <div className="space-y-6">
         <Card>
-          <FilterForm key={formKey} action={PATH} label={t('filters.title')}>
-            <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2 lg:grid-cols-4">
-              <Field id="f-sender" label={t('filters.sender')} errors={errorsOf('sender')}>
-                {(control) => (
-                  <Select {...control} name="sender" defaultValue={values.sender}>
-                    <option value="">{t('filters.allSenders')}</option>
-                    {senders.map((name) => (
-                      <option key={name} value={name}>
-                        {name}
-                      </option>
-                    ))}
-                    {values.sender && !senders.includes(values.sender) ? <option value={values.sender}>{values.sender}</option> : null}
-                  </Select>
-                )}
-              </Field>
-              <Field
-                id="f-recipient"
-                label={t('filters.recipient')}
-                help={t('filters.recipientHelp', { callingCode: callingCodeOf(account.country) })}
-                errors={errorsOf('recipient')}
-              >
-                {(control) => (
-                  <Input
-                    {...control}
-                    name="recipient"
-                    type="search"
-                    inputMode="tel"
-                    autoComplete="off"
-                    maxLength={MAX_RECIPIENT_INPUT}
-                    defaultValue={values.recipient}
-                    placeholder={t('filters.recipientPlaceholder')}
-                  />
-                )}
-              </Field>
-              <Field id="f-status" label={t('filters.status')} errors={errorsOf('status')}>
-                {(control) => (
-                  <Select {...control} name="status" defaultValue={statusValue}>
-                    <option value="">{t('filters.allStatuses')}</option>
-                    {customStatus ? (
-                      <option value={statusValue}>
-                        {t('filters.selected', { names: statusValue.split(',').map((c) => (/^\d+$/.test(c) ? label(Number(c)) : c)).join(', ') })}
-                      </option>
-                    ) : null}
-                    <optgroup label={t('filters.groups')}>
-                      {STATUS_GROUPS.map((group) => (
-                        <option key={group.key} value={group.codes.join(',')}>
-                          {t(`filters.${group.key}`)}
-                        </option>
-                      ))}
-                    </optgroup>
-                    <optgroup label={t('filters.single')}>
-                      {STATUS_CODES.map((code) => (
-                        <option key={code} value={code}>
-                          {label(code)} ({code})
-                        </option>
-                      ))}
-                    </optgroup>
-                  </Select>
-                )}
-              </Field>
-              <Field id="f-source" label={t('filters.source')} errors={errorsOf('source')}>
-                {(control) => (
-                  <Select {...control} name="source" defaultValue={values.source}>
-                    <option value="">{t('filters.allSources')}</option>
-                    <option value="api">{t('filters.api')}</option>
-                    <option value="portal">{t('filters.portal')}</option>
-                  </Select>
-                )}
-              </Field>
-              <Fieldset
-                id="f-dates"
-                legend={t('filters.dates')}
-                help={t('filters.datesHelp', { timeZone: account.timeZone, max: MAX_RANGE_DAYS })}
-                className="sm:col-span-2"
-              >
-                <div className="grid grid-cols-2 gap-3">
-                  <Field id="f-from" label={t('filters.from')} labelClassName="text-xs font-normal text-slate-600" errors={errorsOf('from')}>
-                    {(control) => <Input {...control} name="from" type="date" min="2000-01-01" max={today} defaultValue={values.from} />}
-                  </Field>
-                  <Field id="f-to" label={t('filters.to')} labelClassName="text-xs font-normal text-slate-600" errors={errorsOf('to')}>
-                    {(control) => <Input {...control} name="to" type="date" min="2000-01-01" defaultValue={values.to} />}
-                  </Field>
-                </div>
-              </Fieldset>
-              <Field id="f-size" label={t('filters.size')} errors={errorsOf('size')}>
-                {(control) => (
-                  <Select {...control} name="size" defaultValue={values.size || String(PAGE_SIZES[0])}>
-                    {PAGE_SIZES.map((size) => (
-                      <option key={size} value={size}>
-                        {size}
-                      </option>
-                    ))}
-                  </Select>
-                )}
-              </Field>
-              <div className="flex flex-wrap items-end gap-3">
-                {values.campaign ? <input type="hidden" name="campaign" value={values.campaign} /> : null}
-                <Button type="submit">{t('filters.apply')}</Button>
-                <Link href={PATH} className={buttonClass({ variant: 'link', size: 'inline' })}>
-                  {t('filters.clear')}
-                </Link>
-              </div>
-            </div>
-          </FilterForm>
+          <FilterForm
+            key={formKey}
+            action={PATH}
+            values={values}
+            status={{
+              value: statusValue,
+              custom: customStatus
+                ? t('filters.selected', { names: statusValue.split(',').map((c) => (/^\d+$/.test(c) ? label(Number(c)) : c)).join(', ') })
+                : null,
+            }}
+            senders={senders}
+            statusGroups={STATUS_GROUPS.map((group) => ({ value: group.codes.join(','), label: t(`filters.${group.key}`) }))}
+            statusCodes={STATUS_CODES.map((code) => ({ value: String(code), label: `${label(code)} (${code})` }))}
+            pageSizes={PAGE_SIZES}
+            today={today}
+            maxRecipient={MAX_RECIPIENT_INPUT}
+            errors={Object.fromEntries(FORM_FIELDS.map((field) => [field, errorsOf(field)]).filter(([, errors]) => errors.length))}
+            text={{
+              title: t('filters.title'),
+              sender: t('filters.sender'),
+              allSenders: t('filters.allSenders'),
+              recipient: t('filters.recipient'),
+              recipientHelp: t('filters.recipientHelp', { callingCode: callingCodeOf(account.country) }),
+              recipientPlaceholder: t('filters.recipientPlaceholder'),
+              status: t('filters.status'),
+              allStatuses: t('filters.allStatuses'),
+              groups: t('filters.groups'),
+              single: t('filters.single'),
+              source: t('filters.source'),
+              allSources: t('filters.allSources'),
+              api: t('filters.api'),
+              portal: t('filters.portal'),
+              dates: t('filters.dates'),
+              datesHelp: t('filters.datesHelp', { timeZone: account.timeZone, max: MAX_RANGE_DAYS }),
+              from: t('filters.from'),
+              to: t('filters.to'),
+              size: t('filters.size'),
+              apply: t('filters.apply'),
+              clear: t('filters.clear'),
+            }}
+          />
         </Card>
 
         {!parsed.ok ? (
