@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db';
-import { reportRuns } from '@/db/schema';
+import { reportFileChunks, reportRuns } from '@/db/schema';
 import { loadSessionUser, startSession, type SessionUser } from '@/lib/auth/session-user';
 import { createReport } from '@/lib/reports/definitions';
 import { CAMPAIGN_CSV_PLAN, campaignCsvQuery } from '@/lib/campaigns/delivery-report/csv';
-import { readChunk } from '@/lib/reports/run-download';
+import { binaryCopyValues } from '@/lib/files/binary-copy';
 import { inChunks, storeRunFile } from '@/lib/reports/run-file';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
@@ -82,7 +82,61 @@ describe('stored report download', () => {
     expect(Buffer.from(await response.arrayBuffer())).toEqual(file);
   });
 
-  it('reads a chunk that is not there as null', async () => {
-    expect(await readChunk('00000000-0000-4000-8000-000000000000', 0)).toBeNull();
+  it('errors the download, rather than ending it short, when the stored chunks are gone', async () => {
+    const { runId } = await createReport(
+      owner.account.id,
+      owner.id,
+      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'short', format: 'pdf', name: 'Gone' },
+      new Date('2026-04-05T10:00:00Z'),
+    );
+    await db.update(reportRuns).set({ status: 'generating' }).where(eq(reportRuns.id, runId!));
+    expect(await storeRunFile(runId!, { chunks: inChunks(randomBytes(200_000), 65_537), rows: () => 0, fileName: 'Gone', contentType: 'application/pdf' })).toBe('ready');
+    await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId!));
+    session.user = owner;
+    const response = await download(new Request(`http://localhost/reports/runs/${runId}/download`), { params: Promise.resolve({ id: runId! }) });
+    expect(response.status).toBe(200);
+    await expect(response.arrayBuffer()).rejects.toThrow();
+  });
+});
+
+describe('binary COPY values', () => {
+  // A binary COPY of one bytea column as PostgreSQL writes it: header (with an extension), rows, end marker.
+  const copyOf = (values: (Buffer | null)[], extension = Buffer.from([1, 2, 3])) => {
+    const header = Buffer.alloc(19);
+    header.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
+    header.writeUInt32BE(extension.length, 15);
+    const rows = values.map((value) => {
+      const row = Buffer.alloc(6);
+      row.writeInt16BE(1, 0);
+      row.writeInt32BE(value ? value.length : -1, 2);
+      return value ? Buffer.concat([row, value]) : row;
+    });
+    return Buffer.concat([header, extension, ...rows, Buffer.from([0xff, 0xff])]);
+  };
+  const read = async (copy: Buffer, pieces: number[]) => {
+    async function* parts() {
+      let at = 0;
+      for (let i = 0; at < copy.length; i++) {
+        const size = pieces[i % pieces.length];
+        yield copy.subarray(at, at + size);
+        at += size;
+      }
+    }
+    const out: Uint8Array[] = [];
+    for await (const piece of binaryCopyValues(parts())) out.push(piece);
+    return Buffer.concat(out);
+  };
+
+  it('joins the values in order however the bytes arrive, NULLs and empty values adding nothing', async () => {
+    const values: (Buffer | null)[] = [randomBytes(1000), null, Buffer.alloc(0), randomBytes(70_000), Buffer.from([0xff, 0xff, 0, 0])];
+    const copy = copyOf(values);
+    const whole = Buffer.concat(values.flatMap((v) => (v ? [v] : [])));
+    for (const pieces of [[1], [2, 3], [7], [19, 1, 4096], [copy.length]]) expect(await read(copy, pieces)).toEqual(whole);
+  });
+
+  it('fails on data cut before its end marker, and on what is not a binary COPY', async () => {
+    const copy = copyOf([randomBytes(500)]);
+    await expect(read(copy.subarray(0, copy.length - 2), [64])).rejects.toThrow('binary COPY cut short');
+    await expect(read(Buffer.from('not a copy at all, longer than a header'), [8])).rejects.toThrow('not a binary COPY');
   });
 });

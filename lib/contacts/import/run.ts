@@ -7,7 +7,7 @@ import { db, isConnectionError } from '@/db';
 import { pgPool, releasePgClient } from '@/db/pg';
 import { accounts, contactImports } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { binaryCopyField } from '@/lib/reports/run-download';
+import { binaryCopyField } from '@/lib/files/binary-copy';
 import { isUuid } from '@/lib/validation';
 import { listContactFields } from '../fields';
 import { MAX_CONTACT_GROUPS } from '../limits';
@@ -41,8 +41,9 @@ const DECODE_BYTES = 64 * 1024;
 
 /**
  * The stored file, a slice at a time, each as its bytes: a binary COPY of one bytea (a query's
- * result would bring it hex-encoded, twice the size; lib/reports/run-download.ts reads report
- * files the same way). `importId` is a checked uuid and `seq` an integer: COPY takes no parameters.
+ * result would bring it hex-encoded, twice the size; lib/files/binary-copy.ts). One COPY per
+ * slice, as the job's connection writes the staging COPY in between. `importId` is a checked
+ * uuid and `seq` an integer: COPY takes no parameters.
  */
 async function* storedChunks(client: pg.PoolClient, importId: string, done: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   if (!isUuid(importId)) throw new Error('import id is not a uuid');
