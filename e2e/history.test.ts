@@ -82,7 +82,7 @@ describe('history and bulk campaigns, as a user works with them', () => {
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
     const csvText = await streamText(await csv.createReadStream());
     expect(csvText.startsWith('\uFEFF')).toBe(true);
-    expect(csvText.split('\r\n').filter(Boolean).length).toBe(1 + 1200);
+    expect(csvText.split('\r\n').filter(Boolean).length).toBe(1 + 3000);
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: PDF_LINK }).click()]);
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
     expect((await streamText(await pdf.createReadStream())).startsWith('%PDF')).toBe(true);

@@ -43,7 +43,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
       { status: 'completed', recipients: 900, sent: 900, daysAgo: 30, name: 'Коледна промоция' },
       { status: 'stopped', recipients: 800, sent: 300, daysAgo: 12, name: 'Wrong price list' },
       { status: 'paused', recipients: 1_000, sent: 420, daysAgo: 1, name: 'Black Friday' },
-      { status: 'sending', recipients: 1_200, sent: 500, daysAgo: 0, name: 'Напомняне за плащане' },
+      { status: 'sending', recipients: 3_000, sent: 500, daysAgo: 0, name: 'Напомняне за плащане' },
       { status: 'scheduled', recipients: 600, sent: 0, daysAgo: -1, name: 'New Year greetings' },
     ],
   },
@@ -147,8 +147,9 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
         encoding: template.encoding,
         parts: template.parts,
         status: c.status,
-        // The demo's sending campaign goes slowly, so its live progress can be watched for minutes.
-        rate: c.status === 'sending' ? 2 : 50,
+        // The demo's sending campaign goes slowly (its 2,500 waiting messages take about 40 minutes),
+        // so its live progress can be watched, and it is still sending when the browser tests pause it.
+        rate: c.status === 'sending' ? 1 : 50,
         recipients: c.recipients,
         points,
         pointsRefunded: c.status === 'stopped' ? (c.recipients - c.sent) * template.parts * unitsPerPart : 0,
