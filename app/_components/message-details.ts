@@ -1,5 +1,11 @@
 import type { HistoryRow } from '@/lib/history/query';
-import { isFinalStatus, STATUS } from '@/lib/messaging/statuses';
+import { isFinalStatus, STATUS, statusName, type StatusName } from '@/lib/messaging/statuses';
+
+/** A status code's name in the user's language (`statuses` messages); the bare code for one the app does not know. */
+export function statusLabel(say: (key: `${StatusName}.label`) => string, code: number): string {
+  const name = statusName(code);
+  return name ? say(`${name}.label`) : String(code);
+}
 
 /** One line of a message's details, as its "i" panel shows it. */
 export type MessageDetailItem = { label: string; value: string; mono?: true };

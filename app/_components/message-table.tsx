@@ -2,7 +2,7 @@ import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import type { HistoryRow } from '@/lib/history/query';
 import { DATE_TIME } from '@/lib/i18n/formats';
 import { formatPoints } from '@/lib/messaging/pricing';
-import { statusName } from '@/lib/messaging/statuses';
+import { statusLabel } from './message-details';
 import { MessageTableView, type MessageRowView } from './message-table-view';
 
 /**
@@ -22,12 +22,7 @@ export function MessageTable({ rows, caption }: { rows: HistoryRow[]; caption: s
   const locale = useLocale();
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
 
-  const statuses = Object.fromEntries(
-    [...new Set(rows.map((row) => row.status))].map((code) => {
-      const name = statusName(code);
-      return [code, name ? st(`${name}.label`) : String(code)];
-    }),
-  );
+  const statuses = Object.fromEntries([...new Set(rows.map((row) => row.status))].map((code) => [code, statusLabel((key) => st(key), code)]));
   const views = rows.map(
     (row): MessageRowView => ({
       id: row.id,

@@ -18,7 +18,8 @@ import {
   type HistoryFilters,
 } from '@/lib/history/filters';
 import { listHistorySenders, listMessages, type HistoryPage } from '@/lib/history/query';
-import { isFinalStatus, STATUS, STATUS_CODES, statusName, type StatusName } from '@/lib/messaging/statuses';
+import { isFinalStatus, STATUS, STATUS_CODES, type StatusName } from '@/lib/messaging/statuses';
+import { statusLabel } from '../../_components/message-details';
 import { MessageTable } from '../../_components/message-table';
 import { PageHeader } from '../../_components/page-header';
 import { StatusBadge } from '../../_components/status-badge';
@@ -37,10 +38,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 const PATH = '/history';
 const pagerButton = buttonClass({ variant: 'secondary', size: 'sm' });
 
-/** The filters the form has a field for. */
-const FORM_FIELDS = ['sender', 'recipient', 'status', 'source', 'from', 'to', 'size'] as const;
-
-/** Where each filter's field is, for the error list's links. */
+/** The filters the form has a field for, and where each is (the error list links to it). */
 const FIELD_IDS: Partial<Record<FilterField, string>> = {
   sender: 'f-sender',
   recipient: 'f-recipient',
@@ -97,10 +95,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const page: HistoryPage | null = filters ? await listMessages(account.id, filters) : null;
   const values = parsed.values;
 
-  const label = (code: number) => {
-    const name = statusName(code);
-    return name ? st(`${name}.label`) : String(code);
-  };
+  const label = (code: number) => statusLabel((key) => st(key), code);
   const statusValue = filters ? filters.statuses.join(',') : values.status.join(',');
   const statusOptions = [
     ...STATUS_GROUPS.map((group) => group.codes.join(',')),
@@ -175,7 +170,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             pageSizes={PAGE_SIZES}
             today={today}
             maxRecipient={MAX_RECIPIENT_INPUT}
-            errors={Object.fromEntries(FORM_FIELDS.map((field) => [field, errorsOf(field)]).filter(([, errors]) => errors.length))}
+            errors={Object.fromEntries((Object.keys(FIELD_IDS) as FilterField[]).map((field) => [field, errorsOf(field)]).filter(([, errors]) => errors.length))}
             text={{
               title: t('filters.title'),
               sender: t('filters.sender'),
