@@ -43,18 +43,22 @@ let storing: Promise<unknown> = Promise.resolve();
  */
 export async function receiveDeliveryReports(reports: DeliveryReport[]): Promise<void> {
   if (reports.length === 0) return;
-  if (!collecting) {
-    const batch = { reports: [] } as unknown as Received;
-    batch.stored = storing.then(() => {
-      if (collecting === batch) collecting = null;
-      return storeDeliveryReports(batch.reports);
-    });
-    storing = batch.stored.catch(() => {});
-    collecting = batch;
-  }
-  collecting.reports.push(...reports);
-  await collecting.stored;
+  const batch = (collecting ??= nextBatch());
+  batch.reports.push(...reports);
+  await batch.stored;
   requestApplying();
+}
+
+/** The batch that the next insert takes, once the one under way has ended. */
+function nextBatch(): Received {
+  const reports: DeliveryReport[] = [];
+  const stored = storing.then(() => {
+    // Only this batch collects until here (a new one starts when none is collecting).
+    collecting = null;
+    return storeDeliveryReports(reports);
+  });
+  storing = stored.catch(() => {});
+  return { reports, stored };
 }
 
 let applyRequested: NodeJS.Timeout | null = null;
