@@ -58,21 +58,27 @@ describe('campaign CSV plan', () => {
 });
 
 describe('stored report download', () => {
-  it('serves the stored bytes exactly, every byte value and many chunks, with their Content-Length', async () => {
+  /** A ready one-off PDF run whose stored file is `file`, in uneven chunks. */
+  const storedRun = async (name: string, file: Buffer): Promise<string> => {
     const { runId } = await createReport(
       owner.account.id,
       owner.id,
-      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'short', format: 'pdf', name: 'Binary' },
+      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'short', format: 'pdf', name },
       new Date('2026-04-05T10:00:00Z'),
     );
     await db.update(reportRuns).set({ status: 'generating' }).where(eq(reportRuns.id, runId!));
+    expect(await storeRunFile(runId!, { chunks: inChunks(file, 65_537), rows: () => 0, fileName: name, contentType: 'application/pdf' })).toBe('ready');
+    return runId!;
+  };
+
+  it('serves the stored bytes exactly, every byte value and many chunks, with their Content-Length', async () => {
     // Not text: every byte value, invalid UTF-8 and NULs, in uneven chunks.
     const file = Buffer.concat([Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28, 0x5c, 0x78]), randomBytes(300_000)]);
-    expect(await storeRunFile(runId!, { chunks: inChunks(file, 65_537), rows: () => 0, fileName: 'Binary', contentType: 'application/pdf' })).toBe('ready');
+    const runId = await storedRun('Binary', file);
 
     session.user = owner;
     const response = await download(new Request(`http://localhost/reports/runs/${runId}/download`, { headers: { 'accept-encoding': 'gzip' } }), {
-      params: Promise.resolve({ id: runId! }),
+      params: Promise.resolve({ id: runId }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-length')).toBe(String(file.length));
@@ -83,17 +89,10 @@ describe('stored report download', () => {
   });
 
   it('errors the download, rather than ending it short, when the stored chunks are gone', async () => {
-    const { runId } = await createReport(
-      owner.account.id,
-      owner.id,
-      { method: 'once', period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' }, type: 'short', format: 'pdf', name: 'Gone' },
-      new Date('2026-04-05T10:00:00Z'),
-    );
-    await db.update(reportRuns).set({ status: 'generating' }).where(eq(reportRuns.id, runId!));
-    expect(await storeRunFile(runId!, { chunks: inChunks(randomBytes(200_000), 65_537), rows: () => 0, fileName: 'Gone', contentType: 'application/pdf' })).toBe('ready');
-    await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId!));
+    const runId = await storedRun('Gone', randomBytes(200_000));
+    await db.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
     session.user = owner;
-    const response = await download(new Request(`http://localhost/reports/runs/${runId}/download`), { params: Promise.resolve({ id: runId! }) });
+    const response = await download(new Request(`http://localhost/reports/runs/${runId}/download`), { params: Promise.resolve({ id: runId }) });
     expect(response.status).toBe(200);
     await expect(response.arrayBuffer()).rejects.toThrow();
   });
