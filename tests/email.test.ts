@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { Logger, runOnce } from 'graphile-worker';
 import { delay, http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -362,14 +362,15 @@ describe('Resend failing and recovering, through the job worker', () => {
   /** The e-mail's pending 'email:send' job as graphile-worker keeps it (null once it completed). */
   const jobOf = async (id: string) =>
     (
-      await db.execute<{ attempts: number; max_attempts: number; last_error: string | null; due: boolean }>(
-        sql`select j.attempts, j.max_attempts, j.last_error, j.run_at <= now() as due from ${EMAIL_JOBS} where j.payload->>'outboxId' = ${id}`,
+      await db.execute<{ attempts: number; max_attempts: number; last_error: string | null; runAtMs: number }>(
+        sql`select j.attempts, j.max_attempts, j.last_error, (extract(epoch from j.run_at) * 1000)::float8 as "runAtMs" from ${EMAIL_JOBS} where j.payload->>'outboxId' = ${id}`,
       )
     )[0] ?? null;
-  /** Skips the backoff: the failed job becomes due now. */
-  const makeDue = (id: string) =>
-    db.execute(sql`update graphile_worker._private_jobs j set run_at = now()
+  /** Moves the job's run_at: `now()` skips the backoff, a later time keeps it waiting however slow the machine is. */
+  const moveRunAt = (id: string, runAt: SQL) =>
+    db.execute(sql`update graphile_worker._private_jobs j set run_at = ${runAt}
       from graphile_worker._private_tasks t where t.id = j.task_id and t.identifier = 'email:send' and j.payload->>'outboxId' = ${id}`);
+  const makeDue = (id: string) => moveRunAt(id, sql`now()`);
 
   beforeEach(() => {
     process.env.EMAIL_SEND_TIMEOUT_MS = String(TIMEOUT_MS);
@@ -392,7 +393,9 @@ describe('Resend failing and recovering, through the job worker', () => {
     ];
     for (const [i, state] of expected.entries()) {
       if (i > 0) {
-        // Backing off: a pass of the runner before the job is due sends nothing.
+        // Backing off: a pass of the runner before the job is due sends nothing. The backoff of
+        // the first failures is seconds, so it is held an hour off: a slow pass must not outlast it.
+        await moveRunAt(id!, sql`now() + interval '1 hour'`);
         await runJobs();
         expect(resend.attempts).toHaveLength(i);
         await makeDue(id!);
@@ -402,7 +405,9 @@ describe('Resend failing and recovering, through the job worker', () => {
       expect(resend.attempts).toHaveLength(i + 1);
       expect(await outboxRow(id!)).toMatchObject({ status: 'queued', ...state, providerId: null, sentAt: null });
       const job = await jobOf(id!);
-      expect(job).toMatchObject({ attempts: i + 1, max_attempts: EMAIL_MAX_ATTEMPTS, due: false });
+      expect(job).toMatchObject({ attempts: i + 1, max_attempts: EMAIL_MAX_ATTEMPTS });
+      // Rescheduled with graphile-worker's backoff (e^attempts seconds) from the failure, which came after `started`.
+      expect(job!.runAtMs).toBeGreaterThanOrEqual(started + Math.exp(i + 1) * 1000 - 50);
       expect(job!.last_error).toContain(state.error);
       if (state.error.startsWith('timeout')) {
         // Abandoned after the client's timeout, not after the server's answer.
