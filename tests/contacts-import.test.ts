@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/db';
 import { contactGroups, contactImportChunks, contactImportErrors, contactImports, contacts, optOuts } from '@/db/schema';
@@ -157,6 +158,40 @@ describe('import choices', () => {
     const opted = await db.select({ phone: optOuts.phone }).from(optOuts).where(eq(optOuts.accountId, B.account.id)).orderBy(optOuts.phone);
     expect(opted.map((o) => o.phone)).toEqual(['+359888500001', '+359888500002']);
   });
+});
+
+describe('a number someone else adds while the import runs', () => {
+  it.each(['update', 'skip'] as const)(
+    '"%s": the import waits for that writer, then takes its contact as the existing one: no error, no second contact, in the group',
+    async (onDuplicate) => {
+      const account = await makeAccount(`Import race ${onDuplicate}`);
+      const group = await createContactGroup(account.account.id, 'Race');
+      const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query('begin');
+        await other.query(`insert into contacts (account_id, phone, first_name) values ($1, '+359888600002', 'Other')`, [account.account.id]);
+        const running = importFile(account, Buffer.from('phone,first name\n0888600001,New\n0888600002,Imported\n', 'utf8'), { onDuplicate, groupId: group.id });
+        // The import's insert waits on the uncommitted number; then the other writer commits.
+        await expect
+          .poll(async () => (await db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%import_rows%'`))[0].n, { timeout: 20_000 })
+          .toBe(1);
+        await other.query('commit');
+        const { outcome, row } = await running;
+        expect(row.status).toBe('done');
+        expect(outcome).toEqual({ created: 1, updated: onDuplicate === 'update' ? 1 : 0, duplicates: 1, invalid: 0, lines: 2 });
+      } finally {
+        await other.end();
+      }
+      const rows = await db.select().from(contacts).where(eq(contacts.accountId, account.account.id)).orderBy(contacts.phone);
+      expect(rows.map((r) => [r.phone, r.firstName])).toEqual([
+        ['+359888600001', 'New'],
+        ['+359888600002', onDuplicate === 'update' ? 'Imported' : 'Other'],
+      ]);
+      const [{ members }] = await db.select({ members: contactGroups.members }).from(contactGroups).where(eq(contactGroups.id, group.id));
+      expect(members).toBe(2);
+    },
+  );
 });
 
 describe('an upload', () => {

@@ -221,10 +221,11 @@ async function upsert(
      select count(*)::int as invalid from bad`,
     [row.id],
   );
-  // One line per number: "update" keeps the last, "skip" the first.
+  // One line per number: "update" keeps the last, "skip" the first. Byte order ("C"): sorting a
+  // million numbers by a language's collation costs several times as much, for the same groups.
   await q(`create temporary table import_rows on commit drop as
-             select distinct on (phone) * from import_staging where reason is null
-              order by phone, line ${row.onDuplicate === 'update' ? 'desc' : 'asc'}`);
+             select distinct on (phone collate "C") * from import_staging where reason is null
+              order by phone collate "C", line ${row.onDuplicate === 'update' ? 'desc' : 'asc'}`);
   await q('analyze import_rows');
   const [{ valid }] = await q<{ valid: number }>('select count(*)::int as valid from import_staging where reason is null');
 
@@ -245,44 +246,7 @@ async function upsert(
     );
   }
 
-  const update = row.onDuplicate === 'update';
-  const params: unknown[] = [row.accountId];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  // What an update changes: the mapped columns only (an empty cell clears its value).
-  const sets = [
-    kinds.has('first_name') ? 'first_name = excluded.first_name' : null,
-    kinds.has('last_name') ? 'last_name = excluded.last_name' : null,
-    kinds.has('email') ? 'email = excluded.email' : null,
-    update && fieldIds.length ? `custom_fields = (contacts.custom_fields - ${param(fieldIds)}::text[]) || excluded.custom_fields` : null,
-    'updated_at = now()',
-  ].filter(Boolean);
-  const conflict = update ? `do update set ${sets.join(', ')}` : 'do nothing';
-  // With "update" every line's contact comes back from the upsert: it joins the chosen group in
-  // the same statement. With "skip" the contacts left alone do not, and are found by number.
-  const join = update && row.groupId ? param(row.groupId) : null;
-  const [{ created, updated }] = await q<{ created: number; updated: number }>(
-    `with up as (
-       insert into contacts (account_id, phone, first_name, last_name, email, custom_fields)
-       select $1::int, phone, coalesce(first_name, ''), coalesce(last_name, ''), email, fields from import_rows
-       on conflict (account_id, phone) ${conflict}
-       returning id, (xmax = 0) as inserted)${
-         join
-           ? `,
-     joined as (insert into contact_group_members (group_id, contact_id) select ${join}::uuid, id from up order by id on conflict do nothing)`
-           : ''
-       }
-     select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from up`,
-    params,
-  );
-
-  if (row.groupId && !join) {
-    await q(
-      `insert into contact_group_members (group_id, contact_id)
-       select $2::uuid, c.id from import_rows r join contacts c on c.account_id = $1 and c.phone = r.phone
-       order by c.id on conflict do nothing`,
-      [row.accountId, row.groupId],
-    );
-  }
+  const { created, updated } = await upsertContacts(client, row, kinds, fieldIds);
   if (kinds.has('groups')) {
     await q(
       `insert into contact_group_members (group_id, contact_id)
@@ -312,4 +276,71 @@ async function upsert(
   );
   await q('delete from contact_import_chunks where import_id = $1', [row.id]);
   return outcome;
+}
+
+type MappedKinds = ReturnType<typeof mappedKinds>['kinds'];
+
+/**
+ * The contacts of import_rows: those whose number the account has are updated ("update": the
+ * mapped columns only, an empty cell clears its value) or left alone ("skip"), the others
+ * inserted, and all of them join the chosen group. First as one statement with a plain insert,
+ * which costs about two thirds of an ON CONFLICT one (no speculative insertion per row). Should
+ * another writer add one of the numbers meanwhile (a unique violation), that is undone to its
+ * savepoint and the ON CONFLICT upsert runs instead, which waits for such writers and is right
+ * however they race.
+ */
+async function upsertContacts(
+  client: pg.PoolClient,
+  row: typeof contactImports.$inferSelect,
+  kinds: MappedKinds,
+  fieldIds: string[],
+): Promise<{ created: number; updated: number }> {
+  const update = row.onDuplicate === 'update';
+  const params: unknown[] = [row.accountId];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const fieldIdsParam = update && fieldIds.length ? param(fieldIds) : null;
+  const group = row.groupId ? param(row.groupId) : null;
+  // What an update changes, from `source` (the import's row or ON CONFLICT's excluded one).
+  const sets = (source: string) =>
+    [
+      kinds.has('first_name') ? `first_name = ${source}.first_name` : null,
+      kinds.has('last_name') ? `last_name = ${source}.last_name` : null,
+      kinds.has('email') ? `email = ${source}.email` : null,
+      fieldIds.length ? `custom_fields = (c.custom_fields - ${fieldIdsParam}::text[]) || ${source}.custom_fields` : null,
+      'updated_at = now()',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const join = (ids: string) =>
+    group ? `, joined as (insert into contact_group_members (group_id, contact_id) select ${group}::uuid, id from (${ids}) j order by id on conflict do nothing)` : '';
+  const rows = `select $1::int as account_id, phone, coalesce(first_name, '') as first_name, coalesce(last_name, '') as last_name, email, fields as custom_fields from import_rows`;
+  const byNumber = 'contacts c join import_rows r on c.account_id = $1 and c.phone = r.phone';
+  const plain = `
+    with matched as (${update ? `update contacts c set ${sets('r')} from (${rows}) r where c.account_id = $1 and c.phone = r.phone returning c.id` : `select c.id from ${byNumber}`}),
+    added as (insert into contacts (account_id, phone, first_name, last_name, email, custom_fields)
+              select * from (${rows}) r where not exists (select 1 from contacts c where c.account_id = $1 and c.phone = r.phone)
+              returning id)${join('select id from matched union all select id from added')}
+    select (select count(*) from added)::int as created, ${update ? '(select count(*) from matched)' : '0'}::int as updated`;
+  const upsert = `
+    with up as (insert into contacts as c (account_id, phone, first_name, last_name, email, custom_fields) ${rows}
+                on conflict (account_id, phone) ${update ? `do update set ${sets('excluded')}` : 'do nothing'}
+                returning id, (xmax = 0) as inserted)${update ? join('select id from up') : ''}
+    select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from up`;
+  await client.query('savepoint import_contacts');
+  try {
+    const [counted] = (await client.query<{ created: number; updated: number }>(plain, params)).rows;
+    await client.query('release savepoint import_contacts');
+    return counted;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await client.query('rollback to savepoint import_contacts');
+  }
+  // ("skip" names only the account there: the group is joined below.)
+  const [counted] = (await client.query<{ created: number; updated: number }>(upsert, update ? params : [row.accountId])).rows;
+  // With "skip" the contacts left alone do not come back from the upsert: found by number, in a
+  // statement of their own that sees what the racing writer committed.
+  if (group && !update) {
+    await client.query(`insert into contact_group_members (group_id, contact_id) select ${group}::uuid, c.id from ${byNumber} order by c.id on conflict do nothing`, params);
+  }
+  return counted;
 }
