@@ -1,25 +1,11 @@
 // PostgreSQL's binary COPY format (documented with COPY): the signature PGCOPY\n\377\r\n\0, 32-bit
 // flags and a 32-bit header-extension length; then each row a 16-bit field count and each field
 // a 32-bit length (-1: NULL) then its bytes; a field count of -1 ends the data. Stored files
-// (report_file_chunks, contact_import_chunks) are read this way: a query's result would bring
+// (report_file_chunks, contact_import_chunks) are read this way, as they arrive: a query's result would bring
 // their bytea hex-encoded, twice the bytes both ways.
 
 const SIGNATURE = 'PGCOPY\n\xff\r\n\0';
 const HEADER_BYTES = 19;
-
-/** The one field of the one row of a binary COPY of one column; null when there is no row or it is NULL. */
-export function binaryCopyField(copy: Buffer): Uint8Array | null {
-  if (copy.length < HEADER_BYTES + 2 || copy.toString('latin1', 0, SIGNATURE.length) !== SIGNATURE) throw new Error('not a binary COPY');
-  const row = HEADER_BYTES + copy.readUInt32BE(15);
-  const fields = copy.readInt16BE(row);
-  if (fields === -1) return null;
-  if (fields !== 1) throw new Error(`binary COPY row with ${fields} fields`);
-  const length = copy.readInt32BE(row + 2);
-  if (length === -1) return null;
-  const start = row + 6;
-  if (start + length > copy.length) throw new Error('binary COPY cut short');
-  return copy.subarray(start, start + length);
-}
 
 /**
  * The values of a binary COPY of one bytea column, joined in row order, as they arrive: pieces of

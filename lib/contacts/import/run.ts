@@ -7,7 +7,7 @@ import { db, isConnectionError } from '@/db';
 import { pgPool, releasePgClient } from '@/db/pg';
 import { accounts, contactImports } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { binaryCopyField } from '@/lib/files/binary-copy';
+import { binaryCopyValues } from '@/lib/files/binary-copy';
 import { isUuid } from '@/lib/validation';
 import { listContactFields } from '../fields';
 import { MAX_CONTACT_GROUPS } from '../limits';
@@ -37,27 +37,21 @@ const STAGING = `create temporary table import_staging (
   line int not null, phone text, first_name text, last_name text, email text, fields jsonb, groups jsonb,
   opted_out boolean, reason text, col text, value text, raw text) on commit drop`;
 const RAW_MAX = 1000;
-const DECODE_BYTES = 64 * 1024;
+/** The import's progress is recorded each time this much more of the file is read. */
+const PROGRESS_BYTES = 1024 * 1024;
 
 /**
- * The stored file, a slice at a time, each as its bytes: a binary COPY of one bytea (a query's
- * result would bring it hex-encoded, twice the size; lib/files/binary-copy.ts). One COPY per
- * slice, as the job's connection writes the staging COPY in between. `importId` is a checked
- * uuid and `seq` an integer: COPY takes no parameters.
+ * The stored file as the connection brings it: one binary COPY of its slices in order, read
+ * through the file kit's parser (lib/files/binary-copy.ts), so no slice is ever held whole (a
+ * query's result would bring each as hex, twice its size, and a slice at a time held 4 MB buffers
+ * that only a full collection freed). `importId` is a checked uuid: COPY takes no parameters.
  */
-async function* storedChunks(client: pg.PoolClient, importId: string, done: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+async function* storedFile(client: pg.PoolClient, importId: string, done: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   if (!isUuid(importId)) throw new Error('import id is not a uuid');
-  for (let seq = 0; ; seq++) {
-    const stream = client.query(
-      copyTo(`copy (select data from contact_import_chunks where import_id = '${importId}' and seq = ${seq}) to stdout (format binary)`),
-    );
-    const parts: Buffer[] = [];
-    for await (const part of stream) parts.push(part as Buffer);
-    const data = binaryCopyField(Buffer.concat(parts));
-    if (!data) return;
-    // In pieces: the text decoded from each stays small (a 4 MB slice would be 8 MB of UTF-16 at once).
-    for (let at = 0; at < data.length; at += DECODE_BYTES) yield data.subarray(at, at + DECODE_BYTES);
-    done(data.length);
+  const copy = client.query(copyTo(`copy (select data from contact_import_chunks where import_id = '${importId}' order by seq) to stdout (format binary)`));
+  for await (const piece of binaryCopyValues(copy as AsyncIterable<Buffer>)) {
+    yield piece;
+    done(piece.length);
   }
 }
 
@@ -171,7 +165,7 @@ async function importFile(row: typeof contactImports.$inferSelect): Promise<Impo
     copied.catch(() => {}); // awaited below; its rejection is the copy's error
     let reported = 0;
     const texts = decoded(
-      storedChunks(reader, row.id, (n) => (bytesDone += n)),
+      storedFile(reader, row.id, (n) => (bytesDone += n)),
       encoding,
     );
     for await (const batch of records(texts, delimiter)) {
@@ -186,7 +180,7 @@ async function importFile(row: typeof contactImports.$inferSelect): Promise<Impo
         else out.push(stagingLine(lines, check(cells), cells, delimiter));
       }
       if (out.length && !copy.write(out.join(''))) await Promise.race([once(copy, 'drain'), copied]);
-      if (bytesDone > reported) {
+      if (bytesDone - reported >= PROGRESS_BYTES) {
         reported = bytesDone;
         await db.update(contactImports).set({ bytesDone, rowsDone: lines }).where(eq(contactImports.id, row.id));
       }
@@ -200,7 +194,7 @@ async function importFile(row: typeof contactImports.$inferSelect): Promise<Impo
   } finally {
     if (!ok) await client.query('rollback').catch(() => {});
     await releasePgClient(client, !ok);
-    await releasePgClient(reader);
+    await releasePgClient(reader, !ok);
   }
 }
 
