@@ -160,33 +160,47 @@ describe('import choices', () => {
   });
 });
 
-describe('a number someone else adds while the import runs', () => {
-  it.each(['update', 'skip'] as const)(
-    '"%s": the import waits for that writer, then takes its contact as the existing one: no error, no second contact, in the group',
-    async (onDuplicate) => {
-      const account = await makeAccount(`Import race ${onDuplicate}`);
+describe('a writer racing the import on one of its numbers', () => {
+  // The other writer's change is uncommitted when the import reaches the number, so the import
+  // waits for it; then it commits. The contact the file's second line names ends as if the two
+  // had run one after the other.
+  const cases = [
+    { onDuplicate: 'update', writer: 'adds', contact: 'Imported', created: 1, updated: 1 },
+    { onDuplicate: 'skip', writer: 'adds', contact: 'Other', created: 1, updated: 0 },
+    { onDuplicate: 'update', writer: 'deletes', contact: 'Imported', created: 2, updated: 0 },
+    { onDuplicate: 'skip', writer: 'deletes', contact: 'Imported', created: 2, updated: 0 },
+  ] as const;
+  it.each(cases)(
+    '"$onDuplicate" while another writer $writer that contact: no error, one contact per number, both in the group',
+    async ({ onDuplicate, writer, contact, created, updated }) => {
+      const account = await makeAccount(`Import race ${onDuplicate} ${writer}`);
       const group = await createContactGroup(account.account.id, 'Race');
+      if (writer === 'deletes') await db.insert(contacts).values({ accountId: account.account.id, phone: '+359888600002', firstName: 'Other' });
       const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await other.connect();
       try {
         await other.query('begin');
-        await other.query(`insert into contacts (account_id, phone, first_name) values ($1, '+359888600002', 'Other')`, [account.account.id]);
+        await other.query(
+          writer === 'adds'
+            ? `insert into contacts (account_id, phone, first_name) values ($1, '+359888600002', 'Other')`
+            : `delete from contacts where account_id = $1 and phone = '+359888600002'`,
+          [account.account.id],
+        );
         const running = importFile(account, Buffer.from('phone,first name\n0888600001,New\n0888600002,Imported\n', 'utf8'), { onDuplicate, groupId: group.id });
-        // The import's insert waits on the uncommitted number; then the other writer commits.
         await expect
           .poll(async () => (await db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%import_rows%'`))[0].n, { timeout: 20_000 })
           .toBe(1);
         await other.query('commit');
         const { outcome, row } = await running;
         expect(row.status).toBe('done');
-        expect(outcome).toEqual({ created: 1, updated: onDuplicate === 'update' ? 1 : 0, duplicates: 1, invalid: 0, lines: 2 });
+        expect(outcome).toEqual({ created, updated, duplicates: 2 - created, invalid: 0, lines: 2 });
       } finally {
         await other.end();
       }
       const rows = await db.select().from(contacts).where(eq(contacts.accountId, account.account.id)).orderBy(contacts.phone);
       expect(rows.map((r) => [r.phone, r.firstName])).toEqual([
         ['+359888600001', 'New'],
-        ['+359888600002', onDuplicate === 'update' ? 'Imported' : 'Other'],
+        ['+359888600002', contact],
       ]);
       const [{ members }] = await db.select({ members: contactGroups.members }).from(contactGroups).where(eq(contactGroups.id, group.id));
       expect(members).toBe(2);

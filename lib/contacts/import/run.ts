@@ -274,14 +274,20 @@ async function upsert(
 
 type MappedKinds = ReturnType<typeof mappedKinds>['kinds'];
 
+/** unique_violation, foreign_key_violation: what a writer racing the import's first statement causes. */
+const RACED = new Set(['23505', '23503']);
+
 /**
  * The contacts of import_rows: those whose number the account has are updated ("update": the
  * mapped columns only, an empty cell clears its value) or left alone ("skip"), the others
  * inserted, and all of them join the chosen group. First as one statement with a plain insert,
- * which costs about two thirds of an ON CONFLICT one (no speculative insertion per row). Should
- * another writer add one of the numbers meanwhile (a unique violation), that is undone to its
- * savepoint and the ON CONFLICT upsert runs instead, which waits for such writers and is right
- * however they race.
+ * which costs about two thirds of an ON CONFLICT one (no speculative insertion per row). Its reads
+ * see the contacts as they were when it began, so a writer that commits meanwhile can make it
+ * wrong in three ways, each seen and undone to its savepoint, after which the ON CONFLICT upsert
+ * runs instead (it waits for such writers and is right however they race): a number added (a
+ * unique violation), a matched contact deleted before it joined the group (a foreign-key
+ * violation), and a matched contact deleted or renumbered before "update" reached it (fewer
+ * contacts updated than matched: its number would have been neither updated nor added).
  */
 async function upsertContacts(
   client: pg.PoolClient,
@@ -314,7 +320,8 @@ async function upsertContacts(
     added as (insert into contacts (account_id, phone, first_name, last_name, email, custom_fields)
               select * from (${rows}) r where not exists (select 1 from contacts c where c.account_id = $1 and c.phone = r.phone)
               returning id)${join('select id from matched union all select id from added')}
-    select (select count(*) from added)::int as created, ${update ? '(select count(*) from matched)' : '0'}::int as updated`;
+    select (select count(*) from added)::int as created, ${update ? '(select count(*) from matched)' : '0'}::int as updated,
+           ${update ? `(select count(*) from ${byNumber})` : '0'}::int as existing`;
   const upsert = `
     with up as (insert into contacts as c (account_id, phone, first_name, last_name, email, custom_fields) ${rows}
                 on conflict (account_id, phone) ${update ? `do update set ${sets('excluded')}` : 'do nothing'}
@@ -322,13 +329,15 @@ async function upsertContacts(
     select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from up`;
   await client.query('savepoint import_contacts');
   try {
-    const [counted] = (await client.query<{ created: number; updated: number }>(plain, params)).rows;
-    await client.query('release savepoint import_contacts');
-    return counted;
+    const [{ created, updated, existing }] = (await client.query<{ created: number; updated: number; existing: number }>(plain, params)).rows;
+    if (updated === existing) {
+      await client.query('release savepoint import_contacts');
+      return { created, updated };
+    }
   } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
-    await client.query('rollback to savepoint import_contacts');
+    if (!RACED.has((error as { code?: string }).code ?? '')) throw error;
   }
+  await client.query('rollback to savepoint import_contacts');
   // ("skip" names only the account there: the group is joined below.)
   const [counted] = (await client.query<{ created: number; updated: number }>(upsert, update ? params : [row.accountId])).rows;
   // With "skip" the contacts left alone do not come back from the upsert: found by number, in a
