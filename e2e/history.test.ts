@@ -45,7 +45,7 @@ describe('history and bulk campaigns, as a user works with them', () => {
 
     await page.getByRole('button', { name: /^Details of the message to/ }).first().click();
     const details = page.getByRole('dialog', { name: 'Message details' });
-    await details.waitFor();
+    await details.locator('dl').waitFor(); // the items come when it opens (GET /history/messages/ID)
     const text = await details.innerText();
     expect(text).toMatch(/Message ID/);
     expect(text).toMatch(/Status\s+\S.* \(\d{3}\)/); // in words and code
