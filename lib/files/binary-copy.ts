@@ -1,8 +1,12 @@
+import type pg from 'pg';
+import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
+import { isUuid } from '@/lib/validation';
+
 // PostgreSQL's binary COPY format (documented with COPY): the signature PGCOPY\n\377\r\n\0, 32-bit
 // flags and a 32-bit header-extension length; then each row a 16-bit field count and each field
-// a 32-bit length (-1: NULL) then its bytes; a field count of -1 ends the data. Stored files
-// (report_file_chunks, contact_import_chunks) are read this way, as they arrive: a query's result would bring
-// their bytea hex-encoded, twice the bytes both ways.
+// a 32-bit length (-1: NULL) then its bytes; a field count of -1 ends the data. Stored files are
+// read this way, as they arrive: a query's result would bring their bytea hex-encoded, twice the
+// bytes both ways.
 
 const SIGNATURE = 'PGCOPY\n\xff\r\n\0';
 const HEADER_BYTES = 19;
@@ -56,4 +60,23 @@ export async function* binaryCopyValues(parts: AsyncIterable<Buffer>): AsyncGene
     }
   }
   throw new Error('binary COPY cut short');
+}
+
+/** Where each kind of stored file keeps its chunks (bytea `data`, in `seq` order), by its owner's id. */
+const STORED_FILES = {
+  report: { table: 'report_file_chunks', owner: 'run_id' },
+  import: { table: 'contact_import_chunks', owner: 'import_id' },
+} as const;
+
+/**
+ * A stored file's bytes as the connection brings them: one binary COPY of its chunks in order on
+ * `client` (one statement, one snapshot: a cleanup meanwhile cannot cut it), through
+ * binaryCopyValues. `copy` is the COPY's stream, for a reader that stops early to destroy.
+ */
+export function readStoredFile(client: pg.PoolClient, kind: keyof typeof STORED_FILES, id: string): { copy: CopyToStreamQuery; values: AsyncGenerator<Uint8Array> } {
+  // COPY takes no bind parameters: the id goes in as text, so it must be a uuid.
+  if (!isUuid(id)) throw new Error(`${kind} id is not a uuid`);
+  const { table, owner } = STORED_FILES[kind];
+  const copy = client.query(copyTo(`copy (select data from ${table} where ${owner} = '${id}' order by seq) to stdout (format binary)`));
+  return { copy, values: binaryCopyValues(copy as AsyncIterable<Buffer>) };
 }

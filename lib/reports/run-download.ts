@@ -1,10 +1,10 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type pg from 'pg';
-import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
+import type { CopyToStreamQuery } from 'pg-copy-streams';
 import { db } from '@/db';
 import { pgPool } from '@/db/pg';
 import { reportRuns } from '@/db/schema';
-import { binaryCopyValues } from '@/lib/files/binary-copy';
+import { readStoredFile } from '@/lib/files/binary-copy';
 import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { isUuid } from '@/lib/validation';
 import { AppError } from '@/lib/errors';
@@ -50,9 +50,7 @@ export async function runFileResponse(accountId: number, runId: string): Promise
         try {
           if (!values) {
             client = await pgPool().connect();
-            // run.id is a checked uuid: COPY takes no bind parameters.
-            copy = client.query(copyTo(`copy (select data from report_file_chunks where run_id = '${run.id}' order by seq) to stdout (format binary)`));
-            values = binaryCopyValues(copy as AsyncIterable<Buffer>);
+            ({ copy, values } = readStoredFile(client, 'report', run.id));
           }
           // The connection's pieces (tens of KiB) joined into writes of about 1 MiB: the way out
           // (Next's piping to the socket) costs per write, not per byte.

@@ -1,14 +1,13 @@
 import { once } from 'node:events';
 import Papa from 'papaparse';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { eq, sql } from 'drizzle-orm';
 import { db, isConnectionError } from '@/db';
 import { pgPool, releasePgClient } from '@/db/pg';
 import { accounts, contactImports } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { binaryCopyValues } from '@/lib/files/binary-copy';
-import { isUuid } from '@/lib/validation';
+import { readStoredFile } from '@/lib/files/binary-copy';
 import { listContactFields } from '../fields';
 import { MAX_CONTACT_GROUPS } from '../limits';
 import { lineChecker, mappedKinds, type BadLine, type GoodLine, type ImportDelimiter, type ImportEncoding } from './rows';
@@ -40,16 +39,9 @@ const RAW_MAX = 1000;
 /** The import's progress is recorded each time this much more of the file is read. */
 const PROGRESS_BYTES = 1024 * 1024;
 
-/**
- * The stored file as the connection brings it: one binary COPY of its slices in order, read
- * through the file kit's parser (lib/files/binary-copy.ts), so no slice is ever held whole (a
- * query's result would bring each as hex, twice its size, and a slice at a time held 4 MB buffers
- * that only a full collection freed). `importId` is a checked uuid: COPY takes no parameters.
- */
+/** The stored file as the connection brings it (no slice held whole), each piece's size told to `done`. */
 async function* storedFile(client: pg.PoolClient, importId: string, done: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  if (!isUuid(importId)) throw new Error('import id is not a uuid');
-  const copy = client.query(copyTo(`copy (select data from contact_import_chunks where import_id = '${importId}' order by seq) to stdout (format binary)`));
-  for await (const piece of binaryCopyValues(copy as AsyncIterable<Buffer>)) {
+  for await (const piece of readStoredFile(client, 'import', importId).values) {
     yield piece;
     done(piece.length);
   }
