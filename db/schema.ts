@@ -23,7 +23,8 @@ const units = (name?: string) =>
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
-export const userRole = pgEnum('user_role', ['owner', 'member']);
+// owner: everything; member: send, control campaigns, reports; viewer: read and download only.
+export const userRole = pgEnum('user_role', ['owner', 'member', 'viewer']);
 export const language = pgEnum('language', ['en', 'bg']);
 export const messageSource = pgEnum('message_source', ['api', 'portal']);
 export const messageEncoding = pgEnum('message_encoding', ['gsm7', 'ucs2']);
@@ -60,9 +61,14 @@ export const accounts = pgTable(
     country: text().notNull().default('BG'),
     timeZone: text().notNull().default('Europe/Sofia'),
     balance: units().notNull().default(0),
+    // The owner is e-mailed when the balance falls below this (null: no warning), once per
+    // crossing: lowBalanceWarnedAt is set then and cleared when the balance is back above it.
+    lowBalanceThreshold: units(),
+    lowBalanceWarnedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
+    check('accounts_low_balance_threshold_positive', sql`${t.lowBalanceThreshold} is null or ${t.lowBalanceThreshold} > 0`),
     check('accounts_balance_non_negative', sql`${t.balance} >= 0`),
     check('accounts_country_iso', sql`${t.country} ~ '^[A-Z]{2}$'`),
   ],
@@ -718,6 +724,56 @@ export const userSessions = pgTable(
   },
   // The daily prune reads only what it deletes: ended sessions and those past their age.
   (t) => [index('user_sessions_created_idx').on(t.createdAt), index('user_sessions_ended_idx').on(t.endedAt).where(sql`${t.endedAt} is not null`)],
+);
+
+// Who did what, when and from where: append-only like the ledger (a trigger refuses UPDATE,
+// DELETE and TRUNCATE). userId is null for what no signed-in user did (a failed sign-in, a signed
+// link opened by whoever holds it). target names what the action was done to ('campaign', id).
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    userId: integer().references(() => users.id),
+    action: text().notNull(),
+    targetType: text(),
+    targetId: text(),
+    ip: text(),
+    details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('audit_events_account_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // A campaign's (or a report's) own trail.
+    index('audit_events_target_idx')
+      .on(t.accountId, t.targetType, t.targetId, t.createdAt.desc().nullsFirst())
+      .where(sql`${t.targetId} is not null`),
+    check('audit_events_action_format', sql`${t.action} ~ '^[a-z_]+\\.[a-z_]+$'`),
+  ],
+);
+
+// A user's named filters of a list page (history, contacts): the page's query string, replayed.
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    page: text().notNull(),
+    name: text().notNull(),
+    query: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('saved_views_user_page_name_key').on(t.userId, t.page, sql`lower(${t.name})`),
+    check('saved_views_page', sql`${t.page} in ('history', 'contacts')`),
+  ],
 );
 
 export type Account = typeof accounts.$inferSelect;

@@ -9,7 +9,7 @@ export type SessionUser = {
   id: number;
   email: string;
   name: string;
-  role: 'owner' | 'member';
+  role: 'owner' | 'member' | 'viewer';
   language: 'en' | 'bg' | null;
   account: { id: number; name: string; country: string; timeZone: string; balance: number };
 };
