@@ -10,7 +10,8 @@ import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locale';
 /**
  * The gate of every server action (model: saas-starter's validatedActionWithUser): the
  * signed-in user (no session: the sign-in redirect), the input parsed strictly with the
- * action's zod schema, the user's role checked, and every refusal returned as a translated
+ * action's zod schema, the user's role checked (owners and members unless the action names its
+ * roles), and every refusal returned as a translated
  * state: the domain throws AppError, the gate turns its codes into text beside their fields.
  * An action body holds no auth preamble and no try/catch of its own.
  */
@@ -21,6 +22,11 @@ export type ActionResult<T extends object = object> = ({ ok: true } & T) | Actio
 
 type Role = SessionUser['role'];
 type GateOptions = { roles?: readonly Role[] };
+
+/** Who may call an action unless it says otherwise: a viewer reads and downloads, and changes nothing. */
+const WRITERS: readonly Role[] = ['owner', 'member'];
+/** For a user's own preferences (their language, their saved views): a viewer keeps those too. */
+export const EVERY_ROLE: readonly Role[] = ['owner', 'member', 'viewer'];
 type Body<S extends z.ZodType, T> = (input: z.output<S>, user: SessionUser) => Promise<T>;
 
 /** An action called with a value (a form's state in a client component, a button's id). */
@@ -41,7 +47,7 @@ function formFields(formData: FormData): Record<string, FormDataEntryValue> {
 async function run<S extends z.ZodType, T extends object>(schema: S, raw: unknown, body: Body<S, T>, options: GateOptions): Promise<ActionResult<T>> {
   const user = await requireUser();
   try {
-    if (options.roles && !options.roles.includes(user.role)) throw new AppError('forbidden');
+    if (!(options.roles ?? WRITERS).includes(user.role)) throw new AppError('forbidden');
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw AppError.fromZod(parsed.error);
     return { ok: true, ...(await body(parsed.data, user)) };

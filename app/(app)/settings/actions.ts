@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { setAccountTimeZone, setUserLanguage, timeZoneSchema } from '@/lib/accounts';
 import { createApiToken, deleteRevokedApiToken, revokeApiToken } from '@/lib/auth/api-tokens';
 import { AppError } from '@/lib/errors';
-import { userAction, userFormAction } from '@/lib/gates/action';
+import { EVERY_ROLE, userAction, userFormAction } from '@/lib/gates/action';
 import { idSchema, textSchema } from '@/lib/validation';
 
 export const saveLanguage = userFormAction(z.strictObject({ language: z.enum(['auto', 'en', 'bg']) }), async ({ language }, user) => {
   await setUserLanguage(user.id, language === 'auto' ? null : language);
   revalidatePath('/', 'layout');
   return {};
-});
+}, { roles: EVERY_ROLE });
 
 export const saveTimeZone = userFormAction(
   z.strictObject({ timeZone: timeZoneSchema }),
