@@ -562,6 +562,26 @@ export type ReportOptions = {
   /** The language its files and e-mails are written in: the one its creator saw the portal in
    * (a periodic report runs with no browser to ask). Absent on reports made before it was kept. */
   language?: (typeof language.enumValues)[number];
+  /** The IANA time zone its times are written in (with their offsets); absent: the account's. */
+  timeZone?: string;
+  /** "Export this view" (lib/views/export.ts): the History page's filters as parsed when it was
+   * asked for, applied by the page's own SQL (lib/history/query.ts) instead of the period. */
+  view?: HistoryViewOptions;
+};
+
+/** A History view's filters (lib/history/filters.ts HistoryFilters, without the page's cursor), as JSON. */
+export type HistoryViewOptions = {
+  /** the page's query string, normalised: what the user was looking at */
+  query: string;
+  /** the instant it was asked for: the page's now() */
+  asOf: string;
+  sender: string | null;
+  recipientPrefix: string | null;
+  statuses: number[];
+  source: 'api' | 'portal' | null;
+  campaign: string | null;
+  /** ISO instants of the range's ends */
+  range: { from: string; to: string; start: string; end: string } | null;
 };
 
 export const reportDefinitions = pgTable(

@@ -8,6 +8,7 @@ import { startWorker } from '@/lib/jobs/worker';
 import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
+import { pointsPageMismatches } from './fixtures/ledger';
 import { waitFor } from './fixtures/worker-process';
 
 // A stop answers at once with the exact refund, however many messages wait (the first batch of
@@ -20,6 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.stop();
+  // Once nothing moves money any more: the points page's entries, every page, add up to each account's balance.
+  expect(await pointsPageMismatches()).toEqual([]);
 });
 
 const RECIPIENTS = 3 * STOP_BATCH;

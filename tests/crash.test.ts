@@ -8,7 +8,7 @@ import { campaigns, messages } from '@/db/schema';
 import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
-import { ledgerInvariant } from './fixtures/ledger';
+import { ledgerInvariant, pointsPageMismatches } from './fixtures/ledger';
 import { killWorkerProcesses, startWorkerProcess, waitFor } from './fixtures/worker-process';
 
 const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-log-')), 'handed-over.log');
@@ -61,5 +61,7 @@ describe('a worker killed with SIGKILL mid-campaign', () => {
     const invariant = await ledgerInvariant();
     expect(invariant.accounts).toBeGreaterThan(0);
     expect(invariant.mismatches).toEqual([]);
+    // And through the points page: every page of each account's entries adds up to its balance.
+    expect(await pointsPageMismatches()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { startWorker } from '@/lib/jobs/worker';
 import { ledgerTotals } from '@/lib/ledger';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { makeAccount } from './fixtures/accounts';
+import { pointsPageMismatches } from './fixtures/ledger';
 
 let worker: Runner;
 beforeAll(async () => {
@@ -18,6 +19,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.stop();
+  // Once nothing moves money any more: the points page's entries, every page, add up to each account's balance.
+  expect(await pointsPageMismatches()).toEqual([]);
 });
 
 async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {

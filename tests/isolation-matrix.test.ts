@@ -66,6 +66,8 @@ vi.mock('next-intl/server', () => ({
   }),
 }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+// The request's headers, for the client address an action records in the audit log (lib/audit/request-ip.ts).
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.201' }) }));
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const APP = path.join(ROOT, 'app');
@@ -238,6 +240,8 @@ const RECIPES: Record<string, Recipe> = {
   'route app/(app)/contacts/import/[id]/errors.csv/route.ts GET': {
     args: () => [new Request(url(`/contacts/import/${fx.doneImportId}/errors.csv`)), params({ id: fx.doneImportId })],
   },
+  // B's CSV holds B's own entries; nobody gets 401.
+  'route app/(app)/points/entries.csv/route.ts GET': { args: () => [new Request(url('/points/entries.csv?period=last_month')), params({})], self: true },
   'route app/(app)/reports/runs/[id]/download/route.ts GET': {
     args: () => [new Request(url(`/reports/runs/${fx.readyRunId}/download`)), params({ id: fx.readyRunId })],
   },
@@ -272,8 +276,12 @@ const RECIPES: Record<string, Recipe> = {
   'page app/(app)/emails/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/history/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/reports/page.tsx': { args: () => [pageProps()], self: true },
+  // B's points page is B's ledger: nothing of A's is named by it.
+  'page app/(app)/points/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/send/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/settings/page.tsx': { args: () => [pageProps()], self: true },
+  // B (an owner) sees B's own log; a filter naming A's user finds none of A's entries.
+  'page app/(app)/audit/page.tsx': { args: () => [{ params: Promise.resolve({}), searchParams: Promise.resolve({ user: String(fx.A.id) }) }], self: true },
   'page app/(app)/api-docs/page.tsx': { args: () => [], self: true },
   'page app/(auth)/sign-in/page.tsx': { args: () => [pageProps()], self: true, public: 'the way in for visitors' },
   'page app/(auth)/sign-out/page.tsx': { args: () => [], self: true },
@@ -290,6 +298,8 @@ const RECIPES: Record<string, Recipe> = {
   },
   'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true },
   'action app/(app)/settings/actions.ts saveTimeZone': { args: () => [{}, form({ timeZone: 'Europe/London' })], self: true },
+  // The threshold is the caller's own account's: B's owner sets B's, A's stays as it was.
+  'action app/(app)/points/actions.ts saveLowBalanceThreshold': { args: () => [{}, form({ threshold: '5' })], self: true },
   'action app/(app)/settings/actions.ts createToken': { args: () => [{}, form({ name: 'iso' })], self: true },
   'action app/(app)/settings/actions.ts revokeToken': {
     args: () => [{ id: fx.tokenIdA }],

@@ -5,6 +5,7 @@ import { accounts, ledgerEntries } from '@/db/schema';
 import { addPoints, InsufficientBalanceError, ledgerTotals, postEntry } from '@/lib/ledger';
 import { POINT_UNITS } from '@/lib/messaging';
 import { makeAccount } from './fixtures/accounts';
+import { pointsPageMismatches } from './fixtures/ledger';
 
 describe('ledger', () => {
   it('moves the balance by exactly the entries it appends', async () => {
@@ -49,4 +50,9 @@ describe('ledger', () => {
     const [row] = await db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, account.id));
     expect(row.balance).toBe(0);
   });
+});
+
+// After the concurrent debits and refused overdrafts above: the points page's entries, every page, add up to each balance.
+it('reconciles every account through the points page', async () => {
+  expect(await pointsPageMismatches()).toEqual([]);
 });

@@ -12,10 +12,13 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const t = await getTranslations('nav');
   const meta = await getTranslations('meta');
   const locale = await getLocale();
-  const items = (['send', 'history', 'bulk', 'reports', 'emails', 'contacts', 'settings'] as const).map((key) => ({
+  const items = (['send', 'history', 'bulk', 'reports', 'points', 'emails', 'contacts', 'settings'] as const).map((key) => ({
     href: `/${key}`,
-    label: t(key),
+    // nav.points is the header's "{value} points"; the page's link has a key of its own.
+    label: t(key === 'points' ? 'pointsPage' : key),
   }));
+  // The audit log is the owner's (its page refuses anyone else).
+  if (user.role === 'owner') items.push({ href: '/audit', label: t('audit') });
   return (
     <div className="min-h-dvh">
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2">

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db, type Executor } from '@/db';
 import { accounts, senderNames, users } from '@/db/schema';
+import { NO_ACTOR, recordAudit, type AuditActor } from '@/lib/audit/record';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/sign-in';
 import { isTimeZone } from '@/lib/calendar';
@@ -101,12 +102,32 @@ export async function setUserDisabled(userId: number, disabled: boolean) {
   await db.update(users).set({ disabled, sessionsValidAfter: sql`now()` }).where(eq(users.id, userId));
 }
 
-export async function setUserLanguage(userId: number, language: 'en' | 'bg' | null) {
-  await db.update(users).set({ language }).where(eq(users.id, userId));
+/** A user's own language (null: the browser's); a change is recorded in the audit log (`ip`: from where). */
+export async function setUserLanguage(userId: number, language: 'en' | 'bg' | null, ip: string | null = null) {
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ accountId: users.accountId, language: users.language }).from(users).where(eq(users.id, userId)).for('update');
+    if (!before || before.language === language) return;
+    await tx.update(users).set({ language }).where(eq(users.id, userId));
+    await recordAudit(tx, {
+      accountId: before.accountId,
+      userId,
+      action: 'user.language',
+      target: { type: 'user', id: userId },
+      ip,
+      details: { from: before.language, to: language },
+    });
+  });
 }
 
-export async function setAccountTimeZone(accountId: number, timeZone: string) {
-  await db.update(accounts).set({ timeZone: parse(timeZoneSchema, timeZone) }).where(eq(accounts.id, accountId));
+/** The account's time zone; a change is recorded in the audit log with who made it. */
+export async function setAccountTimeZone(accountId: number, timeZone: string, actor: AuditActor = NO_ACTOR) {
+  const value = parse(timeZoneSchema, timeZone);
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ timeZone: accounts.timeZone }).from(accounts).where(eq(accounts.id, accountId)).for('update');
+    if (!before || before.timeZone === value) return;
+    await tx.update(accounts).set({ timeZone: value }).where(eq(accounts.id, accountId));
+    await recordAudit(tx, { accountId, ...actor, action: 'account.time_zone', target: { type: 'account', id: accountId }, details: { from: before.timeZone, to: value } });
+  });
 }
 
 export async function addSenderName(accountId: number, name: string) {

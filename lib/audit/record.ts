@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'report.download',
   'report.schedule_pause',
   'report.schedule_resume',
+  'report.schedule_delete',
+  'report.cancel',
   'report.delete',
   'report.link_open',
   'file.download',
@@ -48,6 +50,10 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
+/** Who did a deed and from where, as a deed's function takes it (null, null: a script, no request). */
+export type AuditActor = { userId: number | null; ip: string | null };
+export const NO_ACTOR: AuditActor = { userId: null, ip: null };
+
 /**
  * Appends one audit event, in the caller's transaction when given one (so a deed and its record
  * commit together or not at all). The table is append-only: nothing here updates or deletes.
@@ -67,4 +73,10 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
 /** recordAudit outside any transaction. */
 export function audit(entry: AuditEntry): Promise<void> {
   return recordAudit(db, entry);
+}
+
+/** A file served to a signed-in user ('file.download'): which file, of what, and what it held. */
+export function auditDownload(entry: Omit<AuditEntry, 'action' | 'details'> & { file: string; details?: Record<string, unknown> }): Promise<void> {
+  const { file, details, ...rest } = entry;
+  return audit({ ...rest, action: 'file.download', details: { file, ...details } });
 }

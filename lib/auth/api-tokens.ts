@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, count, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { apiTokenFailures, apiTokens, users } from '@/db/schema';
+import { NO_ACTOR, recordAudit, type AuditActor } from '@/lib/audit/record';
 import { createdIso, LIST_PAGE_SIZE, olderThan, toPage } from '@/lib/list-page';
 import { isUuid } from '@/lib/validation';
 
@@ -13,20 +14,33 @@ function digest(token: string): Buffer {
 
 export type NewApiToken = { id: string; token: string };
 
-/** 256 random bits; only the SHA-256 is stored, so the token can be shown once and never again. */
-export async function createApiToken(input: { accountId: number; userId: number; name: string }): Promise<NewApiToken> {
+/**
+ * 256 random bits; only the SHA-256 is stored, so the token can be shown once and never again.
+ * Its user creates it (`ip`: from where, for the audit log, recorded in the same transaction).
+ */
+export async function createApiToken(input: { accountId: number; userId: number; name: string; ip?: string | null }): Promise<NewApiToken> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const [row] = await db
-    .insert(apiTokens)
-    .values({
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        accountId: input.accountId,
+        userId: input.userId,
+        name: input.name,
+        tokenHash: digest(token),
+        displayPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
+      })
+      .returning({ id: apiTokens.id });
+    await recordAudit(tx, {
       accountId: input.accountId,
       userId: input.userId,
-      name: input.name,
-      tokenHash: digest(token),
-      displayPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
-    })
-    .returning({ id: apiTokens.id });
-  return { id: row.id, token };
+      action: 'token.create',
+      target: { type: 'token', id: row.id },
+      ip: input.ip ?? null,
+      details: { name: input.name },
+    });
+    return { id: row.id, token };
+  });
 }
 
 export type ApiPrincipal = { tokenId: string; userId: number; accountId: number };
@@ -111,36 +125,51 @@ export async function listApiTokens(accountId: number, onlyUserId: number | null
   return toPage(rows, size);
 }
 
-/** Deletes a revoked token of the account (a member: one of theirs); a live one must be revoked first. */
-export async function deleteRevokedApiToken(accountId: number, tokenId: string, onlyUserId: number | null): Promise<boolean> {
+/**
+ * Deletes a revoked token of the account (a member: one of theirs); a live one must be revoked
+ * first. `actor`: who deleted it, recorded in the audit log in the same transaction.
+ */
+export async function deleteRevokedApiToken(accountId: number, tokenId: string, onlyUserId: number | null, actor: AuditActor = NO_ACTOR): Promise<boolean> {
   if (!isUuid(tokenId)) return false;
-  const rows = await db
-    .delete(apiTokens)
-    .where(
-      and(
-        eq(apiTokens.id, tokenId),
-        eq(apiTokens.accountId, accountId),
-        onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
-        isNotNull(apiTokens.revokedAt),
-      ),
-    )
-    .returning({ id: apiTokens.id });
-  return rows.length === 1;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.id, tokenId),
+          eq(apiTokens.accountId, accountId),
+          onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
+          isNotNull(apiTokens.revokedAt),
+        ),
+      )
+      .returning({ id: apiTokens.id, name: apiTokens.name });
+    if (rows.length !== 1) return false;
+    await recordTokenDeed(tx, accountId, 'token.delete', rows[0], actor);
+    return true;
+  });
 }
 
 /** Returns false when no such live token exists in this account (or, for a member, among theirs). */
-export async function revokeApiToken(accountId: number, tokenId: string, onlyUserId: number | null): Promise<boolean> {
-  const rows = await db
-    .update(apiTokens)
-    .set({ revokedAt: new Date() })
-    .where(
-      and(
-        eq(apiTokens.id, tokenId),
-        eq(apiTokens.accountId, accountId),
-        onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
-        isNull(apiTokens.revokedAt),
-      ),
-    )
-    .returning({ id: apiTokens.id });
-  return rows.length === 1;
+export async function revokeApiToken(accountId: number, tokenId: string, onlyUserId: number | null, actor: AuditActor = NO_ACTOR): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(apiTokens.id, tokenId),
+          eq(apiTokens.accountId, accountId),
+          onlyUserId === null ? undefined : eq(apiTokens.userId, onlyUserId),
+          isNull(apiTokens.revokedAt),
+        ),
+      )
+      .returning({ id: apiTokens.id, name: apiTokens.name });
+    if (rows.length !== 1) return false;
+    await recordTokenDeed(tx, accountId, 'token.revoke', rows[0], actor);
+    return true;
+  });
+}
+
+function recordTokenDeed(tx: Executor, accountId: number, action: 'token.revoke' | 'token.delete', token: { id: string; name: string }, actor: AuditActor) {
+  return recordAudit(tx, { accountId, ...actor, action, target: { type: 'token', id: token.id }, details: { name: token.name } });
 }

@@ -1,6 +1,7 @@
 import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
 import { accounts, users, userSessions } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
 
 /** A session lasts at most this long from its sign-in, however often its cookie is renewed. */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -20,9 +21,21 @@ export async function startSession(userId: number): Promise<string> {
   return row.id;
 }
 
-/** Ends one session (sign-out); the user's other sessions go on. */
-export async function endSession(sessionId: string): Promise<void> {
-  await db.update(userSessions).set({ endedAt: sql`now()` }).where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)));
+/**
+ * Ends one session (sign-out); the user's other sessions go on. Ending a live one is recorded in
+ * the audit log in the same transaction (`ip`: the client's, null where there is no request).
+ */
+export async function endSession(sessionId: string, ip: string | null = null): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [ended] = await tx
+      .update(userSessions)
+      .set({ endedAt: sql`now()` })
+      .where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)))
+      .returning({ userId: userSessions.userId });
+    if (!ended) return;
+    const [user] = await tx.select({ accountId: users.accountId }).from(users).where(eq(users.id, ended.userId));
+    await recordAudit(tx, { accountId: user.accountId, userId: ended.userId, action: 'auth.sign_out', ip });
+  });
 }
 
 /** The session check: one round trip, only the columns a SessionUser needs, a prepared statement. */

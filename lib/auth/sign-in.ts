@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { signInAttempts, users, type User } from '@/db/schema';
+import { audit, recordAudit } from '@/lib/audit/record';
 import { AppError } from '@/lib/errors';
 import { burnPasswordCheck, verifyPassword } from './password';
 
@@ -57,9 +58,9 @@ export async function attemptSignIn(input: { email: string; password: string; ip
   if (attemptId === null) return { ok: false, reason: 'rate_limited' };
 
   const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
-  let valid = false;
+  let passwordOk = false;
   try {
-    if (user) valid = (await verifyPassword(user.passwordHash, input.password)) && !user.disabled;
+    if (user) passwordOk = await verifyPassword(user.passwordHash, input.password);
     else await burnPasswordCheck(input.password);
   } catch (error) {
     if (!(error instanceof AppError && error.code === 'busy')) throw error;
@@ -67,7 +68,18 @@ export async function attemptSignIn(input: { email: string; password: string; ip
     await db.delete(signInAttempts).where(eq(signInAttempts.id, attemptId));
     return { ok: false, reason: 'busy' };
   }
-  if (!valid || !user) return { ok: false, reason: 'invalid' };
-  await db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
+  if (!user || !passwordOk || user.disabled) {
+    // The account whose e-mail was tried sees the failure; an unknown e-mail belongs to no one.
+    // A rate-limited attempt writes nothing (as it records no attempt), so guessing cannot flood the log.
+    if (user) {
+      const reason = passwordOk ? 'disabled' : 'wrong_password';
+      await audit({ accountId: user.accountId, userId: null, action: 'auth.sign_in_failed', ip: input.ip, details: { email, reason } });
+    }
+    return { ok: false, reason: 'invalid' };
+  }
+  await db.transaction(async (tx) => {
+    await tx.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
+    await recordAudit(tx, { accountId: user.accountId, userId: user.id, action: 'auth.sign_in', ip: input.ip });
+  });
   return { ok: true, user };
 }

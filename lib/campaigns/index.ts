@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { campaignStatusCounts, campaigns } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
 import { enqueue } from '@/lib/jobs';
 import { postEntry } from '@/lib/ledger';
 import { STATUS } from '@/lib/messaging/statuses';
@@ -22,19 +23,31 @@ async function currentStatus(executor: Executor, accountId: number, campaignId: 
   return row ? { ok: false, reason: 'invalid_state', status: row.status } : { ok: false, reason: 'not_found' };
 }
 
+/** Who controls a campaign, for the audit log: the user (null: none, e.g. a script) and the client's address. */
+type Actor = { userId: number | null; ip: string | null };
+
+/** A control that changed the campaign, recorded in its transaction: a refused one records nothing. */
+function recordControl(tx: Executor, accountId: number, campaignId: string, action: CampaignAction, actor: Actor, details: Record<string, unknown>) {
+  return recordAudit(tx, { accountId, userId: actor.userId, action: `campaign.${action}`, target: { type: 'campaign', id: campaignId }, ip: actor.ip, details });
+}
+
 /** Pause takes effect before the next batch: dispatch claims messages only while the campaign sends. */
-export async function pauseCampaign(accountId: number, campaignId: string): Promise<ControlResult> {
+export async function pauseCampaign(accountId: number, campaignId: string, userId: number | null = null, ip: string | null = null): Promise<ControlResult> {
   if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
-  const rows = await db
-    .update(campaigns)
-    .set({ status: 'paused' })
-    .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), inArray(campaigns.status, ['sending', 'scheduled'])))
-    .returning({ id: campaigns.id });
-  return rows.length ? { ok: true, status: 'paused', refunded: 0 } : currentStatus(db, accountId, campaignId);
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(campaigns)
+      .set({ status: 'paused' })
+      .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), inArray(campaigns.status, ['sending', 'scheduled'])))
+      .returning({ id: campaigns.id });
+    if (!rows.length) return currentStatus(tx, accountId, campaignId);
+    await recordControl(tx, accountId, campaignId, 'pause', { userId, ip }, {});
+    return { ok: true, status: 'paused', refunded: 0 } as const;
+  });
 }
 
 /** Resume continues where it stopped: the remaining QUEUE messages, at the campaign's rate. */
-export async function resumeCampaign(accountId: number, campaignId: string): Promise<ControlResult> {
+export async function resumeCampaign(accountId: number, campaignId: string, userId: number | null = null, ip: string | null = null): Promise<ControlResult> {
   if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
   return db.transaction(async (tx) => {
     // A campaign paused before its scheduled time goes back to waiting for it.
@@ -49,6 +62,7 @@ export async function resumeCampaign(accountId: number, campaignId: string): Pro
     if (!rows.length) return currentStatus(tx, accountId, campaignId);
     const [row] = rows;
     await enqueue(tx, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}`, runAt: row.status === 'scheduled' ? row.scheduledAt : null });
+    await recordControl(tx, accountId, campaignId, 'resume', { userId, ip }, { status: row.status });
     return { ok: true, status: row.status === 'scheduled' ? 'scheduled' : 'sending', refunded: 0 } as const;
   });
 }
@@ -65,7 +79,7 @@ export const STOP_BATCH = 5_000;
  * at once however many messages wait. The unique index on refund entries per
  * campaign is the backstop.
  */
-export async function stopCampaign(accountId: number, campaignId: string, userId: number | null = null): Promise<ControlResult> {
+export async function stopCampaign(accountId: number, campaignId: string, userId: number | null = null, ip: string | null = null): Promise<ControlResult> {
   if (!isUuid(campaignId)) return { ok: false, reason: 'not_found' };
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -92,6 +106,7 @@ export async function stopCampaign(accountId: number, campaignId: string, userId
     if ((await stopWaitingMessages(tx, campaignId)) === STOP_BATCH) {
       await enqueue(tx, 'campaign:stop', { campaignId }, { jobKey: `campaign:${campaignId}` });
     }
+    await recordControl(tx, accountId, campaignId, 'stop', { userId, ip }, { refunded });
     return { ok: true, status: 'stopped', refunded } as const;
   });
 }
@@ -113,10 +128,11 @@ export async function stopWaitingMessages(executor: Executor, campaignId: string
   return rows.length;
 }
 
-export function controlCampaign(action: CampaignAction, accountId: number, campaignId: string, userId: number | null) {
-  if (action === 'pause') return pauseCampaign(accountId, campaignId);
-  if (action === 'resume') return resumeCampaign(accountId, campaignId);
-  return stopCampaign(accountId, campaignId, userId);
+/** `userId` and `ip`: who did it and from where, for the audit log. */
+export function controlCampaign(action: CampaignAction, accountId: number, campaignId: string, userId: number | null, ip: string | null = null) {
+  if (action === 'pause') return pauseCampaign(accountId, campaignId, userId, ip);
+  if (action === 'resume') return resumeCampaign(accountId, campaignId, userId, ip);
+  return stopCampaign(accountId, campaignId, userId, ip);
 }
 
 export type CampaignProgress = {

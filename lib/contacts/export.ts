@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { localDay, safeTimeZone } from '@/lib/calendar';
+import { copyable } from '@/lib/files/copyable';
 import { copyCsv, CSV_CONTENT_TYPE, csvPhoneSql, csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
 import { downloadHeaders } from '@/lib/files/download';
 import type { ContactField } from './fields';
@@ -9,23 +9,6 @@ import { contactConditions } from './list';
 
 // ISO 8601 with the session time zone's offset, e.g. 2026-03-29T14:05:09+03:00.
 const ISO_LOCAL = `'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'`;
-const SETTING_PREFIX = 'contacts_export.p';
-
-/**
- * A query with bind parameters as COPY can run it: COPY takes none (42P02), so each `$n` becomes
- * current_setting('contacts_export.pN'), and copyCsv sets those with set_config() (bind
- * parameters again) on the same session. Every parameter of the conditions carries its own cast
- * (lib/contacts/list.ts), so the text a setting gives is read as the type it was.
- */
-function copyable(query: SQL): { text: string; settings: Record<string, string> } {
-  const { sql: text, params } = new PgDialect().sqlToQuery(query);
-  const settings: Record<string, string> = {};
-  params.forEach((value, i) => {
-    if (typeof value !== 'string' && typeof value !== 'number') throw new TypeError(`parameter ${i + 1} is neither text nor a number`);
-    settings[`${SETTING_PREFIX}${i + 1}`] = String(value);
-  });
-  return { text: text.replace(/\$(\d+)\b/g, (_, n: string) => `current_setting('${SETTING_PREFIX}${n}')`), settings };
-}
 
 /** The export's columns: the contact's own, then each custom field under its name. */
 export function exportQuery(accountId: number, filters: Pick<ContactFilters, 'search' | 'groupId' | 'optedOut'>, fields: readonly ContactField[]): {
@@ -71,7 +54,7 @@ export function contactsCsvResponse(
   fields: readonly ContactField[],
 ): Response {
   const { query, forceQuote } = exportQuery(account.id, filters, fields);
-  const { text, settings } = copyable(query);
+  const { text, settings } = copyable(query, 'contacts_export');
   const timeZone = safeTimeZone(account.timeZone);
   const body = copyCsv(text, { forceQuote, settings: { ...settings, TimeZone: timeZone } });
   return new Response(body, { headers: downloadHeaders(CSV_CONTENT_TYPE, `contacts-${localDay(new Date(), timeZone)}`, 'csv') });

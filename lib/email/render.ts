@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { LowBalanceProps } from '@/emails/low-balance';
 import type { ReportReadyProps } from '@/emails/report-ready';
 
 export type RenderedEmail = { subject: string; html: string; text: string };
@@ -37,4 +38,8 @@ function renderInWorker(module: string, exportName: string, props: unknown): Pro
 
 export function renderReportReadyEmail(props: ReportReadyProps): Promise<RenderedEmail> {
   return renderInWorker(new URL('../../emails/report-ready.tsx', import.meta.url).href, 'renderReportReady', props);
+}
+
+export function renderLowBalanceEmail(props: LowBalanceProps): Promise<RenderedEmail> {
+  return renderInWorker(new URL('../../emails/low-balance.tsx', import.meta.url).href, 'renderLowBalance', props);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HistoryViewOptions } from '@/db/schema';
 import { dayNumber as calendarDay, dayOfNumber, daySpan, localToday } from '@/lib/calendar';
 import { numberPrefixForSearch, type CountryCode } from '@/lib/messaging/phone';
 import { PENDING_STATUSES, STATUS, STATUS_CODES, type StatusCode } from '@/lib/messaging/statuses';
@@ -297,3 +298,54 @@ export const STATUS_GROUPS: { key: 'awaiting' | 'notDelivered'; codes: StatusCod
     codes: [STATUS.EXPIRED, STATUS.UNDELIVERED, STATUS.FAILED, STATUS.REJECTED],
   },
 ];
+
+/**
+ * The query string of the filters as the user gave them (empty fields left out), with a page's
+ * cursor: the page's links, and what a saved view keeps.
+ */
+export function historyFilterQuery(values: FilterValues, cursor?: { cursor: string; dir: Direction }): string {
+  const params = new URLSearchParams();
+  const add = (key: string, value: string) => {
+    if (value !== '') params.append(key, value);
+  };
+  add('sender', values.sender);
+  add('recipient', values.recipient);
+  if (values.status.length) params.append('status', values.status.join(','));
+  add('source', values.source);
+  add('from', values.from);
+  add('to', values.to);
+  add('campaign', values.campaign);
+  add('size', values.size);
+  if (cursor) {
+    params.append('cursor', cursor.cursor);
+    if (cursor.dir === 'newer') params.append('dir', 'newer');
+  }
+  return params.toString();
+}
+
+/** The filters of an export (what a report definition keeps, as JSON), at the instant it was asked for. */
+export function historyViewOptions(filters: HistoryFilters, query: string, asOf: Date): HistoryViewOptions {
+  const range = filters.range;
+  return {
+    query,
+    asOf: asOf.toISOString(),
+    sender: filters.sender,
+    recipientPrefix: filters.recipientPrefix,
+    statuses: [...filters.statuses],
+    source: filters.source,
+    campaign: filters.campaign,
+    range: range ? { from: range.from, to: range.to, start: range.start.toISOString(), end: range.end.toISOString() } : null,
+  };
+}
+
+/** An export's filters back (historyViewOptions), as the page's query reads them. */
+export function historyFiltersOfView(view: HistoryViewOptions): HistoryFilters {
+  return defaultFilters({
+    sender: view.sender,
+    recipientPrefix: view.recipientPrefix,
+    statuses: view.statuses.filter((code): code is StatusCode => (STATUS_CODES as number[]).includes(code)),
+    source: view.source,
+    campaign: view.campaign,
+    range: view.range ? { from: view.range.from, to: view.range.to, start: new Date(view.range.start), end: new Date(view.range.end) } : null,
+  });
+}

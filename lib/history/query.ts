@@ -62,14 +62,18 @@ function inList(codes: readonly StatusCode[]): SQL {
   return sql.raw(`(${valid.join(', ')})`);
 }
 
-/** The filters every branch shares: account first, always. */
+/**
+ * The filters every branch shares: account first, always. Each parameter carries its own cast, so
+ * that an export (COPY, where parameters are read back as text: lib/files/copyable.ts) reads it as
+ * the type it was.
+ */
 function commonConditions(accountId: number, filters: HistoryFilters): SQL[] {
   if (!Number.isSafeInteger(accountId)) throw new TypeError('accountId must be an integer');
-  const conditions = [sql`m.account_id = ${accountId}`];
-  if (filters.sender !== null) conditions.push(sql`m.sender_name = ${filters.sender}`);
+  const conditions = [sql`m.account_id = ${accountId}::int`];
+  if (filters.sender !== null) conditions.push(sql`m.sender_name = ${filters.sender}::text`);
   // With the actual prefix in the plan (plan_cache_mode=force_custom_plan), LIKE 'prefix%' becomes
   // a range on messages_account_recipient_idx (text_pattern_ops).
-  if (filters.recipientPrefix !== null) conditions.push(sql`m.recipient like ${likePrefix(filters.recipientPrefix)}`);
+  if (filters.recipientPrefix !== null) conditions.push(sql`m.recipient like ${likePrefix(filters.recipientPrefix)}::text`);
   if (filters.source !== null) conditions.push(sql`m.source = ${filters.source}::message_source`);
   if (filters.campaign !== null) conditions.push(sql`m.campaign_id = ${filters.campaign}::uuid`);
   if (filters.range !== null) {
@@ -92,44 +96,62 @@ function branch(conditions: SQL[], order: 'asc' | 'desc', limit: number): SQL {
 }
 
 /**
+ * The filters as disjoint alternatives, each a list of conditions a row must all meet: every
+ * filter the page applies, at the instant `now` (SQL: the page's is now(); an export's is the
+ * instant it was asked for). The page reads each alternative as one branch of its query; an
+ * export of the view ORs them (historyViewCondition), so the two cannot filter differently.
+ *
+ * The default window ("last 24 hours, and up to 4 days while awaiting a delivery report") is an
+ * OR of two time ranges that no single index scan serves in order, so it is two alternatives:
+ *   recent:  created_at >= now - 24h                          (messages_account_created_idx, or the filter's index)
+ *   pending: status awaiting a report, now - 4d <= created_at < now - 24h   (messages_account_pending_idx, partial)
+ */
+export function historyAlternatives(accountId: number, filters: HistoryFilters, now: SQL = sql`now()`): SQL[][] {
+  const common = commonConditions(accountId, filters);
+  const statuses = filters.statuses;
+  // A date range replaces the default window; a campaign is shown whole.
+  if (filters.range !== null || filters.campaign !== null) return [statuses.length ? [...common, sql`m.status in ${inList(statuses)}`] : common];
+  const alternatives = [[...common, sql`m.created_at >= ${now} - interval '${sql.raw(String(RECENT_WINDOW_HOURS))} hours'`, ...(statuses.length ? [sql`m.status in ${inList(statuses)}`] : [])]];
+  const pending = statuses.length ? PENDING_STATUSES.filter((code) => statuses.includes(code)) : [...PENDING_STATUSES];
+  if (pending.length) {
+    alternatives.push([
+      ...common,
+      sql`m.status in ${inList(pending)}`,
+      sql`m.created_at >= ${now} - interval '${sql.raw(String(PENDING_WINDOW_DAYS))} days'`,
+      sql`m.created_at < ${now} - interval '${sql.raw(String(RECENT_WINDOW_HOURS))} hours'`,
+    ]);
+  }
+  return alternatives;
+}
+
+/**
+ * Every message of the account the page shows for these filters at the instant `asOf`, as one
+ * condition on `messages m`, whatever its size: what "Export this view" exports. The cursor is
+ * not a filter (the export is the whole view, not a page of it). `m.account_id` is in every
+ * alternative, so the condition never reaches another account's rows.
+ */
+export function historyViewCondition(accountId: number, filters: HistoryFilters, asOf: Date): SQL {
+  if (!Number.isFinite(asOf.getTime())) throw new TypeError('asOf must be a valid instant');
+  const at = sql`${asOf.toISOString()}::timestamptz`;
+  const alternatives = historyAlternatives(accountId, { ...filters, cursor: null }, at);
+  // Nothing sent after the instant was on the page then.
+  return sql`(${sql.join(
+    alternatives.map((conditions) => sql`(${sql.join(conditions, sql` and `)})`),
+    sql` or `,
+  )}) and m.created_at <= ${at}`;
+}
+
+/**
  * The page's SQL. Keyset pagination on (created_at, id), newest first, never OFFSET and never a
- * count. The default window ("last 24 hours, and up to 4 days while awaiting a delivery report")
- * is an OR of two time ranges that no single index scan serves in order, so it is written as a
- * UNION ALL of two disjoint branches, each an ordered, limited index scan:
- *   recent:  created_at >= now() - 24h                          (messages_account_created_idx, or the filter's index)
- *   pending: status awaiting a report, now() - 4d <= created_at < now() - 24h   (messages_account_pending_idx, partial)
- * and the outer query merges at most 2 × (pageSize + 1) rows. now() is the same instant in both.
+ * count. Each alternative of historyAlternatives is a UNION ALL branch, an ordered, limited index
+ * scan, and the outer query merges at most 2 × (pageSize + 1) rows. now() is the same instant in
+ * both.
  */
 export function buildHistoryQuery(accountId: number, filters: HistoryFilters): SQL {
   const pageSize = Math.min(Math.max(1, Math.trunc(filters.pageSize) || 1), MAX_PAGE_SIZE);
   const limit = pageSize + 1;
   const order = filters.direction === 'newer' ? 'asc' : 'desc';
-  const common = commonConditions(accountId, filters);
-  const statuses = filters.statuses;
-
-  const branches: SQL[] = [];
-  if (filters.range !== null || filters.campaign !== null) {
-    // A date range replaces the default window; a campaign is shown whole.
-    branches.push(branch(statuses.length ? [...common, sql`m.status in ${inList(statuses)}`] : common, order, limit));
-  } else {
-    const recent = sql`m.created_at >= now() - interval '${sql.raw(String(RECENT_WINDOW_HOURS))} hours'`;
-    branches.push(branch([...common, recent, ...(statuses.length ? [sql`m.status in ${inList(statuses)}`] : [])], order, limit));
-    const pending = statuses.length ? PENDING_STATUSES.filter((code) => statuses.includes(code)) : [...PENDING_STATUSES];
-    if (pending.length) {
-      branches.push(
-        branch(
-          [
-            ...common,
-            sql`m.status in ${inList(pending)}`,
-            sql`m.created_at >= now() - interval '${sql.raw(String(PENDING_WINDOW_DAYS))} days'`,
-            sql`m.created_at < now() - interval '${sql.raw(String(RECENT_WINDOW_HOURS))} hours'`,
-          ],
-          order,
-          limit,
-        ),
-      );
-    }
-  }
+  const branches = historyAlternatives(accountId, filters).map((conditions) => branch(conditions, order, limit));
 
   const dir = sql.raw(order);
   return sql`

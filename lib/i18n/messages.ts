@@ -1,4 +1,6 @@
 import bgApiDocs from './messages/api-docs.bg.json';
+import bgAudit from './messages/audit.bg.json';
+import enAudit from './messages/audit.en.json';
 import enApiDocs from './messages/api-docs.en.json';
 import bgCore from './messages/bg.json';
 import bgBulk from './messages/bulk.bg.json';
@@ -14,6 +16,8 @@ import enEmails from './messages/emails.en.json';
 import enErrors from './messages/errors.en.json';
 import bgHistory from './messages/history.bg.json';
 import enHistory from './messages/history.en.json';
+import bgPoints from './messages/points.bg.json';
+import enPoints from './messages/points.en.json';
 import bgReports from './messages/reports.bg.json';
 import enReports from './messages/reports.en.json';
 import type { Locale } from './locale';
@@ -21,8 +25,8 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enApiDocs, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enReports },
-  bg: { ...bgCore, ...bgApiDocs, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgReports },
+  en: { ...enCore, ...enApiDocs, ...enAudit, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enPoints, ...enReports },
+  bg: { ...bgCore, ...bgApiDocs, ...bgAudit, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgPoints, ...bgReports },
 };
 
 type Messages = Record<string, unknown>;

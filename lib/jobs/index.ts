@@ -17,7 +17,8 @@ export type JobName =
   | 'maintenance:prune'
   | 'contacts:import'
   | 'contacts:drop-field'
-  | 'contacts:prune-imports';
+  | 'contacts:prune-imports'
+  | 'points:low-balance';
 
 export type EnqueueOptions = {
   runAt?: Date | null;

@@ -6,6 +6,7 @@ import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/ca
 import { dropFieldValues } from '@/lib/contacts/fields';
 import { runImport } from '@/lib/contacts/import/run';
 import { pruneImports } from '@/lib/contacts/import/upload';
+import { mailLowBalance } from '@/lib/points/low-balance';
 import { env } from '@/lib/env';
 import { getGateway } from '@/lib/gateway';
 import { applyStoredReports, expireUnreported, storeDeliveryReports } from '@/lib/gateway/reports';
@@ -94,6 +95,11 @@ export const tasks: TaskList = {
   },
   'contacts:prune-imports': async () => {
     await pruneImports();
+  },
+  // The owners' e-mail of one low-balance crossing (queued with the debit that crossed).
+  'points:low-balance': async (payload) => {
+    const { accountId, warnedAt } = z.object({ accountId: z.number().int().positive(), warnedAt: z.string().min(1).max(40) }).parse(payload);
+    await mailLowBalance(accountId, warnedAt);
   },
   ...emailTasks,
 };

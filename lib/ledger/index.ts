@@ -1,6 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { accounts, ledgerEntries } from '@/db/schema';
+import { enqueue, type JobName } from '@/lib/jobs';
+
+/** The job that mails a low-balance crossing (lib/points/low-balance.ts mailLowBalance). */
+export const LOW_BALANCE_JOB: JobName = 'points:low-balance';
 
 export class InsufficientBalanceError extends Error {
   constructor() {
@@ -23,23 +27,39 @@ export type LedgerEntryInput = {
 /**
  * Appends a ledger entry and moves the cached balance by the same amount, in the caller's
  * transaction. The balance CHECK (>= 0) refuses an overdraft, which aborts the whole transaction.
+ *
+ * The same UPDATE keeps the low-balance warning (accounts.low_balance_threshold): the entry that
+ * takes the balance below the threshold while no warning is out stamps low_balance_warned_at and
+ * queues the owners' e-mail (lib/points/low-balance.ts) with it; an entry that leaves the balance
+ * at or above the threshold clears the stamp, so the next crossing warns again. With the
+ * threshold off, nothing but the balance changes.
  */
 export async function postEntry(tx: Executor, entry: LedgerEntryInput): Promise<{ balance: number }> {
   if (!Number.isSafeInteger(entry.amount) || entry.amount === 0) {
     throw new Error(`Ledger amount must be a non-zero integer number of units, got ${entry.amount}`);
   }
-  let updated: { balance: number }[];
+  let updated: { balance: string; warned_at: string | null }[];
   try {
-    updated = await tx
-      .update(accounts)
-      .set({ balance: sql`${accounts.balance} + ${entry.amount}` })
-      .where(eq(accounts.id, entry.accountId))
-      .returning({ balance: accounts.balance });
+    // RETURNING old/new (PostgreSQL 18): this statement's own crossing, under the row's lock.
+    updated = await tx.execute<{ balance: string; warned_at: string | null }>(sql`
+      update accounts
+         set balance = balance + ${entry.amount}::bigint,
+             low_balance_warned_at = case
+               when low_balance_threshold is null then low_balance_warned_at
+               when balance + ${entry.amount}::bigint >= low_balance_threshold then null
+               when ${entry.amount}::bigint < 0 and low_balance_warned_at is null then now()
+               else low_balance_warned_at end
+       where id = ${entry.accountId}
+      returning new.balance::text as balance,
+                case when old.low_balance_warned_at is null and new.low_balance_warned_at is not null
+                     then to_char(new.low_balance_warned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as warned_at`);
   } catch (error) {
     if (isCheckViolation(error, 'accounts_balance_non_negative')) throw new InsufficientBalanceError();
     throw error;
   }
   if (updated.length !== 1) throw new Error(`No account ${entry.accountId}`);
+  const [{ balance, warned_at: warnedAt }] = updated;
+  if (warnedAt) await enqueue(tx, LOW_BALANCE_JOB, { accountId: entry.accountId, warnedAt }, { jobKey: `low-balance:${entry.accountId}:${warnedAt}` });
   await tx.insert(ledgerEntries).values({
     accountId: entry.accountId,
     kind: entry.kind,
@@ -49,7 +69,7 @@ export async function postEntry(tx: Executor, entry: LedgerEntryInput): Promise<
     userId: entry.userId ?? null,
     note: entry.note ?? '',
   });
-  return updated[0];
+  return { balance: Number(balance) };
 }
 
 export function addPoints(input: { accountId: number; amount: number; userId?: number | null; note?: string }) {

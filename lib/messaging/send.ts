@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { accounts, campaigns, messages, prices } from '@/db/schema';
 import { isApprovedSender } from '@/lib/accounts';
+import { recordAudit } from '@/lib/audit/record';
 import { optedOutAmong } from '@/lib/contacts/opt-outs';
 import { AppError, type ErrorCode, type ErrorParams } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs';
@@ -55,6 +56,8 @@ export const MAX_IDX_LENGTH = 255;
 export type SendInput = {
   accountId: number;
   userId: number | null;
+  /** the client's address, for the audit log (null: no request, e.g. a script) */
+  ip?: string | null;
   source: 'api' | 'portal';
   sender: string;
   content: string;
@@ -251,6 +254,15 @@ async function storeSend(tx: Executor, plan: SendPlan): Promise<SendResult> {
     order by r.n
     returning id, created_at`);
   const messageIds = rows.map((r) => Number(r.id));
+  // One entry per send, committed with it: the campaign, or the (first) message of a plain send.
+  await recordAudit(tx, {
+    accountId: input.accountId,
+    userId: input.userId,
+    action: campaignId ? 'campaign.create' : 'message.send',
+    target: campaignId ? { type: 'campaign', id: campaignId } : { type: 'message', id: messageIds[0] },
+    ip: input.ip ?? null,
+    details: { recipients: plan.valid.length, points: plan.totalPoints, source: input.source, sender: input.sender, ...(scheduledAt ? { scheduledAt: scheduledAt.toISOString() } : {}) },
+  });
   if (campaignId) {
     await enqueue(tx, 'campaign:dispatch', { campaignId }, { runAt: scheduledAt, jobKey: `campaign:${campaignId}` });
   } else {

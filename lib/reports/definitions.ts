@@ -13,6 +13,7 @@ import {
   reportType,
   type ReportOptions,
 } from '@/db/schema';
+import { NO_ACTOR, recordAudit, type AuditActor } from '@/lib/audit/record';
 import { enqueue } from '@/lib/jobs';
 import { AppError, parseOrThrow, type ErrorCode } from '@/lib/errors';
 import { CONTROL_CHARACTERS, isUuid, textSchema } from '@/lib/validation';
@@ -43,6 +44,9 @@ const email = z
   .refine((v) => !CONTROL_CHARACTERS.test(v), { error: 'email_invalid' })
   .pipe(z.email({ error: 'email_invalid' }));
 
+/** Who gets a report's file by e-mail (the same address twice is mailed once: parseReportRequest). */
+export const reportEmailsSchema = z.array(email).max(MAX_EMAILS, { error: 'too_many_emails' }).default([]);
+
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'bad_date' });
 
 export const reportRequestSchema = z
@@ -63,7 +67,7 @@ export const reportRequestSchema = z
     includeBulk: z.boolean().default(true),
     includeContent: z.boolean().default(false),
     name: textSchema(100),
-    emails: z.array(email).max(MAX_EMAILS, { error: 'too_many_emails' }).default([]),
+    emails: reportEmailsSchema,
     enrichments: z
       .strictObject({
         idx: z.boolean().default(false),
@@ -122,7 +126,8 @@ function periodOf(r: ParsedReportRequest, now: Date, timeZone: string) {
 
 /**
  * Creates a report definition (and a one-off report's run). `language`: the one the creator sees
- * the portal in; the report's files and e-mails are written in it, whenever they are made.
+ * the portal in; the report's files and e-mails are written in it, whenever they are made. The
+ * audit log records it in the same transaction: a one-off report generated, a schedule created.
  */
 export async function createReport(
   accountId: number,
@@ -130,6 +135,7 @@ export async function createReport(
   input: unknown,
   now = new Date(),
   language?: Locale,
+  ip: string | null = null,
 ): Promise<{ definitionId: string; runId: string | null; nextRunAt: Date | null }> {
   const r = parseReportRequest(input);
   const timeZone = await accountTimeZone(accountId);
@@ -162,6 +168,13 @@ export async function createReport(
       runId = run.id;
       await enqueue(tx, 'report:generate', { runId }, generateJobOptions(runId));
     }
+    const what = { name: r.name, type: r.type, format: r.format };
+    await recordAudit(
+      tx,
+      runId
+        ? { accountId, userId, ip, action: 'report.generate', target: { type: 'run', id: runId }, details: { ...what, from: period!.fromDay, to: period!.toDay } }
+        : { accountId, userId, ip, action: 'report.create', target: { type: 'report', id: definition.id }, details: { ...what, frequency: r.frequency } },
+    );
     return { definitionId: definition.id, runId, nextRunAt: next };
   });
 }
@@ -260,32 +273,36 @@ const FINISHED: RunStatus[] = ['ready', 'failed', 'cancelled'];
  * DELETE CASCADE) and its download links are 404 from then on. Only a finished run (cancel a
  * running one first); a periodic report's runs go with their schedule. False if not found.
  */
-export async function deleteOneOffReport(accountId: number, runId: string): Promise<boolean> {
+export async function deleteOneOffReport(accountId: number, runId: string, actor: AuditActor = NO_ACTOR): Promise<boolean> {
   if (!isUuid(runId)) return false;
-  const rows = await db
-    .delete(reportDefinitions)
-    .where(
-      and(
-        eq(reportDefinitions.accountId, accountId),
-        eq(reportDefinitions.method, 'once'),
-        inArray(
-          reportDefinitions.id,
-          db
-            .select({ id: reportRuns.definitionId })
-            .from(reportRuns)
-            .where(and(eq(reportRuns.id, runId), eq(reportRuns.accountId, accountId), inArray(reportRuns.status, FINISHED))),
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(reportDefinitions)
+      .where(
+        and(
+          eq(reportDefinitions.accountId, accountId),
+          eq(reportDefinitions.method, 'once'),
+          inArray(
+            reportDefinitions.id,
+            tx
+              .select({ id: reportRuns.definitionId })
+              .from(reportRuns)
+              .where(and(eq(reportRuns.id, runId), eq(reportRuns.accountId, accountId), inArray(reportRuns.status, FINISHED))),
+          ),
         ),
-      ),
-    )
-    .returning({ id: reportDefinitions.id });
-  return rows.length > 0;
+      )
+      .returning({ id: reportDefinitions.id, name: reportDefinitions.name });
+    if (!rows.length) return false;
+    await recordAudit(tx, { accountId, ...actor, action: 'report.delete', target: { type: 'run', id: runId }, details: { name: rows[0].name } });
+    return true;
+  });
 }
 
 /**
  * Cancels a queued or generating run of the account (one conditional UPDATE). The generator
  * sees it at its next chunk, stops and deletes what it wrote; the chunks are deleted here too.
  */
-export async function cancelRun(accountId: number, runId: string): Promise<boolean> {
+export async function cancelRun(accountId: number, runId: string, actor: AuditActor = NO_ACTOR): Promise<boolean> {
   if (!isUuid(runId)) return false;
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -295,6 +312,7 @@ export async function cancelRun(accountId: number, runId: string): Promise<boole
       .returning({ id: reportRuns.id });
     if (!rows.length) return false;
     await tx.delete(reportFileChunks).where(eq(reportFileChunks.runId, runId));
+    await recordAudit(tx, { accountId, ...actor, action: 'report.cancel', target: { type: 'run', id: runId } });
     return true;
   });
 }
@@ -371,11 +389,11 @@ export async function listSchedules(accountId: number, before: string | null = n
  * Pauses or resumes a schedule of the account. Resuming sets next_run_at to the next run time
  * after `now`, so a long pause leaves no backlog of missed periods. False if not found.
  */
-export async function setSchedulePaused(accountId: number, id: string, paused: boolean, now = new Date()): Promise<boolean> {
+export async function setSchedulePaused(accountId: number, id: string, paused: boolean, now = new Date(), actor: AuditActor = NO_ACTOR): Promise<boolean> {
   if (!isUuid(id)) return false;
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ frequency: reportDefinitions.frequency, timeZone: accounts.timeZone })
+      .select({ frequency: reportDefinitions.frequency, name: reportDefinitions.name, timeZone: accounts.timeZone })
       .from(reportDefinitions)
       .innerJoin(accounts, eq(accounts.id, reportDefinitions.accountId))
       .where(and(eq(reportDefinitions.id, id), eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
@@ -385,6 +403,13 @@ export async function setSchedulePaused(accountId: number, id: string, paused: b
       .update(reportDefinitions)
       .set(paused ? { paused: true } : { paused: false, nextRunAt: nextRunAt(row.frequency, now, safeTimeZone(row.timeZone)) })
       .where(eq(reportDefinitions.id, id));
+    await recordAudit(tx, {
+      accountId,
+      ...actor,
+      action: paused ? 'report.schedule_pause' : 'report.schedule_resume',
+      target: { type: 'report', id },
+      details: { name: row.name },
+    });
     return true;
   });
 }
@@ -393,11 +418,15 @@ export async function setSchedulePaused(accountId: number, id: string, paused: b
  * Deletes a schedule of the account; its runs and their files go with it (ON DELETE CASCADE), so
  * their downloads are 404 from then on. A queued generate job finds no run and skips. False if not found.
  */
-export async function deleteSchedule(accountId: number, id: string): Promise<boolean> {
+export async function deleteSchedule(accountId: number, id: string, actor: AuditActor = NO_ACTOR): Promise<boolean> {
   if (!isUuid(id)) return false;
-  const rows = await db
-    .delete(reportDefinitions)
-    .where(and(eq(reportDefinitions.id, id), eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
-    .returning({ id: reportDefinitions.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(reportDefinitions)
+      .where(and(eq(reportDefinitions.id, id), eq(reportDefinitions.accountId, accountId), eq(reportDefinitions.method, 'periodic')))
+      .returning({ id: reportDefinitions.id, name: reportDefinitions.name });
+    if (!rows.length) return false;
+    await recordAudit(tx, { accountId, ...actor, action: 'report.schedule_delete', target: { type: 'report', id }, details: { name: rows[0].name } });
+    return true;
+  });
 }

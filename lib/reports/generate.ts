@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
 import { accounts, reportDefinitions, reportFileChunks, reportRuns, users } from '@/db/schema';
-import { addDays, localDay, safeTimeZone } from '@/lib/calendar';
+import { localDay, safeTimeZone } from '@/lib/calendar';
 import { copyCsv, CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { enqueue } from '@/lib/jobs';
 import { generateJobOptions, reportLocale } from './definitions';
@@ -70,12 +70,14 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
       .where(eq(reportRuns.id, runId));
     if (!info) return 'skipped';
     const { run, definition } = info;
-    const timeZone = safeTimeZone(info.timeZone);
+    // The zone its creator chose for the file's times, else the account's.
+    const timeZone = safeTimeZone(definition.options.timeZone ?? info.timeZone);
     const period = {
       start: run.periodStart,
       end: run.periodEnd,
       fromDay: localDay(run.periodStart, timeZone),
-      toDay: addDays(localDay(run.periodEnd, timeZone), -1),
+      // The day of its last instant (an exported view's period may end mid-day).
+      toDay: run.periodEnd > run.periodStart ? localDay(new Date(run.periodEnd.getTime() - 1), timeZone) : localDay(run.periodStart, timeZone),
     };
     // The same base name for CSV and PDF; the download adds the extension from the content type.
     const fileName = `${definition.name} ${period.fromDay}${period.toDay !== period.fromDay ? ` - ${period.toDay}` : ''}`;
@@ -104,7 +106,7 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
     let rows = 0;
     const chunks = copyCsv(query.sql, {
       forceQuote: query.forceQuote,
-      settings: { TimeZone: timeZone },
+      settings: { ...query.settings, TimeZone: timeZone },
       chunkBytes,
       onProgress: (p) => {
         rows = p.rows;

@@ -7,6 +7,9 @@ import { csvPhoneSql, csvSafeSql, sqlIdentifier } from '@/lib/files/csv';
 import { csvHeader, sourceWordSql, statusWord, statusWordSql, type CsvColumn } from '@/lib/i18n/csv-words';
 import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locale';
 import { addDays, startOfDay } from '@/lib/calendar';
+import { copyable } from '@/lib/files/copyable';
+import { historyFiltersOfView } from '@/lib/history/filters';
+import { historyViewCondition } from '@/lib/history/query';
 import type { Period } from './periods';
 
 /**
@@ -32,7 +35,8 @@ export type ReportQueryParams = {
   /** the account's custom contact fields (lib/contacts/fields.ts): a column each with contact data */
   contactFields?: readonly { id: string; name: string }[];
 };
-export type ReportQuery = { sql: string; forceQuote: string[]; header: string[] };
+/** `settings`: the values of the query's current_setting() reads, for copyCsv to set (lib/files/copyable.ts). */
+export type ReportQuery = { sql: string; forceQuote: string[]; header: string[]; settings: Record<string, string> };
 
 // ISO 8601 with the session time zone's offset, e.g. 2026-03-29T14:05:09+03:00.
 const ISO_LOCAL = `'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'`;
@@ -90,14 +94,28 @@ class Columns {
   }
 }
 
-function messageFilter(p: ReportQueryParams): string {
+/**
+ * An exported History view's rows (options.view): the page's own filter SQL at the instant it was
+ * asked for, in place of the period, so the file cannot drift from the page.
+ */
+function viewCondition(p: Pick<ReportQueryParams, 'accountId' | 'options'>) {
+  const view = p.options.view;
+  return view ? historyViewCondition(p.accountId, historyFiltersOfView(view), new Date(view.asOf)) : null;
+}
+
+function messageFilter(p: ReportQueryParams): { sql: string; settings: Record<string, string> } {
+  const view = viewCondition(p);
+  if (view) {
+    const { text, settings } = copyable(view, 'report_view');
+    return { sql: text, settings };
+  }
   const parts = [
     `m.account_id = ${accountLiteral(p.accountId)}`,
     `m.created_at >= ${instantLiteral(p.period.start)}`,
     `m.created_at < ${instantLiteral(p.period.end)}`,
   ];
   if (!p.options.includeBulk) parts.push('m.campaign_id is null');
-  return parts.join(' and ');
+  return { sql: parts.join(' and '), settings: {} };
 }
 
 /** One row per message, oldest first (the (account_id, created_at, id) index, read backwards). */
@@ -147,19 +165,21 @@ export function detailedQuery(p: ReportQueryParams): ReportQuery {
                            where l.message_id = m.id and l.account_id = m.account_id
                            group by l.id order by l.id limit 1) sl on true`);
   }
+  const filter = messageFilter(p);
   return {
     sql: `select ${c}
   from messages m
   ${joins.join('\n  ')}
- where ${messageFilter(p)}
+ where ${filter.sql}
  order by m.created_at, m.id`,
     forceQuote: c.forceQuote,
     header: c.header,
+    settings: filter.settings,
   };
 }
 
 /** True when every local midnight of the period falls on a whole UTC hour (UTC buckets roll up exactly). */
-function dayBoundariesOnWholeHours(period: Period, timeZone: string): boolean {
+export function dayBoundariesOnWholeHours(period: Period, timeZone: string): boolean {
   if (period.start.getTime() % HOUR_MS !== 0 || period.end.getTime() % HOUR_MS !== 0) return false;
   for (let day = addDays(period.fromDay, 1); day <= period.toDay; day = addDays(day, 1)) {
     if (startOfDay(day, timeZone).getTime() % HOUR_MS !== 0) return false;
@@ -195,7 +215,7 @@ export function shortQuery(p: ReportQueryParams): ReportQuery {
      group by 1, 2`
     : `select date_trunc('hour', m.created_at) as h, m.status, count(*) as n, sum(m.parts) as parts, sum(m.points) as points
       from messages m
-     where ${messageFilter(p)}
+     where ${messageFilter(p).sql}
      group by 1, 2`;
   return {
     sql: `with hourly as (
@@ -210,6 +230,7 @@ select ${c}
  order by d.day`,
     forceQuote: [],
     header: c.header,
+    settings: {},
   };
 }
 
@@ -259,10 +280,13 @@ export function groupQuery(p: ReportQueryParams): ReportQuery {
  order by c.created_at, c.id`,
     forceQuote: c.forceQuote,
     header: c.header,
+    settings: {},
   };
 }
 
 export function reportQuery(p: ReportQueryParams): ReportQuery {
+  // A view is the History page's rows: one row per message.
+  if (p.options.view && p.type !== 'detailed') throw new Error('an exported view is a detailed report');
   switch (p.type) {
     case 'detailed':
       return detailedQuery(p);
@@ -286,9 +310,12 @@ export async function estimateReportRows(p: ReportQueryParams, cap: number): Pro
            where account_id = ${p.accountId} and created_at >= ${start.toISOString()}::timestamptz and created_at < ${end.toISOString()}::timestamptz
            limit ${cap}) s`)
       : await db.execute<{ n: number }>(sql`
-          select count(*)::int as n from (select 1 from messages
-           where account_id = ${p.accountId} and created_at >= ${start.toISOString()}::timestamptz and created_at < ${end.toISOString()}::timestamptz
-             and (${p.options.includeBulk} or campaign_id is null)
+          select count(*)::int as n from (select 1 from messages m
+           where ${
+             viewCondition(p) ??
+             sql`m.account_id = ${p.accountId} and m.created_at >= ${start.toISOString()}::timestamptz and m.created_at < ${end.toISOString()}::timestamptz
+             and (${p.options.includeBulk} or m.campaign_id is null)`
+           }
            limit ${cap}) s`);
   const rows = Number(row.n);
   return { rows, capped: rows >= cap };

@@ -7,6 +7,7 @@ import { reportRuns } from '@/db/schema';
 import { readStoredFile } from '@/lib/files/binary-copy';
 import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { isUuid } from '@/lib/validation';
+import { audit } from '@/lib/audit/record';
 import { AppError } from '@/lib/errors';
 import { downloadHeaders, setFileLength } from '@/lib/files/download';
 
@@ -30,10 +31,19 @@ const WRITE_BYTES = 1024 * 1024;
  * cleanup deleting the chunks mid-download does not cut the file; chunks gone before it starts
  * (fewer bytes than the run's size) error the stream rather than ending it short. AppError
  * not_found (nothing streamed) for another account's run or one not ready.
+ *
+ * Every download served is recorded in the audit log first, as `opened`: a signed-in user's
+ * download ('report.download'), or a signed link opened by whoever holds it ('report.link_open',
+ * no user), with the client's address.
  */
-export async function runFileResponse(accountId: number, runId: string): Promise<Response> {
+export async function runFileResponse(
+  accountId: number,
+  runId: string,
+  opened: { action: 'report.download' | 'report.link_open'; userId: number | null; ip: string },
+): Promise<Response> {
   const run = await findDownloadableRun(accountId, runId);
   if (!run || run.sizeBytes === null) throw new AppError('not_found');
+  await audit({ accountId, ...opened, target: { type: 'run', id: run.id }, details: { fileName: run.fileName, bytes: run.sizeBytes } });
   const expected = run.sizeBytes;
   let client: pg.PoolClient | null = null;
   let copy: CopyToStreamQuery | null = null;

@@ -7,6 +7,7 @@ import { localToday } from '@/lib/calendar';
 import { DAY } from '@/lib/i18n/formats';
 import {
   hasNarrowingFilters,
+  historyFilterQuery,
   MAX_RANGE_DAYS,
   MAX_RECIPIENT_INPUT,
   PAGE_SIZES,
@@ -59,23 +60,7 @@ function callingCodeOf(country: string): string {
 
 /** The page's URL with these filter values (as the user gave them) and, optionally, a cursor. */
 function hrefFor(values: FilterValues, cursor?: { cursor: string; dir: 'older' | 'newer' }): string {
-  const params = new URLSearchParams();
-  const add = (key: string, value: string) => {
-    if (value !== '') params.append(key, value);
-  };
-  add('sender', values.sender);
-  add('recipient', values.recipient);
-  if (values.status.length) params.append('status', values.status.join(','));
-  add('source', values.source);
-  add('from', values.from);
-  add('to', values.to);
-  add('campaign', values.campaign);
-  add('size', values.size);
-  if (cursor) {
-    params.append('cursor', cursor.cursor);
-    if (cursor.dir === 'newer') params.append('dir', 'newer');
-  }
-  const query = params.toString();
+  const query = historyFilterQuery(values, cursor);
   return query ? `${PATH}?${query}` : PATH;
 }
 

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { requestIp } from '@/lib/audit/request-ip';
 import type { SessionUser } from '@/lib/auth';
 import { ISO_WITH_OFFSET } from '@/lib/calendar';
 import { ownsContactGroups } from '@/lib/contacts';
@@ -138,7 +139,7 @@ export const sendNow = userAction(sendSchema, async (input, user) => {
   const result = await plan(user, input, scheduledAt);
   // No name typed: the campaign pages show one made from its figures, in the reader's language.
   const campaign = result.valid.length > 1 ? { rate: CAMPAIGN_RATE.default, name: input.campaignName ?? '' } : null;
-  const sent = await submitSend({ ...result, input: { ...result.input, campaign } });
+  const sent = await submitSend({ ...result, input: { ...result.input, campaign, ip: await requestIp() } });
   // The balance in the header changed.
   revalidatePath('/', 'layout');
   if (sent.campaignId) redirect(`/bulk/${sent.campaignId}`);

@@ -1,18 +1,20 @@
 import { invalidNumbersJson, skippedNumbersJson } from '@/lib/api/errors';
 import { createCampaign } from '@/lib/api/operations';
 import { campaignJson } from '@/lib/campaigns/api';
+import { clientIp } from '@/lib/auth/client-ip';
 import { withApiToken } from '@/lib/gates/api';
 import { groupIdsByName, toPoints } from '@/lib/messaging/api';
 import { planSend, submitSend } from '@/lib/messaging/send';
 import { STATUS } from '@/lib/messaging/statuses';
 
 // POST /api/campaigns: a bulk campaign, sent in the background at `rate` messages per second.
-export const POST = withApiToken(createCampaign, async ({ principal, input, tx }) => {
+export const POST = withApiToken(createCampaign, async ({ principal, input, request, tx }) => {
   const groups = input.group === undefined ? [] : Array.isArray(input.group) ? input.group : [input.group];
   const plan = await planSend(
     {
       accountId: principal.accountId,
       userId: principal.userId,
+      ip: clientIp(request.headers),
       source: 'api',
       sender: input.from,
       content: input.message,

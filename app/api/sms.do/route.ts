@@ -1,15 +1,17 @@
 import { getStatuses, sendSms } from '@/lib/api/operations';
 import { AppError } from '@/lib/errors';
+import { clientIp } from '@/lib/auth/client-ip';
 import { withApiToken } from '@/lib/gates/api';
 import { messageStatuses, smsDoResponse } from '@/lib/messaging/api';
 import { planSend, submitSend } from '@/lib/messaging/send';
 
 // POST /api/sms.do: one message to one or more numbers; test=1 prices it without sending.
-export const POST = withApiToken(sendSms, async ({ principal, input, tx }) => {
+export const POST = withApiToken(sendSms, async ({ principal, input, request, tx }) => {
   const plan = await planSend(
     {
       accountId: principal.accountId,
       userId: principal.userId,
+      ip: clientIp(request.headers),
       source: 'api',
       sender: input.from,
       content: input.message,

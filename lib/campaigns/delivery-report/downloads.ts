@@ -1,3 +1,4 @@
+import { auditDownload } from '@/lib/audit/record';
 import { localDay, safeTimeZone } from '@/lib/calendar';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
@@ -9,6 +10,7 @@ import { deliveryReportModel, loadCampaignSummary, renderDeliveryReportPdf } fro
 
 /** What the download routes need of the signed-in user (a SessionUser fits). */
 export type DownloadUser = {
+  id: number;
   language: string | null;
   account: { id: number; timeZone: string };
 };
@@ -27,16 +29,22 @@ export function campaignFileBase(campaign: { id: string; name: string; createdAt
 export async function campaignCsvResponse(
   user: DownloadUser,
   campaignId: string,
-  request: { acceptLanguage?: string | null } = {},
+  request: { acceptLanguage?: string | null; ip?: string | null } = {},
 ): Promise<Response> {
   const campaign = await getCampaignProgress(user.account.id, campaignId);
   if (!campaign) throw new AppError('not_found');
+  await recordCampaignDownload(user, campaign.id, 'csv', request.ip ?? null);
   // The header in the language the user sees the portal in.
   const locale = resolveLocale(user.language, request.acceptLanguage ?? null);
   // A failure before the first byte (busy, no connection) is an error answer, not a cut-off file.
   const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone, locale }));
   const headers = downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv');
   return new Response(body, { headers });
+}
+
+/** The audit log's entry for a delivery report served (before its first byte: a refused one has none). */
+function recordCampaignDownload(user: DownloadUser, campaignId: string, kind: 'csv' | 'pdf', ip: string | null) {
+  return auditDownload({ accountId: user.account.id, userId: user.id, ip, target: { type: 'campaign', id: campaignId }, file: `delivery-report.${kind}` });
 }
 
 /**
@@ -73,9 +81,10 @@ async function primed(stream: ReadableStream<Uint8Array>): Promise<ReadableStrea
 }
 
 /** The one-page PDF summary in the user's language; not_found for another account's campaign. */
-export async function campaignPdfResponse(user: DownloadUser, campaignId: string, acceptLanguage: string | null): Promise<Response> {
+export async function campaignPdfResponse(user: DownloadUser, campaignId: string, acceptLanguage: string | null, ip: string | null = null): Promise<Response> {
   const summary = await loadCampaignSummary(user.account.id, campaignId);
   if (!summary) throw new AppError('not_found');
+  await recordCampaignDownload(user, summary.id, 'pdf', ip);
   const locale = resolveLocale(user.language, acceptLanguage);
   const model = deliveryReportModel(summary, { locale, timeZone: user.account.timeZone });
   const pdf = await renderDeliveryReportPdf(model);

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { z } from 'zod';
+import { requestIp } from '@/lib/audit/request-ip';
 import { controlCampaign } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
 import { userAction } from '@/lib/gates/action';
@@ -15,7 +16,7 @@ export type ControlInput = z.input<typeof controlSchema>;
 
 /** Pause, resume or stop one of the signed-in account's campaigns; says what happened. */
 export const changeCampaign = userAction(controlSchema, async ({ id, action }, user) => {
-  const result = await controlCampaign(action, user.account.id, id, user.id);
+  const result = await controlCampaign(action, user.account.id, id, user.id, await requestIp());
   // The campaign page and, after a stop, the balance in the header.
   revalidatePath('/', 'layout');
   if (!result.ok) {

@@ -18,6 +18,8 @@ import { buttonClass } from '../../../_components/ui/button';
 import { Section } from '../../../_components/ui/card';
 import { Table, TableCell, TableRowHeader } from '../../../_components/ui/table';
 import { DATE_TIME } from '@/lib/i18n/formats';
+import { listTargetTrail } from '@/lib/audit/list';
+import { AuditTable } from '../../../_components/audit-table';
 import { CampaignControls } from './campaign-controls';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -32,13 +34,15 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const progress = await getCampaignProgress(user.account.id, id);
   if (!progress) notFound();
   const times = progress;
-  const [t, format, locale, latest, th, tr] = await Promise.all([
+  const [t, format, locale, latest, th, tr, ta, trail] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
     getLocale(),
     listMessages(user.account.id, defaultFilters({ campaign: progress.id })),
     getTranslations('history'),
     getTranslations('deliveryReport'),
+    getTranslations('audit.activity'),
+    listTargetTrail(user.account.id, { type: 'campaign', id: progress.id }),
   ]);
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
 
@@ -187,6 +191,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           )}
           {latest.olderCursor ? <p className="text-xs text-slate-500">{t('messages.more')}</p> : null}
         </section>
+
+        <Section id="activity" title={ta('title')}>
+          {trail.length ? <AuditTable rows={trail} caption={ta('caption')} compact /> : <p className="text-sm text-slate-600">{ta('empty')}</p>}
+        </Section>
       </div>
     </>
   );

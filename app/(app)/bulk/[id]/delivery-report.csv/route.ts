@@ -1,3 +1,4 @@
+import { clientIp } from '@/lib/auth/client-ip';
 import { withUser } from '@/lib/gates/route';
 import { campaignCsvResponse } from '@/lib/campaigns/delivery-report/downloads';
 
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 // server when the client accepts it). No session: 401; another account's campaign or a malformed id: 404, nothing
 // streamed.
 export const GET = withUser<{ id: string }>((request, { user, params }) =>
-  campaignCsvResponse(user, params.id, { acceptLanguage: request.headers.get('accept-language') }),
+  campaignCsvResponse(user, params.id, { acceptLanguage: request.headers.get('accept-language'), ip: clientIp(request.headers) }),
 );
