@@ -10,6 +10,7 @@ import { createContactField } from '@/lib/contacts/fields';
 import { runImport } from '@/lib/contacts/import/run';
 import { appendImportChunk, queueImport, startImport } from '@/lib/contacts/import/upload';
 import { optOutNumbers } from '@/lib/contacts/opt-outs';
+import { createUser } from '@/lib/accounts';
 import { createApiToken } from '@/lib/auth/api-tokens';
 import { controlCampaign } from '@/lib/campaigns';
 import type { SessionUser } from '@/lib/auth/session-user';
@@ -74,7 +75,7 @@ const APP = path.join(ROOT, 'app');
 const NOW = new Date('2026-04-05T10:00:00Z');
 const DLR_SECRET = 'isolation-matrix-secret';
 
-type Who = 'nobody' | 'B';
+type Who = 'nobody' | 'B' | 'viewer';
 type Outcome = { threw: unknown } | { value: unknown };
 type Recipe = {
   /** The arguments of the call, built with account A's ids. */
@@ -92,11 +93,21 @@ type Recipe = {
   more?: (who: Who) => unknown[][];
   /** Not called, with the reason (still listed: a new file without a recipe fails). */
   excluded?: string;
+  /**
+   * The viewer column: a viewer of account A is refused every server action and every route
+   * other than a GET, and reads every page and GET route. A recipe that is an exception says so,
+   * with the reason: `allowed` (their own preference: it may change their own row),
+   * `refused` (a page or GET that is not theirs: owners only, the provider's callback).
+   */
+  viewer?: { allowed: string } | { refused: string };
 };
 
 type Fixture = {
   A: SessionUser;
   B: SessionUser;
+  /** a viewer of account A, with an API token (made before they were a viewer, say) */
+  V: SessionUser;
+  tokenV: string;
   campaignId: string;
   messageIds: number[];
   pausedCampaignId: string;
@@ -130,7 +141,8 @@ const returned = (test: (value: Record<string, unknown>) => boolean) => (outcome
   'threw' in outcome ? isNextRefusal(outcome.threw) : test((outcome.value ?? {}) as Record<string, unknown>);
 
 const url = (p: string) => `http://localhost${p}`;
-const bearer = (who: Who): Record<string, string> => (who === 'B' ? { authorization: `Bearer ${fx.tokenB}` } : {});
+const bearer = (who: Who): Record<string, string> =>
+  who === 'B' ? { authorization: `Bearer ${fx.tokenB}` } : who === 'viewer' ? { authorization: `Bearer ${fx.tokenV}` } : {};
 const params = <T extends Record<string, string>>(value: T) => ({ params: Promise.resolve(value) });
 function form(values: Record<string, string>): FormData {
   const data = new FormData();
@@ -202,6 +214,7 @@ const RECIPES: Record<string, Recipe> = {
   // The provider's callback: "nobody" has no secret, "B" a wrong one; the reports name A's messages.
   'route app/api/gateway/smsapi/dlr/route.ts GET': {
     args: (who) => [new Request(url(`/api/gateway/smsapi/dlr?${dlrQuery(who)}`))],
+    viewer: { refused: "the provider's callback: a session or a token is no secret" },
   },
   'route app/api/gateway/smsapi/dlr/route.ts POST': {
     args: (who) => [
@@ -251,7 +264,9 @@ const RECIPES: Record<string, Recipe> = {
       const token =
         who === 'B'
           ? signReportLink(fx.readyRunId, fx.B.account.id).token
-          : signReportLink(fx.readyRunId, fx.A.account.id).token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+          : who === 'viewer'
+            ? signReportLink(fx.readyRunId, fx.A.account.id).token
+            : signReportLink(fx.readyRunId, fx.A.account.id).token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
       return [new Request(url(`/r/${token}`)), params({ token })];
     },
   },
@@ -260,7 +275,7 @@ const RECIPES: Record<string, Recipe> = {
   'page app/(app)/bulk/[id]/page.tsx': {
     args: () => [{ params: Promise.resolve({ id: fx.campaignId }), searchParams: Promise.resolve({}) }],
   },
-  'page app/page.tsx': { args: () => [], self: true },
+  'page app/page.tsx': { args: () => [], self: true, viewer: { allowed: 'sends a signed-in user on to their history' } },
   'page app/(app)/bulk/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/contacts/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/contacts/new/page.tsx': { args: () => [], self: true },
@@ -281,25 +296,44 @@ const RECIPES: Record<string, Recipe> = {
   'page app/(app)/send/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/settings/page.tsx': { args: () => [pageProps()], self: true },
   // B (an owner) sees B's own log; a filter naming A's user finds none of A's entries.
-  'page app/(app)/audit/page.tsx': { args: () => [{ params: Promise.resolve({}), searchParams: Promise.resolve({ user: String(fx.A.id) }) }], self: true },
+  'page app/(app)/audit/page.tsx': {
+    args: () => [{ params: Promise.resolve({}), searchParams: Promise.resolve({ user: String(fx.A.id) }) }],
+    self: true,
+    viewer: { refused: 'owners only' },
+  },
+  // B sees B's team; A's users are not listed, and a viewer (not an owner) gets no page.
+  'page app/(app)/settings/team/page.tsx': { args: () => [], self: true, viewer: { refused: 'owners only' } },
   'page app/(app)/api-docs/page.tsx': { args: () => [], self: true },
-  'page app/(auth)/sign-in/page.tsx': { args: () => [pageProps()], self: true, public: 'the way in for visitors' },
+  'page app/(auth)/sign-in/page.tsx': {
+    args: () => [pageProps()],
+    self: true,
+    public: 'the way in for visitors',
+    viewer: { allowed: 'sends a signed-in user on to their history' },
+  },
   'page app/(auth)/sign-out/page.tsx': { args: () => [], self: true },
   // --- Server actions --------------------------------------------------------------------------
   'action app/(auth)/sign-in/actions.ts signInAction': {
     args: () => [{}, form({ email: emailOfA(), password: 'wrong password' })],
     rejected: returned((v) => v.error === 'invalid' || v.error === 'rateLimited'),
+    viewer: { allowed: 'the way in: a sign-in attempt, refused here for its wrong password' },
   },
-  'action app/(auth)/sign-out/actions.ts signOutAction': { args: () => [], self: true },
+  'action app/(auth)/sign-out/actions.ts signOutAction': { args: () => [], self: true, viewer: { allowed: 'ends their own session' } },
   'action app/(app)/bulk/[id]/actions.ts changeCampaign': {
     args: () => [{ id: fx.campaignId, action: 'stop' }],
     more: () => [[{ id: fx.campaignId, action: 'pause' }], [{ id: fx.pausedCampaignId, action: 'resume' }], [{ id: fx.pausedCampaignId, action: 'stop' }]],
     rejected: returned((v) => v.ok === false),
   },
-  'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true },
+  'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true, viewer: { allowed: 'their own language' } },
   'action app/(app)/settings/actions.ts saveTimeZone': { args: () => [{}, form({ timeZone: 'Europe/London' })], self: true },
   // The threshold is the caller's own account's: B's owner sets B's, A's stays as it was.
   'action app/(app)/points/actions.ts saveLowBalanceThreshold': { args: () => [{}, form({ threshold: '5' })], self: true },
+  // The team: B's owner names A's user, who is not in B's account.
+  'action app/(app)/settings/team/actions.ts addUser': {
+    args: () => [{}, form({ email: 'iso-added@example.com', name: 'Iso', role: 'owner', password: 'iso password 2026' })],
+    self: true,
+  },
+  'action app/(app)/settings/team/actions.ts saveRole': { args: () => [{}, form({ userId: String(fx.A.id), role: 'viewer' })], rejected: notFound },
+  'action app/(app)/settings/team/actions.ts setDisabled': { args: () => [{ userId: fx.A.id, disabled: true }], rejected: notFound },
   'action app/(app)/settings/actions.ts createToken': { args: () => [{}, form({ name: 'iso' })], self: true },
   'action app/(app)/settings/actions.ts revokeToken': {
     args: () => [{ id: fx.tokenIdA }],
@@ -438,9 +472,14 @@ beforeAll(async () => {
   await db.execute(sql`delete from graphile_worker._private_jobs`);
   const tokenA = await createApiToken({ accountId: A.account.id, userId: A.id, name: 'A token' });
   const tokenB = await createApiToken({ accountId: B.account.id, userId: B.id, name: 'B token' });
+  const viewer = await createUser({ accountId: A.account.id, email: 'iso-viewer@example.com', password: 'iso password 2026', role: 'viewer' });
+  const V = await sessionFor(viewer.id);
+  const tokenV = await createApiToken({ accountId: A.account.id, userId: V.id, name: 'V token' });
   fx = {
     A,
     B,
+    V,
+    tokenV: tokenV.token,
     campaignId: campaignId!,
     pausedCampaignId: pausedCampaignId!,
     messageIds: ids.map((m) => m.id),
@@ -468,7 +507,7 @@ async function invoke(entry: Entry, who: Who, args: unknown[]): Promise<Outcome>
   const loaded = (await import(/* @vite-ignore */ path.join(ROOT, entry.file))) as Record<string, unknown>;
   const fn = loaded[entry.name];
   if (typeof fn !== 'function') throw new Error(`${entry.key}: not a function`);
-  session.user = who === 'B' ? fx.B : null;
+  session.user = who === 'B' ? fx.B : who === 'viewer' ? fx.V : null;
   try {
     return { value: await fn(...args) };
   } catch (threw) {
@@ -545,6 +584,62 @@ describe('isolation matrix', () => {
       expect(problems).toEqual([]);
     });
   }
+});
+
+/** What changes state: every server action, every route but a GET (a viewer is refused these). */
+const changesState = (entry: Entry) => entry.kind === 'action' || (entry.kind === 'route' && entry.name !== 'GET');
+
+/** A viewer's refusal: read_only (forbidden for an owner's deed) from a gate, 403 from an API or route, or no such page. */
+function viewerRefused(outcome: Outcome): boolean {
+  if ('threw' in outcome) return isNextRefusal(outcome.threw);
+  const value = outcome.value;
+  if (value instanceof Response) return value.status === 403;
+  const result = (value ?? {}) as Record<string, unknown>;
+  return result.ok === false && (result.code === 'read_only' || result.code === 'forbidden');
+}
+
+describe('isolation matrix: the viewer column', () => {
+  it("refuses a viewer of account A every state-changing action and route, with no side effect, and serves what they may read", async () => {
+    const problems: string[] = [];
+    let refused = 0;
+    let read = 0;
+    let allowed = 0;
+    for (const entry of entries) {
+      const recipe = RECIPES[entry.key];
+      if (!recipe || recipe.excluded) continue;
+      const exception = recipe.viewer;
+      const mustRefuse = exception ? 'refused' in exception : changesState(entry);
+      for (const args of [recipe.args('viewer'), ...(recipe.more?.('viewer') ?? [])]) {
+        const before = { a: await checksums(fx.A.account.id), jobs: await queuedJobs() };
+        const outcome = await invoke(entry, 'viewer', args);
+        if ('value' in outcome && outcome.value instanceof Response && !outcome.value.bodyUsed) await outcome.value.body?.cancel();
+        const after = { a: await checksums(fx.A.account.id), jobs: await queuedJobs() };
+        if (mustRefuse) {
+          refused++;
+          if (!viewerRefused(outcome)) problems.push(`${entry.key} as viewer: not refused (${describeOutcome(outcome)})`);
+        } else if (exception) {
+          allowed++;
+          if ('threw' in outcome && !isNextRefusal(outcome.threw)) problems.push(`${entry.key} as viewer: failed to run (${describeOutcome(outcome)})`);
+        } else {
+          read++;
+          // A reader must really be served: a page renders, a GET answers 2xx.
+          const served = 'value' in outcome && (!(outcome.value instanceof Response) || outcome.value.status < 300);
+          if (!served) problems.push(`${entry.key} as viewer: not served (${describeOutcome(outcome)})`);
+        }
+        // Only their own preference may change a row (their own); a read or a refusal changes nothing.
+        if (!(exception && 'allowed' in exception)) {
+          for (const [table, sum] of Object.entries(before.a)) {
+            if (after.a[table] !== sum) problems.push(`${entry.key} as viewer: account A's ${table} changed`);
+          }
+          if (after.jobs !== before.jobs) problems.push(`${entry.key} as viewer: ${after.jobs - before.jobs} job(s) queued`);
+        }
+      }
+    }
+    console.log(`isolation matrix: viewer column: ${refused} calls refused, ${read} reads served, ${allowed} own preferences allowed`);
+    expect(refused).toBeGreaterThan(40);
+    expect(read).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('the matrix itself', () => {

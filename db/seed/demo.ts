@@ -20,6 +20,7 @@ type DemoAccount = {
   name: string;
   owner: string;
   member?: string;
+  viewer?: string;
   senders: string[];
   messages: number;
   contacts: number;
@@ -33,6 +34,7 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
     name: 'Demo',
     owner: 'demo@example.com',
     member: 'maria@example.com',
+    viewer: 'accountant@example.com',
     senders: ['DemoShop', 'DemoBank', 'Info'],
     messages: 44_000,
     contacts: 200,
@@ -80,6 +82,8 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
     const member = await createUser({ accountId: account.id, email: spec.member, password: DEMO_PASSWORD, name: 'Мария Петрова', role: 'member', language: 'bg' });
     userIds.push(member.id);
   }
+  // A colleague who reads and downloads only (the accountant who reconciles points).
+  if (spec.viewer) await createUser({ accountId: account.id, email: spec.viewer, password: DEMO_PASSWORD, name: 'Accountant', role: 'viewer' });
   for (const sender of spec.senders) await addSenderName(account.id, sender);
 
   const city = await createContactField(account.id, { name: 'City', type: 'text' });

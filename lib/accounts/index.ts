@@ -49,27 +49,34 @@ export async function requireAccountByName(name: string) {
   return account;
 }
 
-export async function createUser(input: {
-  accountId: number;
-  email: string;
-  password: string;
-  name?: string;
-  role?: 'owner' | 'member';
-  language?: 'en' | 'bg' | null;
-}) {
+export const USER_ROLES = ['owner', 'member', 'viewer'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** A new user of an account; `executor`: the caller's transaction, where the deed is audited with it. */
+export async function createUser(
+  input: {
+    accountId: number;
+    email: string;
+    password: string;
+    name?: string;
+    role?: UserRole;
+    language?: 'en' | 'bg' | null;
+  },
+  executor: Executor = db,
+) {
   const data = parse(
     z.object({
       accountId: z.number().int().positive(),
       email: emailSchema,
       password: passwordSchema,
       name: z.string().trim().max(100).default(''),
-      role: z.enum(['owner', 'member']).default('member'),
+      role: z.enum(USER_ROLES).default('member'),
       language: z.enum(['en', 'bg']).nullable().default(null),
     }),
     input,
   );
   if (await findUserByEmail(data.email)) throw new AppError('user_exists', { params: { email: data.email } });
-  const [user] = await db
+  const [user] = await executor
     .insert(users)
     .values({ ...data, email: normalizeEmail(data.email), passwordHash: await hashPassword(data.password) })
     .returning({ id: users.id, accountId: users.accountId, email: users.email, role: users.role });

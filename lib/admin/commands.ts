@@ -8,6 +8,7 @@ import {
   requireUserByEmail,
   setUserDisabled,
   setUserPassword,
+  USER_ROLES,
 } from '@/lib/accounts';
 import { createApiToken } from '@/lib/auth/api-tokens';
 import { addPoints } from '@/lib/ledger';
@@ -18,7 +19,7 @@ export type AdminResult = { lines: string[]; json: Record<string, unknown> };
 
 const USAGE = `Usage: npm run admin -- <command> [options] [--json]
   account:create --name NAME [--country BG] [--timezone Europe/Sofia] [--points N]
-  user:create    --account NAME --email E --password P [--role owner|member] [--name NAME] [--language en|bg]
+  user:create    --account NAME --email E --password P [--role owner|member|viewer] [--name NAME] [--language en|bg]
   user:password  --email E --password P     (ends the user's sessions)
   user:disable   --email E                  (ends the user's sessions)
   user:enable    --email E
@@ -80,8 +81,8 @@ export async function runAdminCommand(argv: string[]): Promise<AdminResult> {
     }
     case 'user:create': {
       const account = await requireAccountByName(required(values, 'account'));
-      const role = z.enum(['owner', 'member']).default('member').safeParse(values.role);
-      if (!role.success) throw new AppError('usage', { params: { detail: '--role must be owner or member' } });
+      const role = z.enum(USER_ROLES).default('member').safeParse(values.role);
+      if (!role.success) throw new AppError('usage', { params: { detail: `--role must be ${USER_ROLES.join(', ')}` } });
       const language = z.enum(['en', 'bg']).optional().safeParse(values.language);
       if (!language.success) throw new AppError('usage', { params: { detail: '--language must be en or bg' } });
       const user = await createUser({

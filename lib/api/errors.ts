@@ -25,6 +25,8 @@ const { BAD_REQUEST, MESSAGE, NO_NUMBERS, SENDER, TOKEN, POINTS, INTERNAL, NOT_F
 const ANSWERS: Partial<Record<ErrorCode, ErrorAnswer>> = {
   api_token_invalid: { status: 401, error: TOKEN },
   api_token_rate_limited: { status: 429, error: TOKEN },
+  // a viewer's token reads; it changes nothing
+  read_only: { status: 403, error: TOKEN },
   empty_message: { status: 400, error: MESSAGE },
   message_too_long: { status: 400, error: MESSAGE },
   no_valid_numbers: { status: 400, error: NO_NUMBERS },

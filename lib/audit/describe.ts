@@ -59,5 +59,6 @@ export function targetHref(type: string | null, id: string | null): string | nul
   if (type === 'campaign') return `/bulk/${encodeURIComponent(id)}`;
   if (type === 'run' || type === 'report') return '/reports';
   if (type === 'token') return '/settings#tokens-title';
+  if (type === 'user') return '/settings/team';
   return null;
 }

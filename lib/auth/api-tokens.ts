@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, count, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
-import { apiTokenFailures, apiTokens, users } from '@/db/schema';
+import { apiTokenFailures, apiTokens, users, type User } from '@/db/schema';
 import { NO_ACTOR, recordAudit, type AuditActor } from '@/lib/audit/record';
 import { createdIso, LIST_PAGE_SIZE, olderThan, toPage } from '@/lib/list-page';
 import { isUuid } from '@/lib/validation';
@@ -43,7 +43,8 @@ export async function createApiToken(input: { accountId: number; userId: number;
   });
 }
 
-export type ApiPrincipal = { tokenId: string; userId: number; accountId: number };
+/** Who a token speaks for: its user, their account and their role now (a demoted user's token reads only). */
+export type ApiPrincipal = { tokenId: string; userId: number; accountId: number; role: User['role'] };
 
 /** Resolves `Authorization: Bearer <token>` to its user; null for a missing, unknown or revoked token. */
 export async function verifyApiToken(authorization: string | null, executor: Executor = db): Promise<ApiPrincipal | null> {
@@ -51,7 +52,7 @@ export async function verifyApiToken(authorization: string | null, executor: Exe
   if (!match) return null;
   const presented = digest(match[1]);
   const [row] = await executor
-    .select({ id: apiTokens.id, hash: apiTokens.tokenHash, userId: apiTokens.userId, accountId: apiTokens.accountId })
+    .select({ id: apiTokens.id, hash: apiTokens.tokenHash, userId: apiTokens.userId, accountId: apiTokens.accountId, role: users.role })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, presented), isNull(apiTokens.revokedAt), eq(users.disabled, false)))
@@ -60,7 +61,7 @@ export async function verifyApiToken(authorization: string | null, executor: Exe
   // comparison keeps that true even if the lookup ever changes.
   if (!row || row.hash.length !== presented.length || !timingSafeEqual(row.hash, presented)) return null;
   await executor.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
-  return { tokenId: row.id, userId: row.userId, accountId: row.accountId };
+  return { tokenId: row.id, userId: row.userId, accountId: row.accountId, role: row.role };
 }
 
 export const API_TOKEN_LIMITS = {

@@ -4,6 +4,7 @@ import { getLocale } from 'next-intl/server';
 import type { z } from 'zod';
 import { isConnectionError } from '@/db';
 import { requireUser, type SessionUser } from '@/lib/auth';
+import { EVERY_ROLE, WRITERS, type Role } from '@/lib/auth/roles';
 import { AppError, problemText, type ErrorCode } from '@/lib/errors';
 import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locale';
 
@@ -20,13 +21,9 @@ export type ActionProblem = { code: ErrorCode; field?: string; message: string }
 export type ActionFailure = { ok: false; code: ErrorCode; message: string; problems: ActionProblem[]; details?: unknown };
 export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionFailure;
 
-type Role = SessionUser['role'];
 type GateOptions = { roles?: readonly Role[] };
 
-/** Who may call an action unless it says otherwise: a viewer reads and downloads, and changes nothing. */
-const WRITERS: readonly Role[] = ['owner', 'member'];
-/** For a user's own preferences (their language, their saved views): a viewer keeps those too. */
-export const EVERY_ROLE: readonly Role[] = ['owner', 'member', 'viewer'];
+export { EVERY_ROLE };
 type Body<S extends z.ZodType, T> = (input: z.output<S>, user: SessionUser) => Promise<T>;
 
 /** An action called with a value (a form's state in a client component, a button's id). */
@@ -47,7 +44,7 @@ function formFields(formData: FormData): Record<string, FormDataEntryValue> {
 async function run<S extends z.ZodType, T extends object>(schema: S, raw: unknown, body: Body<S, T>, options: GateOptions): Promise<ActionResult<T>> {
   const user = await requireUser();
   try {
-    if (!(options.roles ?? WRITERS).includes(user.role)) throw new AppError('forbidden');
+    if (!(options.roles ?? WRITERS).includes(user.role)) throw new AppError(user.role === 'viewer' ? 'read_only' : 'forbidden');
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw AppError.fromZod(parsed.error);
     return { ok: true, ...(await body(parsed.data, user)) };

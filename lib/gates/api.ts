@@ -11,9 +11,9 @@ import { requestHash, withIdempotency, type ApiReply } from '@/lib/messaging/ide
 
 /**
  * The gate of every REST API route (model: dub's withWorkspace). `withApiToken(operation,
- * handler)`: the bearer token (401, or 429 past the bad-token limit), the Idempotency-Key, the
- * path parameters, the query or body decoded strictly (size cap, UTF-8, JSON or form), no NUL or
- * control character in any text, the operation's zod schema; then the handler, inside the
+ * handler)`: the bearer token (401, or 429 past the bad-token limit), a viewer's token refused
+ * anything but a GET (403), the Idempotency-Key, the path parameters, the query or body decoded
+ * strictly (size cap, UTF-8, JSON or form), no NUL or control character in any text, the operation's zod schema; then the handler, inside the
  * idempotent request's transaction when there is a key. Every failure is the provider's
  * `{"error", "message"}` JSON: an AppError by its code (lib/api/errors.ts), a database outage
  * 503 with Retry-After, anything else 500 (logged). A route holds no auth preamble and no
@@ -40,6 +40,8 @@ const RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
 export function withApiToken<O extends Operation>(operation: O, handler: (scope: ApiScope<O>) => Promise<Reply<O>>) {
   return apiRoute(async (request, context) => {
     const principal = await authenticate(request);
+    // The role is read with the token, on every request: a viewer's token reads and changes nothing.
+    if (principal.role === 'viewer' && operation.method !== 'GET') throw new AppError('read_only');
     const key = operation.idempotent ? idempotencyKey(request) : null;
     const rawParams = (await context?.params) ?? {};
     const raw = inQuery(operation) ? queryParams(new URL(request.url)) : await postParams(request, operation);

@@ -15,6 +15,7 @@ import { emptyResponse } from '@/lib/files/download';
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401,
   forbidden: 403,
+  read_only: 403,
   not_found: 404,
   link_invalid: 403,
   link_expired: 410,

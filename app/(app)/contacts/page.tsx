@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { canWrite } from '@/lib/auth/roles';
 import { listContactFields, type ContactField } from '@/lib/contacts/fields';
 import { contactFilterQuery, parseContactFilters } from '@/lib/contacts/filters';
 import { listContactGroups } from '@/lib/contacts/groups';
@@ -39,6 +40,8 @@ function fieldValue(field: ContactField, value: string | undefined, format: Awai
 
 export default async function ContactsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
+  // A viewer reads and exports contacts; adding, importing and editing are not theirs.
+  const writer = canWrite(user);
   const accountId = user.account.id;
   const [params, t, pages, format, fields, groups] = await Promise.all([
     searchParams,
@@ -107,10 +110,15 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
                 { label: t('details.id'), value: row.id, mono: true },
               ]}
             />
-          </Popover>{' '}
-          <Link href={`/contacts/${row.id}`} className={buttonClass({ variant: 'link', size: 'inline' })} aria-label={t('table.editLabel', { number: row.phone })}>
-            {t('table.edit')}
-          </Link>
+          </Popover>
+          {writer ? (
+            <>
+              {' '}
+              <Link href={`/contacts/${row.id}`} className={buttonClass({ variant: 'link', size: 'inline' })} aria-label={t('table.editLabel', { number: row.phone })}>
+                {t('table.edit')}
+              </Link>
+            </>
+          ) : null}
         </TableCell>
       </tr>
     );
@@ -120,12 +128,16 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
     <>
       <PageHeader title={pages('contacts')}>
         <div className="flex flex-wrap gap-2">
-          <Link href="/contacts/new" className={buttonClass()}>
-            {t('add')}
-          </Link>
-          <Link href="/contacts/import" className={buttonClass({ variant: 'secondary' })}>
-            {t('import')}
-          </Link>
+          {writer ? (
+            <>
+              <Link href="/contacts/new" className={buttonClass()}>
+                {t('add')}
+              </Link>
+              <Link href="/contacts/import" className={buttonClass({ variant: 'secondary' })}>
+                {t('import')}
+              </Link>
+            </>
+          ) : null}
           <a href={`/contacts/export.csv${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass({ variant: 'secondary' })} data-testid="export">
             {filtered ? t('exportFiltered') : t('export')}
           </a>

@@ -2,11 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { canWrite } from '@/lib/auth/roles';
 import { DATE_TIME, DAY } from '@/lib/i18n/formats';
 import { listRuns, listSchedules, type ReportRunRow } from '@/lib/reports/definitions';
 import { periodPreviews, periodPreviewTexts } from '@/lib/reports/periods';
 import { AutoRefresh } from '../../_components/auto-refresh';
 import { PageHeader } from '../../_components/page-header';
+import { ReadOnlyNotice } from '../../_components/read-only-notice';
 import { Badge, type BadgeTone } from '../../_components/ui/badge';
 import { buttonClass } from '../../_components/ui/button';
 import { Section } from '../../_components/ui/card';
@@ -55,6 +57,8 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     const text = query.toString();
     return `/reports${text ? `?${text}` : ''}#${list}-title`;
   };
+  // A viewer reads and downloads: the builder and the controls are not theirs.
+  const writer = canWrite(user);
   const live = runs.rows.some((run) => run.status === 'queued' || run.status === 'generating');
   const previews = periodPreviews(now, user.account.timeZone);
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
@@ -90,7 +94,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
       <AutoRefresh active={live} intervalMs={2000} />
       <div className="space-y-6">
         <Section id="builder" title={t('form.title')} help={t('form.help')}>
-          <ReportForm previews={previews} texts={periodPreviewTexts(previews, format)} />
+          {writer ? <ReportForm previews={previews} texts={periodPreviewTexts(previews, format)} /> : <ReadOnlyNotice />}
         </Section>
 
         <Section id="schedules" title={t('schedules.title')} help={t('schedules.help')}>
@@ -141,7 +145,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                     </Badge>
                   </TableCell>
                   <TableCell wide>
-                    <ScheduleControls id={s.id} name={s.name} paused={s.paused} />
+                    {writer ? <ScheduleControls id={s.id} name={s.name} paused={s.paused} /> : null}
                   </TableCell>
                 </tr>
               ))}
@@ -226,8 +230,8 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                             </a>
                           )
                         ) : null}
-                        {run.status === 'queued' || run.status === 'generating' ? <CancelRunButton id={run.id} name={run.name} /> : null}
-                        {run.method === 'once' && run.status !== 'queued' && run.status !== 'generating' ? <DeleteRunButton id={run.id} name={run.name} /> : null}
+                        {writer && (run.status === 'queued' || run.status === 'generating') ? <CancelRunButton id={run.id} name={run.name} /> : null}
+                        {writer && run.method === 'once' && run.status !== 'queued' && run.status !== 'generating' ? <DeleteRunButton id={run.id} name={run.name} /> : null}
                       </div>
                     </TableCell>
                   </tr>

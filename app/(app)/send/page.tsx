@@ -3,10 +3,12 @@ import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listSenderNames } from '@/lib/accounts';
 import { requireUser } from '@/lib/auth';
+import { canWrite } from '@/lib/auth/roles';
 import { listContactGroups } from '@/lib/contacts';
 import { listPrices } from '@/lib/messaging/price-list';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { PageHeader } from '../../_components/page-header';
+import { ReadOnlyNotice } from '../../_components/read-only-notice';
 import { SendForm } from './send-form';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -23,6 +25,14 @@ function callingCodeOf(country: string): string {
 
 export default async function SendPage() {
   const user = await requireUser();
+  if (!canWrite(user)) {
+    return (
+      <>
+        <PageHeader title={(await getTranslations('pages'))('send')} />
+        <ReadOnlyNotice />
+      </>
+    );
+  }
   const accountId = user.account.id;
   const [t, pages, locale, senders, groups, priceList] = await Promise.all([
     getTranslations('send'),

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { canWrite } from '@/lib/auth/roles';
 import { listApiTokens } from '@/lib/auth/api-tokens';
 import { DATE_TIME } from '@/lib/i18n/formats';
 import { formatPoints } from '@/lib/messaging';
@@ -20,8 +21,9 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const user = await requireUser();
   const { tokens: at } = await searchParams;
   const cursor = typeof at === 'string' ? at : null;
-  const [t, pages, format, locale, tokens] = await Promise.all([
+  const [t, team, pages, format, locale, tokens] = await Promise.all([
     getTranslations('settings'),
+    getTranslations('team'),
     getTranslations('pages'),
     getFormatter(),
     getLocale(),
@@ -48,61 +50,71 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         <Section id="tz" title={t('timeZone.title')}>
           <TimeZoneForm current={user.account.timeZone} zones={Intl.supportedValuesOf('timeZone')} canEdit={user.role === 'owner'} />
         </Section>
-        <Section id="tokens" title={t('tokens.title')} help={t('tokens.help')}>
-          <CreateTokenForm />
-          <div className="mt-5">
-            {tokens.rows.length === 0 ? (
-              <p className="text-sm text-slate-600">{t('tokens.empty')}</p>
-            ) : (
-              <Table
-                caption={t('tokens.title')}
-                columns={[
-                  { label: t('tokens.name') },
-                  { label: t('tokens.prefix') },
-                  { label: t('tokens.owner') },
-                  { label: t('tokens.created') },
-                  { label: t('tokens.lastUsed') },
-                  { label: t('tokens.status') },
-                  { label: t('tokens.actions'), srOnly: true },
-                ]}
-              >
-                {tokens.rows.map((token) => (
-                  <tr key={token.id}>
-                    <TableRowHeader long wide>
-                      {token.name}
-                    </TableRowHeader>
-                    <TableCell className="font-mono text-xs">{token.displayPrefix}…</TableCell>
-                    <TableCell long>{token.owner}</TableCell>
-                    <TableCell className="tabular">{when(token.createdAt)}</TableCell>
-                    <TableCell className="tabular">{when(token.lastUsedAt)}</TableCell>
-                    <TableCell>
-                      <Badge tone={token.revokedAt ? 'slate' : 'green'}>{token.revokedAt ? t('tokens.revoked') : t('tokens.active')}</Badge>
-                    </TableCell>
-                    <TableCell>
-                      <TokenControls id={token.id} name={token.name} revoked={token.revokedAt !== null} />
-                    </TableCell>
-                  </tr>
-                ))}
-              </Table>
-            )}
-            {cursor || tokens.older ? (
-              <nav aria-label={t('tokens.pages')} className="mt-3 flex flex-wrap justify-between gap-3 text-sm">
-                {cursor ? (
-                  <Link href="/settings#tokens-title" className={buttonClass({ variant: 'secondary', size: 'sm' })}>
-                    {t('tokens.newest')}
-                  </Link>
-                ) : (
-                  <span />
-                )}
-                {tokens.older ? (
-                  <Link href={`/settings?tokens=${tokens.older}#tokens-title`} className={buttonClass({ variant: 'secondary', size: 'sm' })}>
-                    {t('tokens.older')} →
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null}
-          </div>
-        </Section>
+        {user.role === 'owner' ? (
+          <Section id="team" title={team('title')}>
+            <Link href="/settings/team" className={buttonClass({ variant: 'secondary', size: 'sm' })}>
+              {team('settingsLink')}
+            </Link>
+          </Section>
+        ) : null}
+        {/* A viewer holds no API tokens (the gates refuse them one). */}
+        {canWrite(user) ? (
+          <Section id="tokens" title={t('tokens.title')} help={t('tokens.help')}>
+            <CreateTokenForm />
+            <div className="mt-5">
+              {tokens.rows.length === 0 ? (
+                <p className="text-sm text-slate-600">{t('tokens.empty')}</p>
+              ) : (
+                <Table
+                  caption={t('tokens.title')}
+                  columns={[
+                    { label: t('tokens.name') },
+                    { label: t('tokens.prefix') },
+                    { label: t('tokens.owner') },
+                    { label: t('tokens.created') },
+                    { label: t('tokens.lastUsed') },
+                    { label: t('tokens.status') },
+                    { label: t('tokens.actions'), srOnly: true },
+                  ]}
+                >
+                  {tokens.rows.map((token) => (
+                    <tr key={token.id}>
+                      <TableRowHeader long wide>
+                        {token.name}
+                      </TableRowHeader>
+                      <TableCell className="font-mono text-xs">{token.displayPrefix}…</TableCell>
+                      <TableCell long>{token.owner}</TableCell>
+                      <TableCell className="tabular">{when(token.createdAt)}</TableCell>
+                      <TableCell className="tabular">{when(token.lastUsedAt)}</TableCell>
+                      <TableCell>
+                        <Badge tone={token.revokedAt ? 'slate' : 'green'}>{token.revokedAt ? t('tokens.revoked') : t('tokens.active')}</Badge>
+                      </TableCell>
+                      <TableCell>
+                        <TokenControls id={token.id} name={token.name} revoked={token.revokedAt !== null} />
+                      </TableCell>
+                    </tr>
+                  ))}
+                </Table>
+              )}
+              {cursor || tokens.older ? (
+                <nav aria-label={t('tokens.pages')} className="mt-3 flex flex-wrap justify-between gap-3 text-sm">
+                  {cursor ? (
+                    <Link href="/settings#tokens-title" className={buttonClass({ variant: 'secondary', size: 'sm' })}>
+                      {t('tokens.newest')}
+                    </Link>
+                  ) : (
+                    <span />
+                  )}
+                  {tokens.older ? (
+                    <Link href={`/settings?tokens=${tokens.older}#tokens-title`} className={buttonClass({ variant: 'secondary', size: 'sm' })}>
+                      {t('tokens.older')} →
+                    </Link>
+                  ) : null}
+                </nav>
+              ) : null}
+            </div>
+          </Section>
+        ) : null}
       </div>
     </>
   );

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { canWrite } from '@/lib/auth/roles';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { campaignState } from '@/lib/campaigns/states';
 import { defaultFilters } from '@/lib/history/filters';
@@ -172,9 +173,11 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           </ul>
         </Section>
 
-        <Section id="controls" title={t('controls.title')} help={FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}>
-          <CampaignControls id={progress.id} status={progress.status} pendingCount={summary.pending} refundableUnits={progress.refundableUnits} />
-        </Section>
+        {canWrite(user) ? (
+          <Section id="controls" title={t('controls.title')} help={FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}>
+            <CampaignControls id={progress.id} status={progress.status} pendingCount={summary.pending} refundableUnits={progress.refundableUnits} />
+          </Section>
+        ) : null}
         <section aria-labelledby="messages-title" className="space-y-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 id="messages-title" className="text-lg font-semibold">
