@@ -11,6 +11,7 @@ import { planSend, submitSend } from '@/lib/messaging/send';
 import { STATUS } from '@/lib/messaging/statuses';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { makeAccount } from './fixtures/accounts';
+import { pointsPageMismatches } from './fixtures/ledger';
 import { queuedBigReport } from './fixtures/reports';
 import { killWorkerProcesses, startWorkerProcess, waitFor, type WorkerProcess } from './fixtures/worker-process';
 import { RestartablePostgres } from './restartable-postgres';
@@ -138,6 +139,8 @@ describe('PostgreSQL restarted during a job', () => {
     expect(refunds).toBe(failed);
     const expected = POINTS * 10_000 - 650 * (3000 - failed);
     expect(await ledgerTotals(account.id)).toEqual({ balance: expected, ledgerSum: expected });
+    // And through the points page, across the restart: every page of the entries adds up to the balance.
+    expect(await pointsPageMismatches()).toEqual([]);
     worker.child.kill('SIGKILL');
   }, 120_000);
 });

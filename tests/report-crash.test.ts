@@ -8,7 +8,7 @@ import { signReportLink } from '@/lib/reports/signed-links';
 import { GET as download } from '@/app/(app)/reports/runs/[id]/download/route';
 import { GET as signedDownload } from '@/app/r/[token]/route';
 import { queuedBigReport } from './fixtures/reports';
-import { ledgerInvariant } from './fixtures/ledger';
+import { ledgerInvariant, pointsPageMismatches } from './fixtures/ledger';
 import { killWorkerProcesses, startWorkerProcess, waitFor } from './fixtures/worker-process';
 import { session } from './fixtures/session';
 
@@ -67,5 +67,6 @@ describe('a worker killed with SIGKILL mid-report', () => {
     const invariant = await ledgerInvariant();
     expect(invariant.accounts).toBeGreaterThan(0);
     expect(invariant.mismatches).toEqual([]);
+    expect(await pointsPageMismatches()).toEqual([]);
   }, 180_000);
 });
