@@ -32,7 +32,12 @@ describe('admin CLI commands', () => {
 
     const token = await runAdminCommand(['token:create', '--email', 'ops@acme.test', '--name', 'deploy']);
     const printed = token.lines.at(-1)!;
-    expect(await verifyApiToken(`Bearer ${printed}`)).toMatchObject({ accountId });
+    expect(await verifyApiToken(`Bearer ${printed}`)).toMatchObject({ accountId, role: 'owner' });
+
+    // A read-only user: the role every gate refuses anything but reading and downloading.
+    const viewer = await runAdminCommand(['user:create', '--account', 'Acme', '--email', 'auditor@acme.test', '--password', 'long enough pw', '--role', 'viewer', '--json']);
+    expect(viewer.json).toMatchObject({ email: 'auditor@acme.test', role: 'viewer', account: 'Acme' });
+    expect((await attemptSignIn({ email: 'auditor@acme.test', password: 'long enough pw', ip: '10.9.9.9' })).ok).toBe(true);
   });
 
   it('rejects bad input with a clear error and changes nothing', async () => {
@@ -45,6 +50,9 @@ describe('admin CLI commands', () => {
     expect(await db.$count(accounts, eq(accounts.name, 'Bad'))).toBe(0);
 
     await runAdminCommand(['account:create', '--name', 'Poor']);
+    await expect(runAdminCommand(['user:create', '--account', 'Poor', '--email', 'a@b.cd', '--password', 'long enough pw', '--role', 'admin'])).rejects.toThrow(
+      '--role must be owner, member, viewer',
+    );
     await expect(runAdminCommand(['points:add', '--account', 'Poor', '--points=-1'])).rejects.toThrow(/Not enough points/);
     await expect(runAdminCommand(['points:add', '--account', 'Poor', '--points', 'lots'])).rejects.toThrow();
     await expect(runAdminCommand(['sender:add', '--account', 'Poor', '--name', 'WayTooLongSenderName'])).rejects.toThrow(/11/);

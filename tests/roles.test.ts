@@ -121,7 +121,7 @@ describe('roles', () => {
     expect(await auditOf(a.account.id, 'user.role_change')).toHaveLength(1);
   });
 
-  it('ends the sessions of a disabled user and refuses their token until they are enabled', async () => {
+  it('ends the sessions of a disabled user and revokes their token, which enabling does not bring back', async () => {
     const a = await makeAccount('Roles Off', 10);
     const member = await createUser({ accountId: a.account.id, email: 'roles.off.member@example.com', password: PASSWORD, role: 'member' });
     const sessionId = await startSession(member.id);
@@ -130,12 +130,15 @@ describe('roles', () => {
     expect(await setDisabled({ userId: member.id, disabled: true })).toMatchObject({ ok: true });
     expect(await loadSessionUser(member.id, sessionId)).toBeNull();
     expect((await send(token, 'RolesOff')).status).toBe(401);
+    expect(await db.$count(apiTokens, and(eq(apiTokens.userId, member.id), sql`${apiTokens.revokedAt} is null`))).toBe(0);
     expect(await setDisabled({ userId: member.id, disabled: false })).toMatchObject({ ok: true });
-    // Enabled again: old sessions stay ended, the token works again.
+    // Enabled again: old sessions stay ended and the revoked token stays refused; nothing was sent.
     expect(await loadSessionUser(member.id, sessionId)).toBeNull();
-    const again = await send(token, 'RolesOff');
-    expect(again.status, await again.clone().text()).toBe(200);
-    expect((await auditOf(a.account.id, 'user.disable')).map((e) => [e.user_id, e.target_id, e.ip])).toEqual([[a.user.id, String(member.id), '192.0.2.77']]);
+    expect((await send(token, 'RolesOff')).status).toBe(401);
+    expect(await db.$count(messages, eq(messages.accountId, a.account.id))).toBe(0);
+    expect((await auditOf(a.account.id, 'user.disable')).map((e) => [e.user_id, e.target_id, e.ip, e.details])).toEqual([
+      [a.user.id, String(member.id), '192.0.2.77', { email: 'roles.off.member@example.com', tokensRevoked: 1 }],
+    ]);
     expect(await auditOf(a.account.id, 'user.enable')).toHaveLength(1);
     session.user = null;
   });

@@ -6,7 +6,7 @@ import { dispatchCampaign, dispatchMessages, requeueStalledWork } from '@/lib/ca
 import { dropFieldValues } from '@/lib/contacts/fields';
 import { runImport } from '@/lib/contacts/import/run';
 import { pruneImports } from '@/lib/contacts/import/upload';
-import { mailLowBalance } from '@/lib/points/low-balance';
+import { mailLowBalance } from '@/lib/points/low-balance-mail';
 import { env } from '@/lib/env';
 import { getGateway } from '@/lib/gateway';
 import { applyStoredReports, expireUnreported, storeDeliveryReports } from '@/lib/gateway/reports';

@@ -80,7 +80,7 @@ async function lockTeam(tx: Executor, accountId: number, userId: number) {
   return { target, otherOwners };
 }
 
-/** Revokes the user's live tokens (a viewer holds none); how many. */
+/** Revokes the user's live tokens (a viewer or a disabled user holds none); how many. */
 async function revokeTokensOf(tx: Executor, userId: number): Promise<number> {
   const revoked = await tx
     .update(apiTokens)
@@ -118,9 +118,9 @@ export async function changeRole(accountId: number, userId: number, role: UserRo
 }
 
 /**
- * Disables a user (their sessions end at once and their tokens are refused while disabled) or
- * enables them again (old sessions stay ended). No owner disables themselves, and the last
- * enabled owner stays enabled.
+ * Disables a user (their sessions end at once and their live tokens are revoked, so enabling
+ * them again brings back neither) or enables them again. No owner disables themselves, and the
+ * last enabled owner stays enabled.
  */
 export async function setMemberDisabled(accountId: number, userId: number, disabled: boolean, actor: AuditActor): Promise<void> {
   await db.transaction(async (tx) => {
@@ -132,12 +132,13 @@ export async function setMemberDisabled(accountId: number, userId: number, disab
       .update(users)
       .set({ disabled, sessionsValidAfter: sql`now()` })
       .where(eq(users.id, userId));
+    const tokensRevoked = disabled ? await revokeTokensOf(tx, userId) : 0;
     await recordAudit(tx, {
       accountId,
       ...actor,
       action: disabled ? 'user.disable' : 'user.enable',
       target: { type: 'user', id: userId },
-      details: { email: target.email },
+      details: { email: target.email, ...(tokensRevoked ? { tokensRevoked } : {}) },
     });
   });
 }

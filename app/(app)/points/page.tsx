@@ -91,12 +91,15 @@ export default async function PointsPage({ searchParams }: { searchParams: Searc
                 {points(totals.entriesSum)}
               </dd>
             </div>
-            <div className="self-end" data-testid="points-reconciliation">
-              {totals.difference === 0 ? (
-                <Badge tone="green">{t('balance.reconciled')}</Badge>
-              ) : (
-                <Badge tone="red">{t('balance.difference', { value: signed(totals.difference) })}</Badge>
-              )}
+            <div className="self-end">
+              <dt className="sr-only">{t('balance.check')}</dt>
+              <dd data-testid="points-reconciliation">
+                {totals.difference === 0 ? (
+                  <Badge tone="green">{t('balance.reconciled')}</Badge>
+                ) : (
+                  <Badge tone="red">{t('balance.difference', { value: signed(totals.difference) })}</Badge>
+                )}
+              </dd>
             </div>
           </dl>
         </Section>
