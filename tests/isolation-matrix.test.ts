@@ -12,6 +12,7 @@ import { appendImportChunk, queueImport, startImport } from '@/lib/contacts/impo
 import { optOutNumbers } from '@/lib/contacts/opt-outs';
 import { createUser } from '@/lib/accounts';
 import { createApiToken } from '@/lib/auth/api-tokens';
+import { saveView, viewOwner } from '@/lib/views/views';
 import { controlCampaign } from '@/lib/campaigns';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { loadSessionUser, startSession } from '@/lib/auth/session-user';
@@ -124,6 +125,8 @@ type Fixture = {
   /** an import of A waiting for its columns, and one done with bad lines */
   importId: string;
   doneImportId: string;
+  /** a saved view of A's owner */
+  viewIdA: string;
 };
 let fx: Fixture;
 
@@ -324,6 +327,22 @@ const RECIPES: Record<string, Recipe> = {
     rejected: returned((v) => v.ok === false),
   },
   'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true, viewer: { allowed: 'their own language' } },
+  // A saved view is the user's own (B saves B's); B cannot delete A's, nor the viewer the owner's.
+  'action app/(app)/history/actions.ts saveCurrentView': {
+    args: () => [{}, form({ page: 'history', name: 'Iso view', query: `campaign=${fx.campaignId}` })],
+    self: true,
+    viewer: { allowed: 'their own saved views' },
+  },
+  'action app/(app)/history/actions.ts deleteSavedView': {
+    args: () => [{ id: fx.viewIdA, page: 'history' }],
+    rejected: notFound,
+    viewer: { allowed: 'their own saved views (the owner\'s is not found)' },
+  },
+  // B's export of a view naming A's campaign is B's own run, of none of A's messages.
+  'action app/(app)/history/actions.ts exportCurrentView': {
+    args: () => [{}, form({ query: `campaign=${fx.campaignId}`, name: 'Iso export', timeZone: 'Europe/Sofia', emails: '' })],
+    self: true,
+  },
   'action app/(app)/settings/actions.ts saveTimeZone': { args: () => [{}, form({ timeZone: 'Europe/London' })], self: true },
   // The threshold is the caller's own account's: B's owner sets B's, A's stays as it was.
   'action app/(app)/points/actions.ts saveLowBalanceThreshold': { args: () => [{}, form({ threshold: '5' })], self: true },
@@ -474,6 +493,7 @@ beforeAll(async () => {
   const tokenB = await createApiToken({ accountId: B.account.id, userId: B.id, name: 'B token' });
   const viewer = await createUser({ accountId: A.account.id, email: 'iso-viewer@example.com', password: 'iso password 2026', role: 'viewer' });
   const V = await sessionFor(viewer.id);
+  const view = await saveView(viewOwner(A), { page: 'history', name: 'Iso A view', query: 'source=api' });
   const tokenV = await createApiToken({ accountId: A.account.id, userId: V.id, name: 'V token' });
   fx = {
     A,
@@ -495,6 +515,7 @@ beforeAll(async () => {
     optOutId: optOut.id,
     importId,
     doneImportId,
+    viewIdA: view.id,
   };
 });
 

@@ -22,13 +22,15 @@ import bgReports from './messages/reports.bg.json';
 import enReports from './messages/reports.en.json';
 import bgTeam from './messages/team.bg.json';
 import enTeam from './messages/team.en.json';
+import bgViews from './messages/views.bg.json';
+import enViews from './messages/views.en.json';
 import type { Locale } from './locale';
 
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enApiDocs, ...enAudit, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enPoints, ...enReports, ...enTeam },
-  bg: { ...bgCore, ...bgApiDocs, ...bgAudit, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgPoints, ...bgReports, ...bgTeam },
+  en: { ...enCore, ...enApiDocs, ...enAudit, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enPoints, ...enReports, ...enTeam, ...enViews },
+  bg: { ...bgCore, ...bgApiDocs, ...bgAudit, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgPoints, ...bgReports, ...bgTeam, ...bgViews },
 };
 
 type Messages = Record<string, unknown>;

@@ -21,6 +21,7 @@ export const CHECKED_TABLES = [
   'contact_imports',
   'contact_import_chunks',
   'contact_import_errors',
+  'saved_views',
 ] as const;
 
 /** Tables without an account_id: their rows belong to the account of the rows they hang on (a membership to both sides'). */

@@ -5,6 +5,7 @@ import { requireUser } from '@/lib/auth';
 import { canWrite } from '@/lib/auth/roles';
 import { listContactFields, type ContactField } from '@/lib/contacts/fields';
 import { contactFilterQuery, parseContactFilters } from '@/lib/contacts/filters';
+import { listViews, viewOwner } from '@/lib/views/views';
 import { listContactGroups } from '@/lib/contacts/groups';
 import { CONTACT_PAGE_SIZES } from '@/lib/contacts/limits';
 import { listContacts, type ContactRow } from '@/lib/contacts/list';
@@ -21,6 +22,7 @@ import { Select } from '../../_components/ui/select';
 import { Table, TableCell } from '../../_components/ui/table';
 import { ContactsTabs } from './contacts-tabs';
 import { Selection } from './selection';
+import { SavedViews } from '../history/saved-views';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('pages'))('contacts') };
@@ -43,8 +45,9 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
   // A viewer reads and exports contacts; adding, importing and editing are not theirs.
   const writer = canWrite(user);
   const accountId = user.account.id;
-  const [params, t, pages, format, fields, groups] = await Promise.all([
+  const [params, views, t, pages, format, fields, groups] = await Promise.all([
     searchParams,
+    listViews(viewOwner(user), 'contacts'),
     getTranslations('contacts'),
     getTranslations('pages'),
     getFormatter(),
@@ -138,6 +141,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
               </Link>
             </>
           ) : null}
+          <SavedViews key={exportQuery} page="contacts" path="/contacts" query={exportQuery} views={views} />
           <a href={`/contacts/export.csv${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass({ variant: 'secondary' })} data-testid="export">
             {filtered ? t('exportFiltered') : t('export')}
           </a>

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { requireUser } from '@/lib/auth';
+import { canWrite } from '@/lib/auth/roles';
 import { localToday } from '@/lib/calendar';
 import { DAY } from '@/lib/i18n/formats';
 import {
@@ -28,7 +29,9 @@ import { Alert } from '../../_components/ui/alert';
 import { buttonClass } from '../../_components/ui/button';
 import { Card, Section } from '../../_components/ui/card';
 import { Table, TableCell, TableRowHeader } from '../../_components/ui/table';
+import { listViews, viewOwner } from '@/lib/views/views';
 import { FilterForm } from './filter-form';
+import { ExportView, SavedViews } from './saved-views';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('pages'))('history') };
@@ -67,9 +70,10 @@ function hrefFor(values: FilterValues, cursor?: { cursor: string; dir: 'older' |
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const account = user.account;
-  const [params, senders, t, st, pages, format] = await Promise.all([
+  const [params, senders, views, t, st, pages, format] = await Promise.all([
     searchParams,
     listHistorySenders(account.id),
+    listViews(viewOwner(user), 'history'),
     getTranslations('history'),
     getTranslations('statuses'),
     getTranslations('pages'),
@@ -136,7 +140,19 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 
   return (
     <>
-      <PageHeader title={pages('history')} />
+      <PageHeader title={pages('history')}>
+        <div className="flex flex-wrap gap-2">
+          <SavedViews key={historyFilterQuery(values)} page="history" path={PATH} query={historyFilterQuery(values)} views={views} />
+          {parsed.ok && canWrite(user) ? (
+            <ExportView
+              query={historyFilterQuery(values)}
+              defaultName={`${pages('history')} ${today}`}
+              timeZone={account.timeZone}
+              zones={Intl.supportedValuesOf('timeZone')}
+            />
+          ) : null}
+        </div>
+      </PageHeader>
       <div className="space-y-6">
         <Card>
           <FilterForm
