@@ -208,13 +208,13 @@ describe('API tokens', () => {
     expect(await everyStoredRowMentioning(token)).toEqual([]);
 
     // Nothing that reads tokens back gives the token: the list has no such field, verification
-    // answers with ids only.
+    // answers with ids and the role only.
     const listed = (await listApiTokens(account.id, null)).rows;
     expect(listed).toHaveLength(1);
     expect(Object.keys(listed[0]).sort()).toEqual(['createdAt', 'displayPrefix', 'id', 'lastUsedAt', 'name', 'owner', 'revokedAt']);
     expect(JSON.stringify(listed)).not.toContain(secret);
     const principal = await verifyApiToken(`Bearer ${token}`);
-    expect(principal).toEqual({ tokenId: id, userId: user.id, accountId: account.id });
+    expect(principal).toEqual({ tokenId: id, userId: user.id, accountId: account.id, role: 'owner' });
     expect(JSON.stringify(await listApiTokens(account.id, user.id))).not.toContain(secret);
 
     // The operators' CLI prints it once, as the last line, and stores only its hash as well.
