@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export const DEMO = { email: 'demo@example.com', password: 'demo-password-2026' };
 
@@ -37,4 +38,17 @@ export async function signIn(page: Page, credentials = DEMO): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+}
+
+/** A test file's browser and a one-connection client of the app's database: opened before its tests, closed after. */
+export function browserAndDatabase(): { browser: Browser; sql: postgres.Sql } {
+  const opened = { browser: undefined as unknown as Browser, sql: postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} }) };
+  beforeAll(async () => {
+    opened.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await opened.browser?.close();
+    await opened.sql.end();
+  });
+  return opened;
 }

@@ -271,8 +271,10 @@ describe('server actions from the build’s manifest', () => {
       if (action.key === SIGN_IN) {
         // The exception: signing in needs no session. As nobody, with a wrong password, it answers
         // "invalid" and changes nothing but sign_in_attempts, which records each failed attempt
-        // (the rate limits count them): exactly one row per "invalid" answer, none a success.
+        // (the rate limits count them), and the audit log, which keeps each refusal for the
+        // account's owner: exactly one row of each per "invalid" answer, none a success.
         const [{ last }] = await sql<{ last: number }[]>`select coalesce(max(id), 0)::int as last from sign_in_attempts`;
+        const [{ lastAudit }] = await sql<{ lastAudit: number }[]>`select coalesce(max(id), 0)::int as "lastAudit" from audit_events`;
         let invalid = 0;
         await expectNoChange(
           action.key,
@@ -291,10 +293,13 @@ describe('server actions from the build’s manifest', () => {
               invalid++;
             }
           },
-          ['sign_in_attempts'],
+          ['sign_in_attempts', 'audit_events'],
         );
         const added = await sql<{ email: string; succeeded: boolean }[]>`select email, succeeded from sign_in_attempts where id > ${last} order by id`;
         expect(added).toEqual(Array.from({ length: invalid }, () => ({ email: EMAIL, succeeded: false })));
+        const audited = await sql<{ action: string; userId: number | null }[]>`
+          select action, user_id as "userId" from audit_events where id > ${lastAudit} order by id`;
+        expect(audited).toEqual(Array.from({ length: invalid }, () => ({ action: 'auth.sign_in_failed', userId: null })));
         continue;
       }
 
@@ -340,12 +345,16 @@ describe('a signed-in user’s session, used from another origin', () => {
     const [unchanged] = await sql<{ status: string }[]>`select status from campaigns where id = ${campaignId}`;
     expect(unchanged.status).toBe('scheduled');
 
-    // The same call from the app's origin pauses the campaign, and the checksums see that change.
+    // The same call from the app's origin pauses the campaign (and the audit log records who did),
+    // and the checksums see that change.
     const busy = await busyAccounts(sql);
     const before = await tableChecksums(sql, busy);
     const response = await callAction(BASE, { id: changeCampaign, path: page, args: [{ id: campaignId, action: 'pause' }], headers: { cookie } });
     expect(actionOutcome(response), describeResponse(response)).toMatchObject({ kind: 'value', value: { ok: true } });
-    expect(changedTables(before, await tableChecksums(sql, busy))).toEqual(['campaigns']);
+    expect(changedTables(before, await tableChecksums(sql, busy))).toEqual(['audit_events', 'campaigns']);
+    const [paused] = await sql<{ action: string }[]>`
+      select action from audit_events where target_id = ${campaignId} order by id desc limit 1`;
+    expect(paused.action).toBe('campaign.pause');
     const [after] = await sql<{ status: string }[]>`select status from campaigns where id = ${campaignId}`;
     expect(after.status).toBe('paused');
 

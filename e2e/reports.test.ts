@@ -1,17 +1,8 @@
-import postgres from 'postgres';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn } from './browser';
+import { describe, expect, it } from 'vitest';
+import { browserAndDatabase, newContext, screenshot, signIn } from './browser';
 
-let browser: Browser;
-const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await sql.end();
-});
+const opened = browserAndDatabase();
+const { sql } = opened;
 
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,7 +12,7 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
 
 describe('reports', () => {
   it('generates a detailed report for last month with content and contacts, then downloads it', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(opened.browser);
     const page = await context.newPage();
     await signIn(page);
     await page.goto('/reports');

@@ -1,24 +1,15 @@
-import postgres from 'postgres';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn } from './browser';
+import { describe, expect, it } from 'vitest';
+import { browserAndDatabase, newContext, screenshot, signIn } from './browser';
 
-let browser: Browser;
-const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await sql.end();
-});
+const opened = browserAndDatabase();
+const { sql } = opened;
 
 const NAME = 'Weekly short e2e';
 const RECIPIENT = 'weekly-e2e@example.com';
 
 describe('report schedules', () => {
   it('creates a weekly schedule, mails its report when due, then pauses and deletes it', { timeout: 120_000 }, async () => {
-    const context = await newContext(browser);
+    const context = await newContext(opened.browser);
     const page = await context.newPage();
     await signIn(page);
     await page.goto('/reports');
