@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn } from './browser';
+import { downloadText, launchBrowser, newContext, screenshot, signIn } from './browser';
 
 let browser: Browser;
 const CSV_LINK = 'Download CSV (one row per message)';
@@ -11,12 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 const balance = async (page: Page) => Number((await page.getByTestId('balance').innerText()).replace(/[^\d.]/g, ''));
 const column = (page: Page, index: number) =>
@@ -80,12 +74,12 @@ describe('history and bulk campaigns, as a user works with them', () => {
     // Both delivery reports download: a CSV with a BOM and one row per message, and a PDF.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: CSV_LINK }).click()]);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
-    const csvText = await streamText(await csv.createReadStream());
+    const csvText = await downloadText(csv);
     expect(csvText.startsWith('\uFEFF')).toBe(true);
     expect(csvText.split('\r\n').filter(Boolean).length).toBe(1 + 3000);
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: PDF_LINK }).click()]);
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
-    expect((await streamText(await pdf.createReadStream())).startsWith('%PDF')).toBe(true);
+    expect((await downloadText(pdf)).startsWith('%PDF')).toBe(true);
     await context.close();
   });
 });

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { browserAndDatabase, newContext, screenshot, signIn } from './browser';
+import { browserAndDatabase, downloadText, newContext, screenshot, signIn } from './browser';
 
 const opened = browserAndDatabase();
 const { sql } = opened;
-
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 describe('reports', () => {
   it('generates a detailed report for last month with content and contacts, then downloads it', async () => {
@@ -26,7 +20,7 @@ describe('reports', () => {
     await download.waitFor({ timeout: 60_000 });
     await screenshot(page, 'reports-ready');
     const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
-    const text = await streamText(await file.createReadStream());
+    const text = await downloadText(file);
     expect(text.startsWith('\uFEFF')).toBe(true);
     const lines = text.slice(1).split('\r\n').filter(Boolean);
     // Rows = the Demo account's messages of last month in Europe/Sofia (content has no line breaks).

@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin } from './admin';
-import { baseUrl, launchBrowser, screenshot, signIn } from './browser';
+import { baseUrl, launchBrowser, layoutAndAxeProblems, newContext, screenshot, signIn } from './browser';
 
 // Every page as a new user sees it, on a phone (390 px) and a laptop (1,280 px), in English and
 // Bulgarian: nothing wider than the screen, dialogs and popovers inside it, axe-core (WCAG 2.2
@@ -13,7 +12,6 @@ const LANGUAGES = [
   { lang: 'en', locale: 'en-US' },
   { lang: 'bg', locale: 'bg-BG' },
 ] as const;
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 // Long unbroken names, as users type them: they must wrap, not widen the page.
 const LONG = 'Promo2026_SpringSaleForAllClientsInSofiaPlovdivVarnaBurgas';
@@ -30,7 +28,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   // A schedule and a one-off report with long names, made through the form.
-  const ctx = await context(1280, 'en-US');
+  const ctx = await newContext(browser, 'en-US', 1280);
   const page = await ctx.newPage();
   await signIn(page);
   await page.goto('/reports');
@@ -47,36 +45,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function context(width: number, locale: string): Promise<BrowserContext> {
-  return browser.newContext({
-    baseURL: baseUrl(),
-    locale,
-    extraHTTPHeaders: { 'accept-language': locale },
-    viewport: { width, height: width < 600 ? 844 : 800 },
-    isMobile: width < 600,
-    hasTouch: width < 600,
-  });
-}
-
 type Problem = string;
 
 /** The page is no wider than the viewport, axe finds nothing; a full-page screenshot is kept. */
 async function checkPage(page: Page, name: string, problems: Problem[]): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
-  const { scrollWidth, viewport } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    viewport: window.innerWidth,
-  }));
-  if (scrollWidth > viewport) problems.push(`${name}: page is ${scrollWidth} px wide in a ${viewport} px viewport`);
-  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  for (const violation of result.violations) {
-    problems.push(
-      `${name}: axe ${violation.id} (${violation.nodes.length}): ${violation.nodes
-        .slice(0, 3)
-        .map((n) => n.target.join(' '))
-        .join(' | ')}`,
-    );
-  }
+  problems.push(...(await layoutAndAxeProblems(page, name)));
   await screenshot(page, `ui-${name}`);
 }
 
@@ -111,7 +85,7 @@ async function campaignIds(page: Page): Promise<{ sending: string; paused: strin
 
 describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
   it.each(WIDTHS)('at %i px fits the screen, keeps dialogs inside it and passes axe', async (width) => {
-    const ctx = await context(width, locale);
+    const ctx = await newContext(browser, locale, width);
     ctx.setDefaultTimeout(10_000);
     const page = await ctx.newPage();
     const problems: Problem[] = [];
@@ -228,7 +202,7 @@ async function formValues(page: Page): Promise<Record<string, string>> {
 
 describe('the history form', () => {
   it('always shows what the URL lists: after Show, Clear filters, the menu link and Back', async () => {
-    const ctx = await context(1280, 'en-US');
+    const ctx = await newContext(browser, 'en-US', 1280);
     const page = await ctx.newPage();
     await signIn(page);
     await page.goto('/history?source=api&status=404');
@@ -260,7 +234,7 @@ describe('the history form', () => {
   });
 
   it('shows every error at once, each beside its field, naming the bad value', async () => {
-    const ctx = await context(390, 'en-US');
+    const ctx = await newContext(browser, 'en-US', 390);
     const page = await ctx.newPage();
     await signIn(page);
     await page.goto('/history?recipient=abc&source=sms&from=2026-02-02&to=2026-02-01');
@@ -275,7 +249,7 @@ describe('the history form', () => {
   });
 
   it('has one Tab stop per message row', async () => {
-    const ctx = await context(1280, 'en-US');
+    const ctx = await newContext(browser, 'en-US', 1280);
     const page = await ctx.newPage();
     await signIn(page);
     await page.goto('/history');
