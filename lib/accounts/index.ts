@@ -6,6 +6,7 @@ import { NO_ACTOR, recordAudit, type AuditActor } from '@/lib/audit/record';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/sign-in';
 import { isTimeZone } from '@/lib/calendar';
+import { rebuildDeliveryCounts } from '@/lib/insights/query';
 import { AppError, parseOrThrow as parse } from '@/lib/errors';
 
 export const timeZoneSchema = z.string().refine(isTimeZone, 'not a known IANA time zone');
@@ -133,6 +134,8 @@ export async function setAccountTimeZone(accountId: number, timeZone: string, ac
     const [before] = await tx.select({ timeZone: accounts.timeZone }).from(accounts).where(eq(accounts.id, accountId)).for('update');
     if (!before || before.timeZone === value) return;
     await tx.update(accounts).set({ timeZone: value }).where(eq(accounts.id, accountId));
+    // The deliverability rollups are kept by local day and hour: recount them in the new zone.
+    await rebuildDeliveryCounts(accountId, tx);
     await recordAudit(tx, { accountId, ...actor, action: 'account.time_zone', target: { type: 'account', id: accountId }, details: { from: before.timeZone, to: value } });
   });
 }

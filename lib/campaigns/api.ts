@@ -1,6 +1,6 @@
 import type { campaignStatus } from '@/db/schema';
 import { toPoints } from '@/lib/messaging/api';
-import { STATUS, statusName } from '@/lib/messaging/statuses';
+import { AWAITING_REPORT_STATUSES, FAILED_STATUSES, STATUS, statusName } from '@/lib/messaging/statuses';
 import type { CampaignProgress } from './index';
 
 /** What the API shows of a campaign (a campaign just created has no more). */
@@ -9,11 +9,9 @@ type CampaignSummary = Pick<
   'id' | 'name' | 'status' | 'sender' | 'rate' | 'recipients' | 'createdAt' | 'counts' | 'points' | 'pointsRefunded' | 'skippedOptedOut'
 >;
 
-const FAILED = [STATUS.UNDELIVERED, STATUS.FAILED, STATUS.REJECTED, STATUS.EXPIRED, STATUS.UNKNOWN, STATUS.NOT_FOUND];
-
 /** A campaign as the API shows it: state, counts per status and the sent/delivered/failed/pending summary. */
 export function campaignJson(progress: CampaignSummary) {
-  const count = (codes: number[]) => codes.reduce((sum, code) => sum + (progress.counts[code] ?? 0), 0);
+  const count = (codes: readonly number[]) => codes.reduce((sum, code) => sum + (progress.counts[code] ?? 0), 0);
   return {
     id: progress.id,
     name: progress.name,
@@ -28,8 +26,8 @@ export function campaignJson(progress: CampaignSummary) {
       pending: count([STATUS.QUEUE]),
       sent: progress.recipients - count([STATUS.QUEUE, STATUS.STOP]),
       delivered: count([STATUS.DELIVERED]),
-      failed: count(FAILED),
-      awaiting_report: count([STATUS.SENT, STATUS.ACCEPTED, STATUS.RENEWAL]),
+      failed: count(FAILED_STATUSES),
+      awaiting_report: count(AWAITING_REPORT_STATUSES),
       stopped: count([STATUS.STOP]),
     },
     statuses: Object.fromEntries(Object.entries(progress.counts).map(([code, n]) => [statusName(Number(code)) ?? code, n])),

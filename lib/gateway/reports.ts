@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import { db, type Executor, type Transaction } from '@/db';
 import { enqueue } from '@/lib/jobs';
 import { postEntry } from '@/lib/ledger';
-import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
+import { AWAITING_REPORT_STATUSES, PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import type { DeliveryReport, SendOutcome } from './types';
 
 const FINAL_CODES = sql.raw(`(${[401, 402, 404, 405, 406, 407, 408, 412].join(',')})`);
 // Sent and not yet final: the predicate of messages_awaiting_report_idx, written the same way.
-const AWAITING_REPORT_CODES = sql.raw(`(${[STATUS.SENT, STATUS.ACCEPTED, STATUS.RENEWAL].join(', ')})`);
+const AWAITING_REPORT_CODES = sql.raw(`(${AWAITING_REPORT_STATUSES.join(', ')})`);
 
 /** Stored reports applied per transaction. */
 export const APPLY_BATCH = 5_000;
@@ -25,10 +25,10 @@ const APPLY_LOCK = 7321;
 export async function storeDeliveryReports(reports: DeliveryReport[], executor: Executor = db): Promise<void> {
   if (reports.length === 0) return;
   await executor.execute(sql`
-    insert into delivery_report_inbox (message_id, gateway_message_id, status, done_at, error_code)
-    select id, gw, status, done_at, error_code
+    insert into delivery_report_inbox (message_id, gateway_message_id, status, done_at, error_code, network)
+    select id, gw, status, done_at, error_code, network
       from jsonb_to_recordset(${JSON.stringify(reports.map(toRecord))}::jsonb)
-        as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int)`);
+        as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int, network text)`);
 }
 
 type Received = { reports: DeliveryReport[]; stored: Promise<void> };
@@ -79,7 +79,15 @@ export function requestApplying(): void {
   applyRequested.unref();
 }
 
-type StoredReport = { id: string; message_id: string | null; gateway_message_id: string | null; status: number; done_ms: number; error_code: number | null };
+type StoredReport = {
+  id: string;
+  message_id: string | null;
+  gateway_message_id: string | null;
+  status: number;
+  done_ms: number;
+  error_code: number | null;
+  network: string | null;
+};
 
 /**
  * Applies the stored reports in the order they came, APPLY_BATCH at a time until none are left.
@@ -94,7 +102,7 @@ export async function applyStoredReports(): Promise<number> {
       const rows = await tx.execute<StoredReport>(sql`
         delete from delivery_report_inbox
          where id in (select id from delivery_report_inbox order by id limit ${APPLY_BATCH})
-        returning id, message_id, gateway_message_id, status, extract(epoch from done_at)::float8 * 1000 as done_ms, error_code`);
+        returning id, message_id, gateway_message_id, status, extract(epoch from done_at)::float8 * 1000 as done_ms, error_code, network`);
       const reports = [...rows]
         .sort((a, b) => Number(a.id) - Number(b.id))
         .map((r): DeliveryReport => ({
@@ -103,6 +111,7 @@ export async function applyStoredReports(): Promise<number> {
           status: r.status as DeliveryReport['status'],
           doneAt: new Date(r.done_ms),
           errorCode: r.error_code,
+          network: r.network,
         }));
       await applyInRounds(tx, reports);
       return rows.length;
@@ -154,9 +163,10 @@ async function applyInRounds(tx: Transaction, reports: DeliveryReport[]): Promis
       set status = r.status,
           done_at = case when r.status in ${FINAL_CODES} then r.done_at else m.done_at end,
           error_code = coalesce(r.error_code, m.error_code),
+          network = coalesce(r.network, m.network),
           gateway_message_id = coalesce(m.gateway_message_id, r.gw)
       from jsonb_to_recordset(${JSON.stringify(round.map(toRecord))}::jsonb)
-        as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int)
+        as r(id bigint, gw text, status smallint, done_at timestamptz, error_code int, network text)
       where m.id = r.id
         and (m.status not in ${FINAL_CODES} or (m.status = ${STATUS.UNKNOWN} and r.status in ${FINAL_CODES} and r.status <> ${STATUS.STOP}))
         and m.status <> ${STATUS.QUEUE}
@@ -185,7 +195,14 @@ async function withMessageIds(tx: Transaction, reports: DeliveryReport[]): Promi
 }
 
 function toRecord(r: DeliveryReport) {
-  return { id: r.messageId ?? null, gw: r.gatewayMessageId ?? null, status: r.status, done_at: r.doneAt.toISOString(), error_code: r.errorCode ?? null };
+  return {
+    id: r.messageId ?? null,
+    gw: r.gatewayMessageId ?? null,
+    status: r.status,
+    done_at: r.doneAt.toISOString(),
+    error_code: r.errorCode ?? null,
+    network: r.network ?? null,
+  };
 }
 
 /**

@@ -15,24 +15,70 @@ export function numberHash(value: string): number {
   return hash >>> 0;
 }
 
-export type SimulatedFate = { final: StatusCode | null; errorCode: number | null; acceptedAfterMs: number; finalAfterMs: number };
+export type SimulatedFate = {
+  final: StatusCode | null;
+  errorCode: number | null;
+  /** MCC+MNC of the recipient's network, as its reports name it (null: a country we have no network for) */
+  network: string | null;
+  acceptedAfterMs: number;
+  finalAfterMs: number;
+};
+
+/** Per mille of messages to a network: delivered, absent subscriber, number not in service, expired, rejected (the rest: no report). */
+type Profile = { network: string | null; delivered: number; absent: number; invalid: number; expired: number; rejected: [number, number] };
+
+// Bulgarian prefixes by their original network (about one number in twelve has moved to another).
+const BG_NETWORKS: Record<string, string> = { '87': '28403', '88': '28401', '89': '28405', '98': '28401', '99': '28405', '96': '28403' };
+const BG_CODES = ['28401', '28403', '28405'];
+const FOREIGN: [string, string][] = [
+  ['+49', '26201'],
+  ['+40', '22610'],
+  ['+30', '20201'],
+  ['+44', '23430'],
+  ['+90', '28601'],
+  ['+1', '310260'],
+];
+// Yettel fails most here (spam filtering, absent subscribers), foreign networks more than home ones.
+const PROFILES: Record<string, Omit<Profile, 'network'>> = {
+  '28401': { delivered: 920, absent: 30, invalid: 15, expired: 15, rejected: [5, 9] },
+  '28403': { delivered: 890, absent: 45, invalid: 20, expired: 20, rejected: [10, 9] },
+  '28405': { delivered: 840, absent: 70, invalid: 25, expired: 35, rejected: [15, 7] },
+  foreign: { delivered: 800, absent: 60, invalid: 30, expired: 50, rejected: [40, 9] },
+};
+
+function profileOf(recipient: string, h: number): Profile {
+  if (recipient.startsWith('+359')) {
+    const home = BG_NETWORKS[recipient.slice(4, 6)] ?? BG_CODES[h % 3];
+    const network = (h >>> 20) % 12 === 0 ? BG_CODES[(BG_CODES.indexOf(home) + 1) % 3] : home;
+    return { network, ...PROFILES[network] };
+  }
+  const foreign = FOREIGN.find(([prefix]) => recipient.startsWith(prefix));
+  return { network: foreign?.[1] ?? null, ...PROFILES.foreign };
+}
 
 /**
- * What an operator would do with a message to this number: mostly delivered; some undelivered,
- * expired or rejected; a few never reported (they end UNKNOWN after the validity period).
+ * What an operator would do with a message to this number: the number's network (by its prefix,
+ * some numbers ported), then by that network's profile mostly delivered; some undelivered (absent
+ * subscriber, number not in service), expired or rejected; a few never reported (they end
+ * UNKNOWN after the validity period). Error codes as lib/insights/errors.ts explains them.
  */
 export function simulatedFate(recipient: string, delayScale = 1): SimulatedFate {
   const h = numberHash(recipient);
   const bucket = h % 1000;
+  const profile = profileOf(recipient, h);
+  let edge = profile.delivered;
   const [final, errorCode]: [StatusCode | null, number | null] =
-    bucket < 880 ? [STATUS.DELIVERED, null]
-    : bucket < 940 ? [STATUS.UNDELIVERED, 1]
-    : bucket < 965 ? [STATUS.EXPIRED, 27]
-    : bucket < 985 ? [STATUS.REJECTED, 8]
+    bucket < edge ? [STATUS.DELIVERED, null]
+    : bucket < (edge += profile.absent) ? [STATUS.UNDELIVERED, 1]
+    : bucket < (edge += profile.invalid) ? [STATUS.UNDELIVERED, 2]
+    : bucket < (edge += profile.expired) ? [STATUS.EXPIRED, 10]
+    : bucket < (edge += profile.rejected[0]) ? [STATUS.REJECTED, profile.rejected[1]]
     : [null, null];
   const acceptedAfterMs = Math.round((300 + (h % 700)) * delayScale);
-  const finalAfterMs = Math.round((2_000 + ((h >>> 10) % 28_000)) * delayScale);
-  return { final, errorCode, acceptedAfterMs, finalAfterMs };
+  // Within 30 s: at home most in the first seconds with a long tail, abroad spread evenly (slower).
+  const spread = ((h >>> 10) % 1000) / 1000;
+  const finalAfterMs = Math.round((2_000 + (recipient.startsWith('+359') ? spread ** 2 : spread) * 28_000) * delayScale);
+  return { final, errorCode, network: profile.network, acceptedAfterMs, finalAfterMs };
 }
 
 export class SimulatorGateway implements Gateway {
@@ -56,7 +102,7 @@ export class SimulatorGateway implements Gateway {
       const fate = simulatedFate(message.recipient, this.delayScale);
       const ids = { messageId: message.id, gatewayMessageId: gatewayId(message.id) };
       add(fate.acceptedAfterMs, { ...ids, status: STATUS.ACCEPTED });
-      if (fate.final) add(fate.finalAfterMs, { ...ids, status: fate.final, errorCode: fate.errorCode, network: '28401' });
+      if (fate.final) add(fate.finalAfterMs, { ...ids, status: fate.final, errorCode: fate.errorCode, network: fate.network });
     }
     await enqueueAll(db, 'gateway:reports', [...due].map(([at, reports]) => ({ payload: { reports }, runAt: new Date(at) })));
     // The operator's receipt log (SIMULATOR_LOG): one line per message received, so that tests can

@@ -16,6 +16,8 @@ import enEmails from './messages/emails.en.json';
 import enErrors from './messages/errors.en.json';
 import bgHistory from './messages/history.bg.json';
 import enHistory from './messages/history.en.json';
+import bgInsights from './messages/insights.bg.json';
+import enInsights from './messages/insights.en.json';
 import bgPoints from './messages/points.bg.json';
 import enPoints from './messages/points.en.json';
 import bgReports from './messages/reports.bg.json';
@@ -29,8 +31,8 @@ import type { Locale } from './locale';
 // One file per feature and language, so features do not edit one shared file; each file holds
 // whole top-level namespaces.
 export const MESSAGES: Record<Locale, Record<string, unknown>> = {
-  en: { ...enCore, ...enApiDocs, ...enAudit, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enPoints, ...enReports, ...enTeam, ...enViews },
-  bg: { ...bgCore, ...bgApiDocs, ...bgAudit, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgPoints, ...bgReports, ...bgTeam, ...bgViews },
+  en: { ...enCore, ...enApiDocs, ...enAudit, ...enBulk, ...enContacts, ...enEmails, ...enErrors, ...enFiles, ...enHistory, ...enInsights, ...enPoints, ...enReports, ...enTeam, ...enViews },
+  bg: { ...bgCore, ...bgApiDocs, ...bgAudit, ...bgBulk, ...bgContacts, ...bgEmails, ...bgErrors, ...bgFiles, ...bgHistory, ...bgInsights, ...bgPoints, ...bgReports, ...bgTeam, ...bgViews },
 };
 
 type Messages = Record<string, unknown>;

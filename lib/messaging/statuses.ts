@@ -20,6 +20,10 @@ export type StatusCode = (typeof STATUS)[StatusName];
 export const STATUS_CODES = Object.values(STATUS) as StatusCode[];
 /** Still awaiting a delivery report. */
 export const PENDING_STATUSES: readonly StatusCode[] = [STATUS.SENT, STATUS.QUEUE, STATUS.ACCEPTED, STATUS.RENEWAL];
+/** Handed to an operator, no final report yet. */
+export const AWAITING_REPORT_STATUSES: readonly StatusCode[] = [STATUS.SENT, STATUS.ACCEPTED, STATUS.RENEWAL];
+/** Final and not delivered (a stop is not a failure: the message was never sent). */
+export const FAILED_STATUSES: readonly StatusCode[] = [STATUS.UNDELIVERED, STATUS.FAILED, STATUS.REJECTED, STATUS.EXPIRED, STATUS.UNKNOWN, STATUS.NOT_FOUND];
 
 export function isFinalStatus(code: number): boolean {
   return !(PENDING_STATUSES as readonly number[]).includes(code);

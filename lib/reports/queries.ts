@@ -235,13 +235,14 @@ select ${c}
 }
 
 /**
- * Recomputes message_hourly_counts from messages for one account (or all): after a bulk load
- * in replica mode (session_replication_role = replica skips the triggers that keep it).
+ * Recomputes the rollups of messages (message_hourly_counts and the deliverability counts of
+ * lib/insights) for one account (or all): after a bulk load in replica mode
+ * (session_replication_role = replica skips the triggers that keep them).
  * Writers to messages wait while it runs (a SHARE lock until the end of the transaction).
  */
 export async function rebuildMessageRollup(accountId?: number, executor: Executor = db): Promise<void> {
   if (accountId !== undefined) accountLiteral(accountId);
-  await executor.execute(sql`select message_hourly_counts_rebuild(${accountId ?? null}::integer)`);
+  await executor.execute(sql`select message_hourly_counts_rebuild(${accountId ?? null}::integer), delivery_counts_rebuild(${accountId ?? null}::integer)`);
 }
 
 /**

@@ -1,0 +1,164 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { AWAITING_REPORT_STATUSES, FAILED_STATUSES, STATUS } from '@/lib/messaging/statuses';
+import { cumulativeShares, percentile, type Histogram } from './delivery-time';
+import { failureReason, type FailureKind } from './errors';
+import { networkName } from './networks';
+
+/**
+ * Deliverability figures of a campaign or of a period, read from the rollups that the trigger of
+ * migration 0020 keeps (delivery_daily_counts, delivery_time_counts, delivery_hour_counts): a
+ * year of an account is a few thousand rows, whatever the number of messages.
+ */
+
+/** Messages of one group (a network, a sender name, a country, a day, an hour of the day). */
+export type Breakdown = {
+  key: string | null;
+  messages: number;
+  delivered: number;
+  failed: number;
+  awaiting: number;
+  /** delivered / (delivered + failed): of the messages with a final report; null without any */
+  rate: number | null;
+};
+
+export type ErrorFigure = { status: number; errorCode: number | null; kind: FailureKind; key: string; messages: number };
+
+export type DeliveryTime = { count: number; p50: number | null; p90: number | null; p99: number | null };
+
+export type Insights = {
+  totals: Breakdown & { sent: number; stopped: number; queued: number; awaitingShare: number | null };
+  statuses: { status: number; messages: number }[];
+  networks: (Breakdown & { name: string | null; p50: number | null })[];
+  senders: Breakdown[];
+  countries: Breakdown[];
+  days: Breakdown[];
+  /** 0..23 in the account's time zone, every hour present */
+  hours: Breakdown[];
+  /** failures by status and error code, most first */
+  errors: ErrorFigure[];
+  /** delivered messages, sent -> delivered, seconds */
+  deliveryTime: DeliveryTime;
+  /** share of the final reports in by each time after sending (seconds), a cumulative curve */
+  arrival: { seconds: number; share: number }[];
+};
+
+export type InsightScope = { accountId: number; campaignId: string } | { accountId: number; fromDay: string; toDay: string };
+
+const FAILED = new Set<number>(FAILED_STATUSES);
+const AWAITING = new Set<number>(AWAITING_REPORT_STATUSES);
+const FINAL_REPORTED = sql.raw(`(${[STATUS.DELIVERED, ...FAILED_STATUSES].join(', ')})`);
+
+function where(scope: InsightScope): SQL {
+  return 'campaignId' in scope
+    ? sql`campaign_id = ${scope.campaignId}::uuid and account_id = ${scope.accountId}`
+    : sql`account_id = ${scope.accountId} and day between ${scope.fromDay}::date and ${scope.toDay}::date`;
+}
+
+type Tally = { delivered: number; failed: number; awaiting: number; messages: number };
+
+function add(tally: Tally, status: number, n: number) {
+  tally.messages += n;
+  if (status === STATUS.DELIVERED) tally.delivered += n;
+  else if (FAILED.has(status)) tally.failed += n;
+  else if (AWAITING.has(status)) tally.awaiting += n;
+}
+
+function breakdown(key: string | null, t: Tally): Breakdown {
+  const reported = t.delivered + t.failed;
+  return { key, messages: t.messages, delivered: t.delivered, failed: t.failed, awaiting: t.awaiting, rate: reported ? t.delivered / reported : null };
+}
+
+const empty = (): Tally => ({ delivered: 0, failed: 0, awaiting: 0, messages: 0 });
+
+function grouped(rows: { key: string | null; status: number; n: number }[]): Map<string | null, Tally> {
+  const groups = new Map<string | null, Tally>();
+  for (const row of rows) {
+    const tally = groups.get(row.key) ?? empty();
+    add(tally, row.status, row.n);
+    groups.set(row.key, tally);
+  }
+  return groups;
+}
+
+const byMessages = (a: Breakdown, b: Breakdown) => b.messages - a.messages || String(a.key).localeCompare(String(b.key));
+
+type CountRow = { set: number; key: string | null; status: number; error_code: number | null; n: number };
+type TimeRow = { network: string | null; status: number; bucket: number; n: number };
+
+/** The figures of a campaign (its id and account) or of the local days fromDay..toDay of an account. */
+export async function loadInsights(scope: InsightScope, executor: Executor = db): Promise<Insights> {
+  const filter = where(scope);
+  const [counts, times, hourRows] = await Promise.all([
+    // One pass over the period's rows, five groupings (set 0: network, 1: sender, 2: country, 3: day, 4: error code).
+    executor.execute<CountRow>(sql`
+      select case when grouping(network) = 0 then 0 when grouping(sender_name) = 0 then 1 when grouping(country) = 0 then 2
+                  when grouping(day) = 0 then 3 else 4 end as set,
+             coalesce(network, sender_name, country, day::text) as key, status, error_code, sum(messages)::int as n
+        from delivery_daily_counts where ${filter}
+       group by grouping sets ((network, status), (sender_name, status), (country, status), (day, status), (status, error_code))
+      having sum(messages) <> 0`),
+    executor.execute<TimeRow>(sql`
+      select network, status, bucket, sum(messages)::int as n from delivery_time_counts
+       where ${filter} and status in ${FINAL_REPORTED}
+       group by network, status, bucket having sum(messages) <> 0`),
+    'campaignId' in scope
+      ? Promise.resolve([] as { key: string; status: number; n: number }[])
+      : executor.execute<{ key: string; status: number; n: number }>(sql`
+          select hour::text as key, status, sum(messages)::int as n from delivery_hour_counts
+           where ${filter} group by hour, status having sum(messages) <> 0`),
+  ]);
+  const rows = [...counts].map((r) => ({ ...r, set: Number(r.set), status: Number(r.status), n: Number(r.n) }));
+  const set = (k: number) => rows.filter((r) => r.set === k);
+
+  const totals = empty();
+  const statuses = new Map<number, number>();
+  const errors: ErrorFigure[] = [];
+  for (const row of set(4)) {
+    add(totals, row.status, row.n);
+    statuses.set(row.status, (statuses.get(row.status) ?? 0) + row.n);
+    const reason = failureReason(row.status, row.error_code === null ? null : Number(row.error_code));
+    if (reason && row.status !== STATUS.STOP) {
+      errors.push({ status: row.status, errorCode: row.error_code === null ? null : Number(row.error_code), ...reason, messages: row.n });
+    }
+  }
+  errors.sort((a, b) => b.messages - a.messages || a.status - b.status || (a.errorCode ?? -1) - (b.errorCode ?? -1));
+
+  const timeRows = [...times].map((r) => ({ network: r.network, status: Number(r.status), bucket: Number(r.bucket), n: Number(r.n) }));
+  const delivered = timeRows.filter((r) => r.status === STATUS.DELIVERED);
+  const histogram = (list: TimeRow[]): Histogram => {
+    const map = new Map<number, number>();
+    for (const r of list) map.set(r.bucket, (map.get(r.bucket) ?? 0) + r.n);
+    return map;
+  };
+  const overall = histogram(delivered);
+  const count = delivered.reduce((sum, r) => sum + r.n, 0);
+
+  const networks = [...grouped(set(0))].map(([key, tally]) => ({
+    ...breakdown(key, tally),
+    name: networkName(key),
+    p50: percentile(histogram(delivered.filter((r) => r.network === key)), 0.5),
+  }));
+  const hours = grouped([...hourRows].map((r) => ({ key: String(r.key), status: Number(r.status), n: Number(r.n) })));
+
+  const stopped = statuses.get(STATUS.STOP) ?? 0;
+  const queued = statuses.get(STATUS.QUEUE) ?? 0;
+  const sent = totals.messages - stopped - queued;
+  return {
+    totals: { ...breakdown(null, totals), sent, stopped, queued, awaitingShare: sent ? totals.awaiting / sent : null },
+    statuses: [...statuses].map(([status, messages]) => ({ status, messages })).sort((a, b) => a.status - b.status),
+    networks: networks.sort(byMessages),
+    senders: [...grouped(set(1))].map(([key, t]) => breakdown(key, t)).sort(byMessages),
+    countries: [...grouped(set(2))].map(([key, t]) => breakdown(key, t)).sort(byMessages),
+    days: [...grouped(set(3))].map(([key, t]) => breakdown(key, t)).sort((a, b) => String(a.key).localeCompare(String(b.key))),
+    hours: 'campaignId' in scope ? [] : Array.from({ length: 24 }, (_, hour) => breakdown(String(hour), hours.get(String(hour)) ?? empty())),
+    errors,
+    deliveryTime: { count, p50: percentile(overall, 0.5), p90: percentile(overall, 0.9), p99: percentile(overall, 0.99) },
+    arrival: cumulativeShares(histogram(timeRows)),
+  };
+}
+
+/** Recounts an account's deliverability rollups from its messages (after its time zone changed). */
+export async function rebuildDeliveryCounts(accountId: number, executor: Executor = db): Promise<void> {
+  await executor.execute(sql`select delivery_counts_rebuild(${accountId}::integer)`);
+}
