@@ -90,7 +90,9 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('zone' as const), zone: fc.constantFrom('Europe/Sofia', 'America/New_York', 'Asia/Kolkata', 'UTC') }),
 );
 
-async function run(s: fc.Infer<typeof step>) {
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+async function run(s: Step) {
   switch (s.kind) {
     case 'send': {
       const createdAt = new Date(NOW - s.hoursAgo * 3_600_000 - Math.floor(Math.random() * 3_600_000));
