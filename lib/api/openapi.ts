@@ -156,7 +156,7 @@ export function openApiDocument() {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'SMS Portal REST API', version: '1', description: `${docs.apiDocs.intro}\n\n${docs.apiDocs.errorsIntro}\n\n${docs.apiDocs.idempotency}` },
     servers: [{ url: appUrl() }],
-    tags: [{ name: 'Messages' }, { name: 'Campaigns' }, { name: 'Contacts' }, { name: 'Blacklist' }],
+    tags: [{ name: 'Messages' }, { name: 'Campaigns' }, { name: 'Insights' }, { name: 'Contacts' }, { name: 'Blacklist' }],
     components: {
       securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: docs.apiDocs.auth } },
     },

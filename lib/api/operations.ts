@@ -17,6 +17,7 @@ import { SEND_REFUSALS } from '@/lib/messaging/send';
 import { STATUS, type StatusName } from '@/lib/messaging/statuses';
 import { idSchema, optionalTextSchema } from '@/lib/validation';
 import { CONTACT_OPERATIONS } from './contact-operations';
+import { INSIGHT_OPERATIONS } from './insight-operations';
 import { BODY_TYPES, type BodyType } from './request';
 
 /**
@@ -31,7 +32,7 @@ export type Operation = {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** OpenAPI path template: /api/campaigns/{id} */
   path: string;
-  tag: 'Messages' | 'Campaigns' | 'Contacts' | 'Blacklist';
+  tag: 'Messages' | 'Campaigns' | 'Insights' | 'Contacts' | 'Blacklist';
   params: z.ZodObject;
   input: z.ZodObject;
   /** body encodings a POST takes */
@@ -258,4 +259,4 @@ export const controlCampaign = {
   example: { params: { id: EXAMPLE_CAMPAIGN, action: 'pause' }, input: {} },
 } satisfies Operation;
 
-export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign, ...CONTACT_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign, ...INSIGHT_OPERATIONS, ...CONTACT_OPERATIONS];

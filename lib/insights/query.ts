@@ -1,5 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
+import { accounts } from '@/db/schema';
+import { AppError } from '@/lib/errors';
+import { resolvePeriod } from '@/lib/reports/periods';
 import { AWAITING_REPORT_STATUSES, FAILED_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { cumulativeShares, percentile, type Histogram } from './delivery-time';
 import { failureReason, type FailureKind } from './errors';
@@ -161,4 +164,12 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
 /** Recounts an account's deliverability rollups from its messages (after its time zone changed). */
 export async function rebuildDeliveryCounts(accountId: number, executor: Executor = db): Promise<void> {
   await executor.execute(sql`select delivery_counts_rebuild(${accountId}::integer)`);
+}
+
+/** The figures of the whole local days from..to of the account (its time zone), validated as a custom report period. */
+export async function loadPeriodInsights(accountId: number, days: { from: string; to: string }, now = new Date()) {
+  const [account] = await db.select({ timeZone: accounts.timeZone }).from(accounts).where(eq(accounts.id, accountId));
+  if (!account) throw new AppError('not_found');
+  const period = resolvePeriod('custom', now, account.timeZone, days);
+  return { period, timeZone: account.timeZone, insights: await loadInsights({ accountId, fromDay: period.fromDay, toDay: period.toDay }) };
 }
