@@ -110,6 +110,8 @@ function figuresOf(counted: Counted[]) {
   const out = new Map<string | null, Figures>();
   const failed = new Set<number>([401, 402, 405, 406, 407, 408]);
   for (const row of counted) {
+    // Handed to an operator: delivered, failed or awaiting a report (waiting and stopped are not).
+    if (row.status === 409 || row.status === 412) continue;
     const f = out.get(row.key) ?? { messages: 0, delivered: 0, failed: 0, awaiting_report: 0 };
     f.messages += row.n;
     if (row.status === 404) f.delivered += row.n;

@@ -185,6 +185,14 @@ const RECIPES: Record<string, Recipe> = {
   'route app/api/campaigns/[id]/route.ts GET': {
     args: (who) => [new Request(url(`/api/campaigns/${fx.campaignId}`), { headers: bearer(who) }), params({ id: fx.campaignId })],
   },
+  'route app/api/campaigns/[id]/insights/route.ts GET': {
+    args: (who) => [new Request(url(`/api/campaigns/${fx.campaignId}/insights`), { headers: bearer(who) }), params({ id: fx.campaignId })],
+  },
+  // No id: B reads B's own figures.
+  'route app/api/insights/route.ts GET': {
+    args: (who) => [new Request(url('/api/insights?from=2026-03-01&to=2026-04-04'), { headers: bearer(who) })],
+    self: true,
+  },
   'route app/api/campaigns/[id]/[action]/route.ts POST': {
     args: (who) => campaignApiCall(who, fx.campaignId, 'stop'),
     more: (who) => [campaignApiCall(who, fx.campaignId, 'pause'), campaignApiCall(who, fx.pausedCampaignId, 'resume'), campaignApiCall(who, fx.pausedCampaignId, 'stop')],
@@ -296,6 +304,7 @@ const RECIPES: Record<string, Recipe> = {
   'page app/(app)/reports/page.tsx': { args: () => [pageProps()], self: true },
   // B's points page is B's ledger: nothing of A's is named by it.
   'page app/(app)/points/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/insights/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/send/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/settings/page.tsx': { args: () => [pageProps()], self: true },
   // B (an owner) sees B's own log; a filter naming A's user finds none of A's entries.

@@ -12,7 +12,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const t = await getTranslations('nav');
   const meta = await getTranslations('meta');
   const locale = await getLocale();
-  const items = (['send', 'history', 'bulk', 'reports', 'points', 'emails', 'contacts', 'settings'] as const).map((key) => ({
+  const items = (['send', 'history', 'bulk', 'insights', 'reports', 'points', 'emails', 'contacts', 'settings'] as const).map((key) => ({
     href: `/${key}`,
     // nav.points is the header's "{value} points"; the page's link has a key of its own.
     label: t(key === 'points' ? 'pointsPage' : key),

@@ -183,7 +183,7 @@ async function seedAccount(spec: DemoAccount, log: (line: string) => void): Prom
     const unsentStatus = c.status === 'stopped' ? 412 : 409;
     await sql`
       update messages
-      set status = ${unsentStatus}, sent_at = null, done_at = null, error_code = null,
+      set status = ${unsentStatus}, sent_at = null, done_at = null, error_code = null, network = null,
           points = case when ${unsentStatus}::int = 412 then 0 else points end,
           scheduled_at = ${c.status === 'scheduled' ? createdAt.toISOString() : null}::timestamptz
       where campaign_id = ${campaign.id} and id >= ${range.minId + c.sent}`;

@@ -79,24 +79,28 @@ export async function generateMessages(sql: postgres.Sql | postgres.TransactionS
         src.*,
         tpl.content as tcontent, tpl.encoding, tpl.parts,
         coalesce(${options.status ?? null}::smallint, case
-          when r_status < 0.80 then 404
-          when r_status < 0.86 then 405
-          when r_status < 0.89 then 402
-          when r_status < 0.91 then 407
-          when r_status < 0.92 then 406
-          when r_status < 0.935 then 401
+          when r_outcome < 0.80 then 404
+          when r_outcome < 0.86 then 405
+          when r_outcome < 0.89 then 402
+          when r_outcome < 0.91 then 407
+          when r_outcome < 0.92 then 406
+          when r_outcome < 0.935 then 401
           when created < now() - interval '4 days' then 408
-          when r_status < 0.96 then 403
-          when r_status < 0.98 then 410
-          when r_status < 0.99 then 409
+          when r_outcome < 0.96 then 403
+          when r_outcome < 0.98 then 410
+          when r_outcome < 0.99 then 409
           else 411
         end) as status
-      from src join tpl on tpl.n = src.tn
+      from (
+        -- Yettel's numbers (prefixes 89 and 99, see the recipient below) fail more often.
+        select *, least(0.999, r_status + case when (r_recipient >= 0.4 and r_recipient < 0.6) or r_recipient >= 0.8 then 0.06 else 0 end) as r_outcome
+          from src
+      ) src join tpl on tpl.n = src.tn
     ),
     inserted as (
     insert into messages (
       account_id, campaign_id, user_id, sender_name, recipient, country, content, encoding, parts, points,
-      status, source, idx, error_code, created_at, sent_at, done_at
+      status, source, idx, error_code, network, created_at, sent_at, done_at
     )
     select
       ${options.accountId},
@@ -116,7 +120,17 @@ export async function generateMessages(sql: postgres.Sql | postgres.TransactionS
       status,
       ${campaign ? sql`'portal'::message_source` : sql`(case when r_source < 0.6 then 'api' else 'portal' end)::message_source`},
       case when r_source < 0.25 then 'order-' || g end,
-      case when status in (402, 405, 406, 407) then (array[1, 4, 8, 13, 21])[1 + (g % 5)] end,
+      -- Error codes as lib/insights/errors.ts explains them.
+      case status
+        when 405 then (array[1, 1, 2, 6, 3, 4])[1 + (g % 6)]
+        when 402 then 10
+        when 407 then (array[9, 7, 14])[1 + (g % 3)]
+        when 406 then (array[8, 11])[1 + (g % 2)]
+      end,
+      -- The network its report named (MCC+MNC of the prefix's network), once there was a report.
+      case when status in (401, 402, 404, 405, 406, 407) then
+        case when r_recipient < 0.2 then '28401' else (array['28403', '28401', '28405', '28403', '28405'])[1 + floor(r_recipient * 5)::int] end
+      end,
       created,
       case when status <> 409 then created + make_interval(secs => 1 + r_user * 9) end,
       case when status in (401, 402, 404, 405, 406, 407, 408) then created + make_interval(secs => 5 + r_sender * 170) end
@@ -181,6 +195,16 @@ export async function generateCampaign(
         from messages where campaign_id = ${campaign.id} group by 1, 2, 3, 4
       on conflict (account_id, hour, status, source, bulk) do update
         set messages = c.messages + excluded.messages, parts = c.parts + excluded.parts, points = c.points + excluded.points`;
+    // Its deliverability rollups (no network, error or delivery time yet: waiting or just sent).
+    await tx`
+      insert into delivery_daily_counts (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
+      select m.account_id, (m.created_at at time zone a.time_zone)::date, m.campaign_id, m.sender_name, m.country, null, m.status, null, count(*)
+        from messages m join accounts a on a.id = m.account_id where m.campaign_id = ${campaign.id} group by 1, 2, 3, 4, 5, 7`;
+    await tx`
+      insert into delivery_hour_counts as c (account_id, day, hour, status, messages)
+      select m.account_id, (m.created_at at time zone a.time_zone)::date, extract(hour from m.created_at at time zone a.time_zone), m.status, count(*)
+        from messages m join accounts a on a.id = m.account_id where m.campaign_id = ${campaign.id} group by 1, 2, 3, 4
+      on conflict (account_id, day, hour, status) do update set messages = c.messages + excluded.messages`;
     return campaign.id;
   });
 }

@@ -28,7 +28,7 @@ export type SimulatedFate = {
 type Profile = { network: string | null; delivered: number; absent: number; invalid: number; expired: number; rejected: [number, number] };
 
 // Bulgarian prefixes by their original network (about one number in twelve has moved to another).
-const BG_NETWORKS: Record<string, string> = { '87': '28403', '88': '28401', '89': '28405', '98': '28401', '99': '28405', '96': '28403' };
+const BG_NETWORKS: Record<string, string> = { '87': '28403', '88': '28401', '89': '28405', '98': '28403', '99': '28405', '96': '28403' };
 const BG_CODES = ['28401', '28403', '28405'];
 const FOREIGN: [string, string][] = [
   ['+49', '26201'],

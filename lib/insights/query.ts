@@ -17,6 +17,7 @@ import { networkName } from './networks';
 /** Messages of one group (a network, a sender name, a country, a day, an hour of the day). */
 export type Breakdown = {
   key: string | null;
+  /** handed to an operator: delivered + failed + awaiting (not those waiting to be sent or stopped) */
   messages: number;
   delivered: number;
   failed: number;
@@ -30,6 +31,7 @@ export type ErrorFigure = { status: number; errorCode: number | null; kind: Fail
 export type DeliveryTime = { count: number; p50: number | null; p90: number | null; p99: number | null };
 
 export type Insights = {
+  /** `sent` is `messages` (handed to operators); stopped and still waiting to be sent apart */
   totals: Breakdown & { sent: number; stopped: number; queued: number; awaitingShare: number | null };
   statuses: { status: number; messages: number }[];
   networks: (Breakdown & { name: string | null; p50: number | null })[];
@@ -61,10 +63,11 @@ function where(scope: InsightScope): SQL {
 type Tally = { delivered: number; failed: number; awaiting: number; messages: number };
 
 function add(tally: Tally, status: number, n: number) {
-  tally.messages += n;
   if (status === STATUS.DELIVERED) tally.delivered += n;
   else if (FAILED.has(status)) tally.failed += n;
   else if (AWAITING.has(status)) tally.awaiting += n;
+  else return;
+  tally.messages += n;
 }
 
 function breakdown(key: string | null, t: Tally): Breakdown {
@@ -74,6 +77,7 @@ function breakdown(key: string | null, t: Tally): Breakdown {
 
 const empty = (): Tally => ({ delivered: 0, failed: 0, awaiting: 0, messages: 0 });
 
+/** Tallies by key; keys with nothing sent (only waiting or stopped messages) are left out. */
 function grouped(rows: { key: string | null; status: number; n: number }[]): Map<string | null, Tally> {
   const groups = new Map<string | null, Tally>();
   for (const row of rows) {
@@ -81,6 +85,7 @@ function grouped(rows: { key: string | null; status: number; n: number }[]): Map
     add(tally, row.status, row.n);
     groups.set(row.key, tally);
   }
+  for (const [key, tally] of groups) if (tally.messages === 0) groups.delete(key);
   return groups;
 }
 
@@ -146,7 +151,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
 
   const stopped = statuses.get(STATUS.STOP) ?? 0;
   const queued = statuses.get(STATUS.QUEUE) ?? 0;
-  const sent = totals.messages - stopped - queued;
+  const sent = totals.messages;
   return {
     totals: { ...breakdown(null, totals), sent, stopped, queued, awaitingShare: sent ? totals.awaiting / sent : null },
     statuses: [...statuses].map(([status, messages]) => ({ status, messages })).sort((a, b) => a.status - b.status),

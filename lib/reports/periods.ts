@@ -52,6 +52,48 @@ export function resolvePeriod(kind: PeriodKind, now: Date, timeZone: string, cus
   }
 }
 
+/** The period of a page that shows figures for one (/points, /insights): the report periods and this month so far. */
+export const PAGE_PERIODS = ['this_month', 'last_week', 'last_month', 'last_year', 'custom'] as const;
+export type PagePeriodKind = (typeof PAGE_PERIODS)[number];
+
+export type PagePeriod = {
+  kind: PagePeriodKind;
+  /** the custom dates as typed ('' when not custom) */
+  from: string;
+  to: string;
+  period: Period;
+  /** why the dates asked for were not used (this month is shown instead) */
+  problem: AppError | null;
+};
+
+export type QueryParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+/** One value of a query parameter ('' when absent or repeated). */
+export function queryGetter(params: QueryParams): (name: string) => string {
+  return (name) => {
+    const value = params instanceof URLSearchParams ? params.get(name) : params[name];
+    return typeof value === 'string' ? value : '';
+  };
+}
+
+/** The `period` (and `from`, `to` when custom) of a page's query, read strictly: anything unknown is this month. */
+export function parsePagePeriod(params: QueryParams, now: Date, timeZone: string): PagePeriod {
+  const get = queryGetter(params);
+  const requested = get('period');
+  const kind: PagePeriodKind = (PAGE_PERIODS as readonly string[]).includes(requested) ? (requested as PagePeriodKind) : 'this_month';
+  const today = localDay(now, timeZone);
+  const thisMonth = () => resolvePeriod('custom', now, timeZone, { from: `${today.slice(0, 8)}01`, to: today });
+  if (kind === 'this_month') return { kind, from: '', to: '', period: thisMonth(), problem: null };
+  const from = kind === 'custom' ? get('from').slice(0, 10) : '';
+  const to = kind === 'custom' ? get('to').slice(0, 10) : '';
+  try {
+    return { kind, from, to, period: resolvePeriod(kind, now, timeZone, kind === 'custom' ? { from, to } : undefined), problem: null };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { kind, from, to, period: thisMonth(), problem: error };
+  }
+}
+
 /** The period a periodic report that runs at `runAt` covers: the day, week or month just ended. */
 export function periodJustEnded(frequency: Frequency, runAt: Date, timeZone: string): Period {
   switch (frequency) {

@@ -8,7 +8,8 @@ import { DEFAULT_LOCALE, isLocale } from '@/lib/i18n/locale';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { LEDGER_KINDS, listEntries, reconciliation, type LedgerKind } from '@/lib/points/entries';
 import { lowBalanceSetting, thresholdText } from '@/lib/points/low-balance';
-import { parsePointsQuery, pointsHref, POINTS_PERIODS } from '@/lib/points/period';
+import { parsePointsQuery, pointsHref } from '@/lib/points/period';
+import { PAGE_PERIODS } from '@/lib/reports/periods';
 import { SPEND_DIMENSIONS, spendBy, type SpendRow } from '@/lib/points/spend';
 import { PageHeader } from '../../_components/page-header';
 import { Alert } from '../../_components/ui/alert';
@@ -121,7 +122,7 @@ export default async function PointsPage({ searchParams }: { searchParams: Searc
             <label className="flex flex-col gap-1 text-sm">
               <span className="font-medium">{t('filters.period')}</span>
               <Select name="period" defaultValue={q.kind}>
-                {POINTS_PERIODS.map((p) => (
+                {PAGE_PERIODS.map((p) => (
                   <option key={p} value={p}>
                     {t(`filters.periods.${p}`)}
                   </option>

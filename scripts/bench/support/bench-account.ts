@@ -38,6 +38,7 @@ export async function removeBenchMessages(accountId: number): Promise<void> {
     await tx`delete from delivery_report_inbox`;
     await tx`delete from campaign_status_counts where campaign_id in (select id from campaigns where account_id = ${accountId})`;
     await tx`delete from message_hourly_counts where account_id = ${accountId}`;
+    for (const table of ['delivery_daily_counts', 'delivery_time_counts', 'delivery_hour_counts']) await tx`delete from ${tx(table)} where account_id = ${accountId}`;
     await tx`delete from messages where account_id = ${accountId}`;
   });
   await client`vacuum messages`;

@@ -21,6 +21,8 @@ import { Table, TableCell, TableRowHeader } from '../../../_components/ui/table'
 import { DATE_TIME } from '@/lib/i18n/formats';
 import { listTargetTrail } from '@/lib/audit/list';
 import { AuditTable } from '../../../_components/audit-table';
+import { InsightsPanels } from '../../../_components/insights-panels';
+import { loadInsights } from '@/lib/insights/query';
 import { CampaignControls } from './campaign-controls';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -35,7 +37,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const progress = await getCampaignProgress(user.account.id, id);
   if (!progress) notFound();
   const times = progress;
-  const [t, format, locale, latest, th, tr, ta, trail] = await Promise.all([
+  const [t, format, locale, latest, th, tr, ta, trail, insights] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
     getLocale(),
@@ -44,6 +46,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     getTranslations('deliveryReport'),
     getTranslations('audit.activity'),
     listTargetTrail(user.account.id, { type: 'campaign', id: progress.id }),
+    loadInsights({ accountId: user.account.id, campaignId: progress.id }),
   ]);
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
 
@@ -159,6 +162,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             ))}
           </Table>
         </Section>
+
+        {summary.sent > 0 ? <InsightsPanels insights={insights} parts={['summary', 'networks', 'errors', 'arrival']} idPrefix="campaign-" /> : null}
 
         <Section id="downloads" title={tr('downloads')}>
           {/* Plain links, never next/link: a prefetch would start an export. */}
