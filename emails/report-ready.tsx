@@ -14,6 +14,8 @@ export type ReportReadyProps = {
   period: string;
   rows: number;
   delivery: { kind: 'attached'; fileName: string } | { kind: 'link'; url: string; expires: string };
+  /** How delivery went in the period (lib/insights/email.ts), every text final; none when nothing was sent. */
+  insight?: { title: string; lines: { label: string; value: string }[] } | null;
 };
 
 const MESSAGES = { en, bg } as const;
@@ -49,6 +51,19 @@ export function ReportReadyEmail(props: ReportReadyProps) {
             <Text style={label}>{t('rows')}</Text>
             <Text style={value}>{t('rowsValue', { rows: props.rows })}</Text>
           </Section>
+          {props.insight ? (
+            <Section style={{ margin: '0 0 16px', padding: '12px 16px', backgroundColor: '#f8fafc', borderRadius: '6px' }}>
+              <Heading as="h2" style={{ fontSize: '16px', margin: '0 0 8px' }}>
+                {props.insight.title}
+              </Heading>
+              {props.insight.lines.map((line) => (
+                <Text key={line.label} style={{ fontSize: '14px', lineHeight: '20px', margin: '0 0 6px' }}>
+                  <span style={{ color: '#475569' }}>{line.label}: </span>
+                  {line.value}
+                </Text>
+              ))}
+            </Section>
+          ) : null}
           {props.delivery.kind === 'attached' ? (
             <Text style={paragraph}>{t('attached', { fileName: props.delivery.fileName })}</Text>
           ) : (

@@ -10,6 +10,12 @@ import { applyDeliveryReports } from '@/lib/gateway/reports';
 import { simulatedFate } from '@/lib/gateway/simulator';
 import { bucketOf } from '@/lib/insights/delivery-time';
 import { STATUS } from '@/lib/messaging/statuses';
+import { deliveryReportModel, loadCampaignSummary } from '@/lib/campaigns/delivery-report/summary';
+import { daySpan } from '@/lib/calendar';
+import { buildReportEmail } from '@/lib/email/report';
+import { insightEmail } from '@/lib/insights/email';
+import { loadInsights } from '@/lib/insights/query';
+import { loadReportPdfData, reportPdfModel } from '@/lib/reports/report-pdf';
 import { makeAccount } from './fixtures/accounts';
 
 // The insights API (GET /api/campaigns/ID/insights, GET /api/insights) against direct SQL counts
@@ -200,5 +206,57 @@ describe('GET /api/insights', () => {
       expect(status, query).toBe(400);
       expect(body.message, query).toMatch(message);
     }
+  });
+});
+
+describe('the same figures in the PDFs and the report-ready e-mail', () => {
+  const percent = (locale: string, value: number | null) => (value === null ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value));
+
+  it('the campaign PDF lists every network with its rate and the top errors with meaning and next step, in Bulgarian', async () => {
+    const { body } = await call(campaignInsights.GET, `/api/campaigns/${campaignId}/insights`, { id: campaignId });
+    const summary = (await loadCampaignSummary(accountId, campaignId))!;
+    const model = deliveryReportModel(summary, { locale: 'bg', timeZone: ZONE });
+    expect(model.delivery!.title).toBe('Доставяне');
+    expect(model.delivery!.networks.rows.map((row) => [row[0], row[4]])).toEqual(
+      body.networks.map((n) => [n.network === null ? 'Неизвестна мрежа (без отчет)' : n.name, percent('bg', (n as unknown as { delivery_rate: number | null }).delivery_rate)]),
+    );
+    const invalid = model.delivery!.errors.rows.find((row) => row[1] === '2')!;
+    expect(invalid[2]).toBe('Номерът не съществува: операторът не познава този номер.');
+    expect(invalid[3]).toBe('Премахнете го от списъка си.');
+  });
+
+  it('the short-report PDF and the e-mail say how delivery went in the period', async () => {
+    const from = addDays(TODAY, -10);
+    const { body } = await call(periodInsights.GET, `/api/insights?from=${from}&to=${TODAY}`);
+    const period = daySpan(from, TODAY, ZONE);
+    const data = await loadReportPdfData({ accountId, type: 'short', options: { includeBulk: true } as never, period, timeZone: ZONE });
+    const model = reportPdfModel(data, { locale: 'en', timeZone: ZONE, reportName: 'Weekly', accountName: 'Insight Api', includeBulk: true, period });
+    expect(model.delivery!.facts[0]).toEqual(['Delivery rate', percent('en', (body as unknown as { delivery_rate: number }).delivery_rate)]);
+    expect(model.delivery!.networks.rows.length).toBe(body.networks.length);
+
+    const insights = await loadInsights({ accountId, fromDay: from, toDay: TODAY });
+    const lines = insightEmail(insights, 'en')!;
+    const rated = body.networks.filter((n) => n.network !== null) as unknown as { name: string; delivery_rate: number }[];
+    const weakest = [...rated].sort((a, b) => a.delivery_rate - b.delivery_rate)[0];
+    expect(lines.lines.find((l) => l.label === 'Weakest network')?.value).toBe(`${weakest.name}, ${percent('en', weakest.delivery_rate)} delivered`);
+    expect(lines.lines.find((l) => l.label === 'Most frequent error')?.value).toContain(body.errors[0].meaning);
+    const email = await buildReportEmail({
+      locale: 'en',
+      timeZone: ZONE,
+      reportName: 'Weekly',
+      period: { from, to: TODAY },
+      run: { id: '00000000-0000-4000-8000-000000000000', rows: 1, sizeBytes: 10, fileName: 'weekly.pdf' },
+      insight: lines,
+    });
+    expect(email.text.toLowerCase()).toContain('how delivery went');
+    expect(email.text).toContain(weakest.name);
+    expect(email.html).toContain(body.errors[0].next_step);
+
+    // Without bulk (a short report can leave campaigns out): only the single messages.
+    const singles = await loadInsights({ accountId, fromDay: from, toDay: TODAY, withoutBulk: true });
+    const [count] = await db.execute<{ n: number }>(sql`
+      select count(*)::int as n from messages where account_id = ${accountId} and campaign_id is null and status not in (409, 412)
+         and (created_at at time zone ${ZONE})::date between ${from}::date and ${TODAY}::date`);
+    expect(singles.totals.sent).toBe(count.n);
   });
 });

@@ -1,4 +1,5 @@
 import type { Locale } from '@/lib/i18n/locale';
+import type { InsightEmail } from '@/lib/insights/email';
 import { attachMaxBytes, headerSafe, safeFileName, type EmailAttachmentRef } from './index';
 import { renderReportReadyEmail } from './render';
 
@@ -12,6 +13,8 @@ export type ReportEmailInput = {
   run: { id: string; rows: number; sizeBytes: number; fileName: string };
   /** A signed download link: needed when the file is too large to attach (see attachMaxBytes). */
   downloadLink?: { url: string; expiresAt: Date };
+  /** how delivery went in the period (lib/insights/email.ts) */
+  insight?: InsightEmail | null;
 };
 
 export type ReportEmail = { subject: string; html: string; text: string; attachments: EmailAttachmentRef[] };
@@ -47,6 +50,7 @@ export async function buildReportEmail(input: ReportEmailInput): Promise<ReportE
     period: formatPeriod(input.locale, input.period.from, input.period.to),
     rows: input.run.rows,
     delivery: attach ? { kind: 'attached', fileName } : { kind: 'link', url: input.downloadLink!.url, expires },
+    insight: input.insight ?? null,
   });
   return { ...rendered, attachments: attach ? [{ filename: fileName, runId: input.run.id }] : [] };
 }

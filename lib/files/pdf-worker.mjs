@@ -174,6 +174,7 @@ function report(model, fontFamily) {
           ),
         ),
       ),
+      insightSection(model.delivery),
       h(
         View,
         { style: styles.footer, fixed: true },
@@ -239,6 +240,49 @@ function tableRow(columns, cells, style, key) {
   );
 }
 
+// ---- Deliverability (lib/insights/pdf.ts), in the delivery report and the short report ----
+
+/** The delivery figures, a bar of the delivery rate per network, the networks' table and the top errors with their meaning and next step. */
+function insightSection(delivery) {
+  if (!delivery) return null;
+  if (delivery.empty) return section(delivery.title, h(Text, { style: { color: MUTED } }, delivery.empty));
+  const { networks, errors } = delivery;
+  return h(
+    View,
+    { style: styles.section },
+    h(View, { wrap: false }, h(Text, { style: styles.sectionTitle }, delivery.title), ...facts(delivery.facts)),
+    h(
+      View,
+      { wrap: false },
+      h(Text, { style: styles.chartTitle }, networks.title),
+      ...networks.rows.map((row, i) => {
+        const rate = Math.min(1, Math.max(0, Number(networks.rates[i]) || 0));
+        return h(
+          View,
+          { key: `n${i}`, style: styles.chartRow },
+          h(Text, { style: styles.chartLabel }, row[0]),
+          h(
+            Svg,
+            { width: CHART_WIDTH, height: BAR_HEIGHT, viewBox: `0 0 ${CHART_WIDTH} ${BAR_HEIGHT}` },
+            h(Rect, { x: 0, y: 0, width: CHART_WIDTH, height: BAR_HEIGHT, fill: '#f1f5f9' }),
+            rate > 0 ? h(Rect, { x: 0, y: 0, width: Math.max(1, rate * CHART_WIDTH), height: BAR_HEIGHT, fill: '#059669' }) : null,
+          ),
+          h(Text, { style: styles.chartShare }, row[4]),
+        );
+      }),
+      h(View, { style: { marginTop: 6 } }, tableRow(networks.columns, networks.columns.map((c) => c.label), styles.tableHead, 'head')),
+      ...networks.rows.map((row, i) => tableRow(networks.columns, row, styles.tableRow, `nr${i}`)),
+    ),
+    h(Text, { style: [styles.chartTitle, { marginTop: 12 }] }, errors.title),
+    ...(errors.empty
+      ? [h(Text, { key: 'none', style: { color: MUTED } }, errors.empty)]
+      : [
+          tableRow(errors.columns, errors.columns.map((c) => c.label), styles.tableHead, 'ehead'),
+          ...errors.rows.map((row, i) => tableRow(errors.columns, row, styles.tableRow, `e${i}`)),
+        ]),
+  );
+}
+
 function summary(model, fontFamily) {
   const landscape = model.orientation === 'landscape';
   const contentWidth = (landscape ? 841.89 : 595.28) - 80;
@@ -255,6 +299,7 @@ function summary(model, fontFamily) {
       chart.empty
         ? section(chart.title, h(Text, { style: { color: MUTED } }, chart.empty))
         : section(chart.title, ...barChart(chart, contentWidth)),
+      insightSection(model.delivery),
       h(
         View,
         { style: styles.section },

@@ -20,7 +20,8 @@ export type InsightPdf = {
 /** Longest table of errors in a PDF; the rest are on the page and in the API. */
 const PDF_ERRORS = 8;
 
-export function insightPdf(insights: Insights, locale: Locale): InsightPdf {
+/** `times: false` leaves the delivery-time percentiles out (the campaign PDF has exact ones of its own). */
+export function insightPdf(insights: Insights, locale: Locale, options: { times?: boolean } = {}): InsightPdf {
   const messages = MESSAGES[locale] as typeof insightsEn;
   const t = createTranslator({ locale, messages, namespace: 'insights' });
   const st = createTranslator({ locale, messages: MESSAGES[locale] as typeof historyEn, namespace: 'statuses' });
@@ -38,9 +39,13 @@ export function insightPdf(insights: Insights, locale: Locale): InsightPdf {
       [t('delivered'), number.format(totals.delivered)],
       [t('failed'), number.format(totals.failed)],
       [t('awaitingShare'), percent(totals.awaitingShare)],
-      [t('timeP50'), seconds(deliveryTime.p50)],
-      [t('timeP90'), seconds(deliveryTime.p90)],
-      [t('timeP99'), seconds(deliveryTime.p99)],
+      ...((options.times ?? true)
+        ? ([
+            [t('timeP50'), seconds(deliveryTime.p50)],
+            [t('timeP90'), seconds(deliveryTime.p90)],
+            [t('timeP99'), seconds(deliveryTime.p99)],
+          ] as [string, string][])
+        : []),
     ],
     networks: {
       title: t('byNetwork'),

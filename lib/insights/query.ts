@@ -38,7 +38,7 @@ export type Insights = {
   senders: Breakdown[];
   countries: Breakdown[];
   days: Breakdown[];
-  /** 0..23 in the account's time zone, every hour present */
+  /** 0..23 in the account's time zone, every hour present; none for a campaign or withoutBulk */
   hours: Breakdown[];
   /** failures by status and error code, most first */
   errors: ErrorFigure[];
@@ -48,7 +48,8 @@ export type Insights = {
   arrival: { seconds: number; share: number }[];
 };
 
-export type InsightScope = { accountId: number; campaignId: string } | { accountId: number; fromDay: string; toDay: string };
+/** A campaign, or the local days fromDay..toDay of an account (without its campaigns' messages when withoutBulk, as a short report can be). */
+export type InsightScope = { accountId: number; campaignId: string } | { accountId: number; fromDay: string; toDay: string; withoutBulk?: boolean };
 
 const FAILED = new Set<number>(FAILED_STATUSES);
 const AWAITING = new Set<number>(AWAITING_REPORT_STATUSES);
@@ -57,7 +58,7 @@ const FINAL_REPORTED = sql.raw(`(${[STATUS.DELIVERED, ...FAILED_STATUSES].join('
 function where(scope: InsightScope): SQL {
   return 'campaignId' in scope
     ? sql`campaign_id = ${scope.campaignId}::uuid and account_id = ${scope.accountId}`
-    : sql`account_id = ${scope.accountId} and day between ${scope.fromDay}::date and ${scope.toDay}::date`;
+    : sql`account_id = ${scope.accountId} and day between ${scope.fromDay}::date and ${scope.toDay}::date${scope.withoutBulk ? sql` and campaign_id is null` : sql``}`;
 }
 
 type Tally = { delivered: number; failed: number; awaiting: number; messages: number };
@@ -97,6 +98,8 @@ type TimeRow = { network: string | null; status: number; bucket: number; n: numb
 /** The figures of a campaign (its id and account) or of the local days fromDay..toDay of an account. */
 export async function loadInsights(scope: InsightScope, executor: Executor = db): Promise<Insights> {
   const filter = where(scope);
+  // delivery_hour_counts has no campaign: the hours are for a whole account's period only.
+  const byHour = !('campaignId' in scope) && !scope.withoutBulk;
   const [counts, times, hourRows] = await Promise.all([
     // One pass over the period's rows, five groupings (set 0: network, 1: sender, 2: country, 3: day, 4: error code).
     executor.execute<CountRow>(sql`
@@ -110,7 +113,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
       select network, status, bucket, sum(messages)::int as n from delivery_time_counts
        where ${filter} and status in ${FINAL_REPORTED}
        group by network, status, bucket having sum(messages) <> 0`),
-    'campaignId' in scope
+    !byHour
       ? Promise.resolve([] as { key: string; status: number; n: number }[])
       : executor.execute<{ key: string; status: number; n: number }>(sql`
           select hour::text as key, status, sum(messages)::int as n from delivery_hour_counts
@@ -159,7 +162,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
     senders: [...grouped(set(1))].map(([key, t]) => breakdown(key, t)).sort(byMessages),
     countries: [...grouped(set(2))].map(([key, t]) => breakdown(key, t)).sort(byMessages),
     days: [...grouped(set(3))].map(([key, t]) => breakdown(key, t)).sort((a, b) => String(a.key).localeCompare(String(b.key))),
-    hours: 'campaignId' in scope ? [] : Array.from({ length: 24 }, (_, hour) => breakdown(String(hour), hours.get(String(hour)) ?? empty())),
+    hours: !byHour ? [] : Array.from({ length: 24 }, (_, hour) => breakdown(String(hour), hours.get(String(hour)) ?? empty())),
     errors,
     deliveryTime: { count, p50: percentile(overall, 0.5), p90: percentile(overall, 0.9), p99: percentile(overall, 0.99) },
     arrival: cumulativeShares(histogram(timeRows)),

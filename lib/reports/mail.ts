@@ -5,6 +5,8 @@ import { queueEmail } from '@/lib/email';
 import { appUrl } from '@/lib/env';
 import { buildReportEmail } from '@/lib/email/report';
 import { addDays, localDay } from '@/lib/calendar';
+import { insightEmail } from '@/lib/insights/email';
+import { loadInsights } from '@/lib/insights/query';
 import { reportLocale } from './definitions';
 import { signReportLink } from './signed-links';
 
@@ -24,11 +26,17 @@ export async function mailReadyRun(runId: string): Promise<boolean> {
   if (!row || row.run.status !== 'ready' || row.definition.emails.length === 0) return false;
   const { run, definition, timeZone } = row;
   const link = signReportLink(run.id, run.accountId);
+  const locale = reportLocale(definition.options, row.language);
+  const period = { from: localDay(run.periodStart, timeZone), to: addDays(localDay(run.periodEnd, timeZone), -1) };
+  // How delivery went in the report's days (a short report without bulk leaves the campaigns out here too).
+  const withoutBulk = definition.type === 'short' && !definition.options.includeBulk;
+  const insights = await loadInsights({ accountId: run.accountId, fromDay: period.from, toDay: period.to, withoutBulk });
   const email = await buildReportEmail({
-    locale: reportLocale(definition.options, row.language),
+    locale,
     timeZone,
     reportName: definition.name,
-    period: { from: localDay(run.periodStart, timeZone), to: addDays(localDay(run.periodEnd, timeZone), -1) },
+    period,
+    insight: insightEmail(insights, locale),
     run: {
       id: run.id,
       rows: run.rowsDone,

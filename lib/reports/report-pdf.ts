@@ -12,6 +12,8 @@ import { MESSAGES } from '@/lib/i18n/messages';
 import type reportsEn from '@/lib/i18n/messages/reports.en.json';
 import { formatPoints } from '@/lib/messaging/pricing';
 import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
+import { insightPdf, type InsightPdf } from '@/lib/insights/pdf';
+import { loadInsights, type Insights } from '@/lib/insights/query';
 import type { Period } from './periods';
 
 /**
@@ -52,7 +54,7 @@ export type GroupPdfRow = {
 };
 export type GroupPdfDay = { day: string; delivered: number; undelivered: number; pending: number; stopped: number };
 export type ReportPdfData =
-  | { type: 'short'; rows: ShortPdfRow[] }
+  | { type: 'short'; rows: ShortPdfRow[]; insights?: Insights }
   | {
       type: 'group';
       rows: GroupPdfRow[];
@@ -165,7 +167,12 @@ async function loadGroup(p: LoadParams): Promise<Extract<ReportPdfData, { type: 
 }
 
 export async function loadReportPdfData(p: LoadParams): Promise<ReportPdfData> {
-  return p.type === 'short' ? { type: 'short', rows: await loadShort(p) } : loadGroup(p);
+  if (p.type !== 'short') return loadGroup(p);
+  const [rows, insights] = await Promise.all([
+    loadShort(p),
+    loadInsights({ accountId: p.accountId, fromDay: p.period.fromDay, toDay: p.period.toDay, withoutBulk: !p.options.includeBulk }),
+  ]);
+  return { type: 'short', rows, insights };
 }
 
 function shorten(text: string, max: number): string {
@@ -215,6 +222,8 @@ export type ReportSummaryPdf = {
     note: string | null;
     empty: string | null;
   };
+  /** a short report's deliverability: by network and error (lib/insights) */
+  delivery: InsightPdf | null;
   footer: { generated: string; page: string };
 };
 
@@ -362,6 +371,7 @@ export function reportPdfModel(data: ReportPdfData, ctx: ReportPdfContext): Repo
     facts,
     chart,
     table,
+    delivery: data.type === 'short' && data.insights ? insightPdf(data.insights, locale) : null,
     footer: {
       generated: t('generated', { date: generatedAt, timeZone }),
       page: t('page', { page: '{page}', pages: '{pages}' }),

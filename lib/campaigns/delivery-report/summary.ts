@@ -14,6 +14,8 @@ import { formatPoints } from '@/lib/messaging/pricing';
 import { STATUS, type StatusName } from '@/lib/messaging/statuses';
 import { safeTimeZone } from '@/lib/calendar';
 import { renderPdf } from '@/lib/files/pdf';
+import { insightPdf, type InsightPdf } from '@/lib/insights/pdf';
+import { loadInsights, type Insights } from '@/lib/insights/query';
 
 
 /**
@@ -37,6 +39,8 @@ export type DeliveryReportPdf = {
   };
   points: { title: string; rows: [string, string][] };
   timing: { title: string; help: string | null; rows: [string, string][]; empty: string | null };
+  /** by network and error (lib/insights), when the summary has its insights */
+  delivery: InsightPdf | null;
   footer: { generated: string; page: string };
 };
 
@@ -66,6 +70,8 @@ export type CampaignSummary = {
   counts: Record<number, number>;
   /** done_at - sent_at of the delivered messages, in seconds; null when there are none */
   delivery: { count: number; medianSeconds: number | null; p90Seconds: number | null };
+  /** by network and error code, from the rollups */
+  insights?: Insights;
 };
 
 /**
@@ -75,7 +81,7 @@ export type CampaignSummary = {
 export async function loadCampaignSummary(accountId: number, campaignId: string): Promise<CampaignSummary | null> {
   const progress = await getCampaignProgress(accountId, campaignId);
   if (!progress) return null;
-  const [[campaign], [timing]] = await Promise.all([
+  const [[campaign], [timing], insights] = await Promise.all([
     db
       .select({
         content: campaigns.content,
@@ -92,6 +98,7 @@ export async function loadCampaignSummary(accountId: number, campaignId: string)
         from messages
        where campaign_id = ${progress.id} and account_id = ${accountId} and status = ${STATUS.DELIVERED}
          and sent_at is not null and done_at is not null and done_at >= sent_at`),
+    loadInsights({ accountId, campaignId: progress.id }),
   ]);
   if (!campaign) return null;
   const percentiles = parseFloatArray(timing?.p ?? null);
@@ -113,6 +120,7 @@ export async function loadCampaignSummary(accountId: number, campaignId: string)
     // From campaign_status_counts (kept by triggers), read by getCampaignProgress: no scan.
     counts: progress.counts,
     delivery: { count: Number(timing?.n ?? 0), medianSeconds: percentiles[0] ?? null, p90Seconds: percentiles[1] ?? null },
+    insights,
   };
 }
 
@@ -254,6 +262,7 @@ export function deliveryReportModel(summary: CampaignSummary, options: { locale:
         : [],
       empty: summary.delivery.count ? null : t('timing.none'),
     },
+    delivery: summary.insights ? insightPdf(summary.insights, locale, { times: false }) : null,
     footer: {
       generated: t('generated', { date: dateTime.format(options.now ?? new Date()), timeZone }),
       // Filled in by the renderer on each page: {page} and {pages} are left as they are.
