@@ -10,6 +10,7 @@ import { applyDeliveryReports } from '@/lib/gateway/reports';
 import { simulatedFate } from '@/lib/gateway/simulator';
 import { bucketOf } from '@/lib/insights/delivery-time';
 import { STATUS } from '@/lib/messaging/statuses';
+import { campaignCsvQuery } from '@/lib/campaigns/delivery-report/csv';
 import { deliveryReportModel, loadCampaignSummary } from '@/lib/campaigns/delivery-report/summary';
 import { daySpan } from '@/lib/calendar';
 import { buildReportEmail } from '@/lib/email/report';
@@ -223,6 +224,17 @@ describe('the same figures in the PDFs and the report-ready e-mail', () => {
     const invalid = model.delivery!.errors.rows.find((row) => row[1] === '2')!;
     expect(invalid[2]).toBe('Номерът не съществува: операторът не познава този номер.');
     expect(invalid[3]).toBe('Премахнете го от списъка си.');
+  });
+
+  it('the campaign CSV gives each message its network, error code, meaning and next step, in the file’s language', async () => {
+    const rows = await db.execute<Record<string, string | number | null>>(sql.raw(campaignCsvQuery({ campaignId, accountId, locale: 'bg' })));
+    const invalid = [...rows].filter((r) => r['Код на грешка'] === 2);
+    expect(invalid.length).toBeGreaterThan(0);
+    for (const row of invalid) expect([row['Значение на грешката'], row['Следваща стъпка']]).toEqual(['Номерът не съществува: операторът не познава този номер.', 'Премахнете го от списъка си.']);
+    const delivered = [...rows].filter((r) => r['Код на статус'] === 404 || r['Статус'] === 'Доставено');
+    expect(delivered.length).toBeGreaterThan(0);
+    for (const row of delivered) expect(row['Значение на грешката']).toBeNull();
+    expect(new Set([...rows].map((r) => r['Мрежа']))).toEqual(new Set(['28401', '28403', '28405', '26201', '22610', '23430', null]));
   });
 
   it('the short-report PDF and the e-mail say how delivery went in the period', async () => {

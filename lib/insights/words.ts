@@ -3,7 +3,8 @@ import { createTranslator } from 'use-intl/core';
 import type { Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type insightsEn from '@/lib/i18n/messages/insights.en.json';
-import { failureReason, type FailureKind } from './errors';
+import { STATUS, type StatusName } from '@/lib/messaging/statuses';
+import { ERROR_CODES, failureReason, type FailureKind } from './errors';
 
 export type FailureWords = { kind: FailureKind; kindLabel: string; meaning: string; next: string };
 
@@ -19,4 +20,21 @@ export function failureWords(locale: Locale): (status: number, errorCode: number
     const key = reason.key as 'statuses.UNDELIVERED';
     return { kind: reason.kind, kindLabel: t(`kinds.${reason.kind}`), meaning: t(`${key}.meaning`), next: t(`${key}.next`) };
   };
+}
+
+const COLUMN = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * SQL for the meaning or the next step of a failed message, for COPY (our own texts, as literals):
+ * by error code when the table has it, else by status, as failureWords; null when delivered or pending.
+ */
+export function failureWordsSql(statusColumn: string, errorColumn: string, locale: Locale, part: 'meaning' | 'next'): string {
+  if (!COLUMN.test(statusColumn) || !COLUMN.test(errorColumn)) throw new Error('not a column reference');
+  const words = failureWords(locale);
+  const failed = (Object.keys(STATUS) as StatusName[]).filter((name) => failureReason(STATUS[name], null));
+  const byCode = Object.keys(ERROR_CODES).map((code) => `when ${errorColumn} = ${Number(code)} then ${literal(words(STATUS.UNDELIVERED, Number(code))![part])}`);
+  const byStatus = failed.map((name) => `when ${statusColumn} = ${STATUS[name]} then ${literal(words(STATUS[name], null)![part])}`);
+  const isFailed = failed.map((name) => STATUS[name]).join(', ');
+  return `case when ${statusColumn} not in (${isFailed}) then null ${byCode.join(' ')} ${byStatus.join(' ')} end`;
 }

@@ -2,6 +2,7 @@ import { safeTimeZone } from '@/lib/calendar';
 import { copyCsv, csvPhoneSql, csvSafeSql, sqlIdentifier, type CopyCsvOptions } from '@/lib/files/csv';
 import { csvHeader, statusWordSql, type CsvColumn } from '@/lib/i18n/csv-words';
 import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locale';
+import { failureWordsSql } from '@/lib/insights/words';
 import { STATUS } from '@/lib/messaging/statuses';
 import { POINT_DECIMALS, POINT_UNITS } from '@/lib/messaging/pricing';
 
@@ -21,6 +22,10 @@ export const CAMPAIGN_CSV_COLUMNS = [
   'login',
   'idx',
   'content',
+  'network',
+  'errorCode',
+  'errorMeaning',
+  'nextStep',
 ] as const satisfies readonly CsvColumn[];
 
 /** The user text columns: neutralised in SQL (numbers in E.164 written as they are) and always quoted. */
@@ -50,7 +55,8 @@ export function campaignCsvQuery(params: { campaignId: string; accountId: number
   const { campaignId, accountId, locale = DEFAULT_LOCALE } = params;
   if (!UUID.test(campaignId)) throw new Error('campaign id is not a uuid');
   if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error('account id is not a positive integer');
-  const [id, recipient, sender, status, code, parts, points, sentAt, deliveredAt, login, idx, content] = campaignCsvColumns(locale).header.map(sqlIdentifier);
+  const [id, recipient, sender, status, code, parts, points, sentAt, deliveredAt, login, idx, content, network, errorCode, meaning, next] =
+    campaignCsvColumns(locale).header.map(sqlIdentifier);
   return `select m.id as ${id},
        ${csvPhoneSql('m.recipient')} as ${recipient},
        ${csvPhoneSql('m.sender_name')} as ${sender},
@@ -62,7 +68,11 @@ export function campaignCsvQuery(params: { campaignId: string; accountId: number
        case when m.status = ${STATUS.DELIVERED} then to_char(m.done_at, ${ISO_LOCAL}) end as ${deliveredAt},
        ${csvSafeSql('u.email')} as ${login},
        ${csvSafeSql('m.idx')} as ${idx},
-       ${csvSafeSql('m.content')} as ${content}
+       ${csvSafeSql('m.content')} as ${content},
+       m.network as ${network},
+       m.error_code as ${errorCode},
+       ${failureWordsSql('m.status', 'm.error_code', locale, 'meaning')} as ${meaning},
+       ${failureWordsSql('m.status', 'm.error_code', locale, 'next')} as ${next}
   from messages m
   left join users u on u.id = m.user_id
  where m.campaign_id = '${campaignId.toLowerCase()}'::uuid and m.account_id = ${accountId}
