@@ -105,6 +105,7 @@ describe.each(LANGUAGES)('every page in $lang', ({ lang, locale }) => {
       ['reports', '/reports'],
       ['points', '/points'],
       ['points-by-country', '/points?by=country&period=last_month'],
+      ['insights', '/insights?period=last_month'],
       ['audit', '/audit'],
       ['emails', '/emails'],
       ['contacts', '/contacts'],

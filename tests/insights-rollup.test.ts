@@ -21,10 +21,10 @@ async function rollups(accountId: number) {
       select day::text, campaign_id::text, sender_name, country, network, status, error_code, messages from delivery_daily_counts
        where account_id = ${accountId} and messages <> 0 order by 1, 2, 3, 4, 5, 6, 7`),
     db.execute<Row>(sql`
-      select day::text, campaign_id::text, network, status, bucket, messages from delivery_time_counts
+      select day::text, campaign_id::text, network, delivered, bucket, messages from delivery_time_counts
        where account_id = ${accountId} and messages <> 0 order by 1, 2, 3, 4, 5`),
     db.execute<Row>(sql`
-      select day::text, hour, status, messages from delivery_hour_counts where account_id = ${accountId} and messages <> 0 order by 1, 2, 3`),
+      select day::text, hour, outcome, messages from delivery_hour_counts where account_id = ${accountId} and messages <> 0 order by 1, 2, 3`),
   ]);
   return { daily: [...daily], times: [...times], hours: [...hours] };
 }
@@ -38,13 +38,15 @@ async function recount(accountId: number) {
         from messages where account_id = ${accountId} group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`),
     // Final statuses with both times, bucket by the formula of lib/insights/delivery-time.ts.
     db.execute<Row>(sql`
-      select ${local}::date::text as day, campaign_id::text, network, status,
+      select ${local}::date::text as day, campaign_id::text, network, status = 404 as delivered,
              least(127, floor(4 * log(2.0, (extract(epoch from done_at - sent_at) + 1)::numeric)))::int as bucket, count(*)::int as messages
         from messages
        where account_id = ${accountId} and status not in (403, 409, 410, 411) and sent_at is not null and done_at >= sent_at
        group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`),
     db.execute<Row>(sql`
-      select ${local}::date::text as day, extract(hour from ${local})::int as hour, status, count(*)::int as messages
+      select ${local}::date::text as day, extract(hour from ${local})::int as hour,
+             case when status = 404 then 0 when status in (401, 402, 405, 406, 407, 408) then 1 when status in (403, 410, 411) then 2 else 3 end as outcome,
+             count(*)::int as messages
         from messages where account_id = ${accountId} group by 1, 2, 3 order by 1, 2, 3`),
   ]);
   return { daily: [...daily], times: [...times], hours: [...hours] };

@@ -15,9 +15,9 @@ CREATE TABLE "delivery_hour_counts" (
 	"account_id" integer NOT NULL,
 	"day" date NOT NULL,
 	"hour" smallint NOT NULL,
-	"status" smallint NOT NULL,
+	"outcome" smallint NOT NULL,
 	"messages" integer NOT NULL,
-	CONSTRAINT "delivery_hour_counts_account_id_day_hour_status_pk" PRIMARY KEY("account_id","day","hour","status")
+	CONSTRAINT "delivery_hour_counts_account_id_day_hour_outcome_pk" PRIMARY KEY("account_id","day","hour","outcome")
 );
 --> statement-breakpoint
 CREATE TABLE "delivery_time_counts" (
@@ -25,10 +25,10 @@ CREATE TABLE "delivery_time_counts" (
 	"day" date NOT NULL,
 	"campaign_id" uuid,
 	"network" text,
-	"status" smallint NOT NULL,
+	"delivered" boolean NOT NULL,
 	"bucket" smallint NOT NULL,
 	"messages" integer NOT NULL,
-	CONSTRAINT "delivery_time_counts_key" UNIQUE NULLS NOT DISTINCT("account_id","day","campaign_id","network","status","bucket")
+	CONSTRAINT "delivery_time_counts_key" UNIQUE NULLS NOT DISTINCT("account_id","day","campaign_id","network","delivered","bucket")
 );
 --> statement-breakpoint
 ALTER TABLE "delivery_report_inbox" ADD COLUMN "network" text;--> statement-breakpoint
@@ -46,6 +46,11 @@ CREATE FUNCTION delivery_time_bucket(sent_at timestamptz, done_at timestamptz) R
   SELECT CASE WHEN sent_at IS NULL OR done_at IS NULL OR done_at < sent_at THEN NULL
               ELSE least(127, floor(4 * ln(extract(epoch FROM done_at - sent_at)::float8 + 1) / ln(2::float8) + 1e-9))::smallint END
 $$;--> statement-breakpoint
+-- What became of a message, for delivery_hour_counts: 0 delivered, 1 not delivered (final), 2
+-- awaiting a report, 3 not sent (waiting or stopped). lib/insights/query.ts reads the same.
+CREATE FUNCTION delivery_outcome(status smallint) RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (CASE WHEN status = 404 THEN 0 WHEN status IN (401, 402, 405, 406, 407, 408) THEN 1 WHEN status IN (403, 410, 411) THEN 2 ELSE 3 END)::smallint
+$$;--> statement-breakpoint
 -- The deliverability rollups (db/schema.ts), kept like message_hourly_counts (0009, 0013): one
 -- statement folds its old rows out and its new rows in, aggregated without a join of old to new
 -- (the same cost per row at any size, whatever plan the connection cached first), and keeps only
@@ -56,7 +61,8 @@ BEGIN
     WITH d AS MATERIALIZED (
       SELECT r.account_id, (r.created_at AT TIME ZONE a.time_zone) AS local_at, r.campaign_id, r.sender_name, r.country,
              r.network, r.status, r.error_code,
-             CASE WHEN r.status IN (401, 402, 404, 405, 406, 407, 408, 412) THEN delivery_time_bucket(r.sent_at, r.done_at) END AS bucket, r.n
+             CASE WHEN r.status IN (401, 402, 404, 405, 406, 407, 408, 412) THEN delivery_time_bucket(r.sent_at, r.done_at) END AS bucket,
+             r.status = 404 AS delivered, delivery_outcome(r.status) AS outcome, r.n
         FROM (SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, 1 AS n FROM new_rows) r JOIN accounts a ON a.id = r.account_id
     ), daily AS (
       INSERT INTO delivery_daily_counts AS c (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
@@ -65,20 +71,21 @@ BEGIN
       ON CONFLICT (account_id, day, campaign_id, sender_name, country, network, status, error_code)
         DO UPDATE SET messages = c.messages + excluded.messages
     ), times AS (
-      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, status, bucket, messages)
-      SELECT account_id, local_at::date, campaign_id, network, status, bucket, sum(n)
+      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, delivered, bucket, messages)
+      SELECT account_id, local_at::date, campaign_id, network, delivered, bucket, sum(n)
         FROM d WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (account_id, day, campaign_id, network, status, bucket) DO UPDATE SET messages = c.messages + excluded.messages
+      ON CONFLICT (account_id, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
     )
-    INSERT INTO delivery_hour_counts AS c (account_id, day, hour, status, messages)
-    SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, status, sum(n)
+    INSERT INTO delivery_hour_counts AS c (account_id, day, hour, outcome, messages)
+    SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, outcome, sum(n)
       FROM d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (account_id, day, hour, status) DO UPDATE SET messages = c.messages + excluded.messages;
+    ON CONFLICT (account_id, day, hour, outcome) DO UPDATE SET messages = c.messages + excluded.messages;
   ELSIF TG_OP = 'UPDATE' THEN
     WITH d AS MATERIALIZED (
       SELECT r.account_id, (r.created_at AT TIME ZONE a.time_zone) AS local_at, r.campaign_id, r.sender_name, r.country,
              r.network, r.status, r.error_code,
-             CASE WHEN r.status IN (401, 402, 404, 405, 406, 407, 408, 412) THEN delivery_time_bucket(r.sent_at, r.done_at) END AS bucket, r.n
+             CASE WHEN r.status IN (401, 402, 404, 405, 406, 407, 408, 412) THEN delivery_time_bucket(r.sent_at, r.done_at) END AS bucket,
+             r.status = 404 AS delivered, delivery_outcome(r.status) AS outcome, r.n
         FROM (SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, -1 AS n FROM old_rows UNION ALL SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, 1 AS n FROM new_rows) r JOIN accounts a ON a.id = r.account_id
     ), daily AS (
       INSERT INTO delivery_daily_counts AS c (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
@@ -87,20 +94,21 @@ BEGIN
       ON CONFLICT (account_id, day, campaign_id, sender_name, country, network, status, error_code)
         DO UPDATE SET messages = c.messages + excluded.messages
     ), times AS (
-      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, status, bucket, messages)
-      SELECT account_id, local_at::date, campaign_id, network, status, bucket, sum(n)
+      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, delivered, bucket, messages)
+      SELECT account_id, local_at::date, campaign_id, network, delivered, bucket, sum(n)
         FROM d WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (account_id, day, campaign_id, network, status, bucket) DO UPDATE SET messages = c.messages + excluded.messages
+      ON CONFLICT (account_id, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
     )
-    INSERT INTO delivery_hour_counts AS c (account_id, day, hour, status, messages)
-    SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, status, sum(n)
+    INSERT INTO delivery_hour_counts AS c (account_id, day, hour, outcome, messages)
+    SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, outcome, sum(n)
       FROM d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (account_id, day, hour, status) DO UPDATE SET messages = c.messages + excluded.messages;
+    ON CONFLICT (account_id, day, hour, outcome) DO UPDATE SET messages = c.messages + excluded.messages;
   ELSE
     WITH d AS MATERIALIZED (
       SELECT r.account_id, (r.created_at AT TIME ZONE a.time_zone) AS local_at, r.campaign_id, r.sender_name, r.country,
              r.network, r.status, r.error_code,
-             CASE WHEN r.status IN (401, 402, 404, 405, 406, 407, 408, 412) THEN delivery_time_bucket(r.sent_at, r.done_at) END AS bucket, r.n
+             CASE WHEN r.status IN (401, 402, 404, 405, 406, 407, 408, 412) THEN delivery_time_bucket(r.sent_at, r.done_at) END AS bucket,
+             r.status = 404 AS delivered, delivery_outcome(r.status) AS outcome, r.n
         FROM (SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, -1 AS n FROM old_rows) r JOIN accounts a ON a.id = r.account_id
     ), daily AS (
       INSERT INTO delivery_daily_counts AS c (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
@@ -109,15 +117,15 @@ BEGIN
       ON CONFLICT (account_id, day, campaign_id, sender_name, country, network, status, error_code)
         DO UPDATE SET messages = c.messages + excluded.messages
     ), times AS (
-      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, status, bucket, messages)
-      SELECT account_id, local_at::date, campaign_id, network, status, bucket, sum(n)
+      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, delivered, bucket, messages)
+      SELECT account_id, local_at::date, campaign_id, network, delivered, bucket, sum(n)
         FROM d WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (account_id, day, campaign_id, network, status, bucket) DO UPDATE SET messages = c.messages + excluded.messages
+      ON CONFLICT (account_id, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
     )
-    INSERT INTO delivery_hour_counts AS c (account_id, day, hour, status, messages)
-    SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, status, sum(n)
+    INSERT INTO delivery_hour_counts AS c (account_id, day, hour, outcome, messages)
+    SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, outcome, sum(n)
       FROM d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (account_id, day, hour, status) DO UPDATE SET messages = c.messages + excluded.messages;
+    ON CONFLICT (account_id, day, hour, outcome) DO UPDATE SET messages = c.messages + excluded.messages;
   END IF;
   RETURN NULL;
 END;
@@ -142,13 +150,13 @@ BEGIN
     INSERT INTO delivery_daily_counts (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
     SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.sender_name, m.country, m.network, m.status, m.error_code, count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-    INSERT INTO delivery_time_counts (account_id, day, campaign_id, network, status, bucket, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.network, m.status, delivery_time_bucket(m.sent_at, m.done_at), count(*)
+    INSERT INTO delivery_time_counts (account_id, day, campaign_id, network, delivered, bucket, messages)
+    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.network, m.status = 404, delivery_time_bucket(m.sent_at, m.done_at), count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id
      WHERE m.status IN (401, 402, 404, 405, 406, 407, 408, 412) AND delivery_time_bucket(m.sent_at, m.done_at) IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5, 6;
-    INSERT INTO delivery_hour_counts (account_id, day, hour, status, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, extract(hour FROM m.created_at AT TIME ZONE a.time_zone)::smallint, m.status, count(*)
+    INSERT INTO delivery_hour_counts (account_id, day, hour, outcome, messages)
+    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, extract(hour FROM m.created_at AT TIME ZONE a.time_zone)::smallint, delivery_outcome(m.status), count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id  GROUP BY 1, 2, 3, 4;
   ELSE
     DELETE FROM delivery_daily_counts WHERE account_id = p_account;
@@ -157,13 +165,13 @@ BEGIN
     INSERT INTO delivery_daily_counts (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
     SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.sender_name, m.country, m.network, m.status, m.error_code, count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.account_id = p_account GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-    INSERT INTO delivery_time_counts (account_id, day, campaign_id, network, status, bucket, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.network, m.status, delivery_time_bucket(m.sent_at, m.done_at), count(*)
+    INSERT INTO delivery_time_counts (account_id, day, campaign_id, network, delivered, bucket, messages)
+    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.network, m.status = 404, delivery_time_bucket(m.sent_at, m.done_at), count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id
      WHERE m.account_id = p_account AND m.status IN (401, 402, 404, 405, 406, 407, 408, 412) AND delivery_time_bucket(m.sent_at, m.done_at) IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5, 6;
-    INSERT INTO delivery_hour_counts (account_id, day, hour, status, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, extract(hour FROM m.created_at AT TIME ZONE a.time_zone)::smallint, m.status, count(*)
+    INSERT INTO delivery_hour_counts (account_id, day, hour, outcome, messages)
+    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, extract(hour FROM m.created_at AT TIME ZONE a.time_zone)::smallint, delivery_outcome(m.status), count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.account_id = p_account GROUP BY 1, 2, 3, 4;
   END IF;
 END;

@@ -201,10 +201,10 @@ export async function generateCampaign(
       select m.account_id, (m.created_at at time zone a.time_zone)::date, m.campaign_id, m.sender_name, m.country, null, m.status, null, count(*)
         from messages m join accounts a on a.id = m.account_id where m.campaign_id = ${campaign.id} group by 1, 2, 3, 4, 5, 7`;
     await tx`
-      insert into delivery_hour_counts as c (account_id, day, hour, status, messages)
-      select m.account_id, (m.created_at at time zone a.time_zone)::date, extract(hour from m.created_at at time zone a.time_zone), m.status, count(*)
+      insert into delivery_hour_counts as c (account_id, day, hour, outcome, messages)
+      select m.account_id, (m.created_at at time zone a.time_zone)::date, extract(hour from m.created_at at time zone a.time_zone), delivery_outcome(m.status), count(*)
         from messages m join accounts a on a.id = m.account_id where m.campaign_id = ${campaign.id} group by 1, 2, 3, 4
-      on conflict (account_id, day, hour, status) do update set messages = c.messages + excluded.messages`;
+      on conflict (account_id, day, hour, outcome) do update set messages = c.messages + excluded.messages`;
     return campaign.id;
   });
 }

@@ -44,7 +44,7 @@ export type Insights = {
   errors: ErrorFigure[];
   /** delivered messages, sent -> delivered, seconds */
   deliveryTime: DeliveryTime;
-  /** share of the final reports in by each time after sending (seconds), a cumulative curve */
+  /** share of the final reports (delivered or not) in by each time after sending (seconds), a cumulative curve */
   arrival: { seconds: number; share: number }[];
 };
 
@@ -53,7 +53,6 @@ export type InsightScope = { accountId: number; campaignId: string } | { account
 
 const FAILED = new Set<number>(FAILED_STATUSES);
 const AWAITING = new Set<number>(AWAITING_REPORT_STATUSES);
-const FINAL_REPORTED = sql.raw(`(${[STATUS.DELIVERED, ...FAILED_STATUSES].join(', ')})`);
 
 function where(scope: InsightScope): SQL {
   return 'campaignId' in scope
@@ -93,7 +92,10 @@ function grouped(rows: { key: string | null; status: number; n: number }[]): Map
 const byMessages = (a: Breakdown, b: Breakdown) => b.messages - a.messages || String(a.key).localeCompare(String(b.key));
 
 type CountRow = { set: number; key: string | null; status: number; error_code: number | null; n: number };
-type TimeRow = { network: string | null; status: number; bucket: number; n: number };
+type TimeRow = { network: string | null; delivered: boolean; bucket: number; n: number };
+
+// delivery_outcome() of migration 0020, as a status that stands for it.
+const OUTCOME_STATUS = [STATUS.DELIVERED, STATUS.UNDELIVERED, STATUS.SENT, STATUS.QUEUE];
 
 /** The figures of a campaign (its id and account) or of the local days fromDay..toDay of an account. */
 export async function loadInsights(scope: InsightScope, executor: Executor = db): Promise<Insights> {
@@ -110,14 +112,13 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
        group by grouping sets ((network, status), (sender_name, status), (country, status), (day, status), (status, error_code))
       having sum(messages) <> 0`),
     executor.execute<TimeRow>(sql`
-      select network, status, bucket, sum(messages)::int as n from delivery_time_counts
-       where ${filter} and status in ${FINAL_REPORTED}
-       group by network, status, bucket having sum(messages) <> 0`),
+      select network, delivered, bucket, sum(messages)::int as n from delivery_time_counts
+       where ${filter} group by network, delivered, bucket having sum(messages) <> 0`),
     !byHour
-      ? Promise.resolve([] as { key: string; status: number; n: number }[])
-      : executor.execute<{ key: string; status: number; n: number }>(sql`
-          select hour::text as key, status, sum(messages)::int as n from delivery_hour_counts
-           where ${filter} group by hour, status having sum(messages) <> 0`),
+      ? Promise.resolve([] as { key: string; outcome: number; n: number }[])
+      : executor.execute<{ key: string; outcome: number; n: number }>(sql`
+          select hour::text as key, outcome, sum(messages)::int as n from delivery_hour_counts
+           where ${filter} group by hour, outcome having sum(messages) <> 0`),
   ]);
   const rows = [...counts].map((r) => ({ ...r, set: Number(r.set), status: Number(r.status), n: Number(r.n) }));
   const set = (k: number) => rows.filter((r) => r.set === k);
@@ -135,8 +136,8 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
   }
   errors.sort((a, b) => b.messages - a.messages || a.status - b.status || (a.errorCode ?? -1) - (b.errorCode ?? -1));
 
-  const timeRows = [...times].map((r) => ({ network: r.network, status: Number(r.status), bucket: Number(r.bucket), n: Number(r.n) }));
-  const delivered = timeRows.filter((r) => r.status === STATUS.DELIVERED);
+  const timeRows = [...times].map((r) => ({ network: r.network, delivered: r.delivered === true || String(r.delivered) === 't', bucket: Number(r.bucket), n: Number(r.n) }));
+  const delivered = timeRows.filter((r) => r.delivered);
   const histogram = (list: TimeRow[]): Histogram => {
     const map = new Map<number, number>();
     for (const r of list) map.set(r.bucket, (map.get(r.bucket) ?? 0) + r.n);
@@ -150,7 +151,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
     name: networkName(key),
     p50: percentile(histogram(delivered.filter((r) => r.network === key)), 0.5),
   }));
-  const hours = grouped([...hourRows].map((r) => ({ key: String(r.key), status: Number(r.status), n: Number(r.n) })));
+  const hours = grouped([...hourRows].map((r) => ({ key: String(r.key), status: OUTCOME_STATUS[Number(r.outcome)], n: Number(r.n) })));
 
   const stopped = statuses.get(STATUS.STOP) ?? 0;
   const queued = statuses.get(STATUS.QUEUE) ?? 0;
