@@ -506,7 +506,9 @@ export const messageHourlyCounts = pgTable(
 // account's time zone: the report periods are whole local days, and a year is 365 days of
 // rows, not 8,760 hours. Changing the account's time zone rebuilds its rows
 // (delivery_counts_rebuild). Nullable keys (a single message has no campaign, a message without
-// a report no network or error) are one key each: NULLS NOT DISTINCT.
+// a report no network or error) are one key each: NULLS NOT DISTINCT. The counts by day and by
+// time also have a row per local month (`month`, `day` its first day), so that a year is read
+// from 12 month rows and the days of the months it covers in part.
 
 // Messages per local day, campaign, sender name, country, network, status and error code.
 export const deliveryDailyCounts = pgTable(
@@ -515,6 +517,8 @@ export const deliveryDailyCounts = pgTable(
     accountId: integer()
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
+    // a whole local month's row, `day` being its first day
+    month: boolean().notNull(),
     day: date({ mode: 'string' }).notNull(),
     campaignId: uuid(),
     senderName: text().notNull(),
@@ -526,7 +530,7 @@ export const deliveryDailyCounts = pgTable(
   },
   (t) => [
     unique('delivery_daily_counts_key')
-      .on(t.accountId, t.day, t.campaignId, t.senderName, t.country, t.network, t.status, t.errorCode)
+      .on(t.accountId, t.month, t.day, t.campaignId, t.senderName, t.country, t.network, t.status, t.errorCode)
       .nullsNotDistinct(),
     index('delivery_daily_counts_campaign_idx').on(t.campaignId).where(sql`${t.campaignId} is not null`),
   ],
@@ -542,6 +546,7 @@ export const deliveryTimeCounts = pgTable(
     accountId: integer()
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
+    month: boolean().notNull(),
     day: date({ mode: 'string' }).notNull(),
     campaignId: uuid(),
     network: text(),
@@ -550,7 +555,7 @@ export const deliveryTimeCounts = pgTable(
     messages: integer().notNull(),
   },
   (t) => [
-    unique('delivery_time_counts_key').on(t.accountId, t.day, t.campaignId, t.network, t.delivered, t.bucket).nullsNotDistinct(),
+    unique('delivery_time_counts_key').on(t.accountId, t.month, t.day, t.campaignId, t.network, t.delivered, t.bucket).nullsNotDistinct(),
     index('delivery_time_counts_campaign_idx').on(t.campaignId).where(sql`${t.campaignId} is not null`),
   ],
 );

@@ -15,7 +15,7 @@ import { deliveryReportModel, loadCampaignSummary } from '@/lib/campaigns/delive
 import { daySpan } from '@/lib/calendar';
 import { buildReportEmail } from '@/lib/email/report';
 import { insightEmail } from '@/lib/insights/email';
-import { loadInsights } from '@/lib/insights/query';
+import { loadInsights, wholeMonths } from '@/lib/insights/query';
 import { loadReportPdfData, reportPdfModel } from '@/lib/reports/report-pdf';
 import { makeAccount } from './fixtures/accounts';
 
@@ -191,6 +191,26 @@ describe('GET /api/insights', () => {
 
     const exact = await exactPercentiles(where);
     expect(Math.abs(bucketOf(body.delivery_time.p50_seconds) - bucketOf(exact[0]))).toBeLessThanOrEqual(1);
+  });
+
+  it('over whole months (read from the month rows) and the days around them equals direct counts', async () => {
+    const from = addDays(TODAY, -75);
+    const { first, end } = wholeMonths(from, TODAY);
+    expect(first < end).toBe(true);
+    const { body } = await call(periodInsights.GET, `/api/insights?from=${from}&to=${TODAY}`);
+    const where = sql`account_id = ${accountId} and (created_at at time zone ${ZONE})::date between ${from}::date and ${TODAY}::date`;
+    expect(body.messages).toBe(3_300);
+    expect(pick(body.networks, (n) => n.network)).toEqual(figuresOf(await countBy('network', where)));
+    expect(pick(body.senders, (s) => s.sender)).toEqual(figuresOf(await countBy('sender_name', where)));
+    expect(pick(body.days, (d) => d.day)).toEqual(figuresOf(await countBy(`(created_at at time zone '${ZONE}')::date::text`, where)));
+  });
+
+  it('finds the whole months of a period', () => {
+    expect(wholeMonths('2026-01-01', '2026-12-31')).toEqual({ first: '2026-01-01', end: '2027-01-01' });
+    expect(wholeMonths('2026-01-15', '2026-03-31')).toEqual({ first: '2026-02-01', end: '2026-04-01' });
+    expect(wholeMonths('2026-01-15', '2026-03-30')).toEqual({ first: '2026-02-01', end: '2026-03-01' });
+    expect(wholeMonths('2026-02-02', '2026-02-27')).toEqual({ first: '2026-03-01', end: '2026-02-01' });
+    expect(wholeMonths('2024-02-01', '2024-02-29')).toEqual({ first: '2024-02-01', end: '2024-03-01' });
   });
 
   it('refuses bad periods with a clear error', async () => {

@@ -18,11 +18,11 @@ type Row = Record<string, string | number | null>;
 async function rollups(accountId: number) {
   const [daily, times, hours] = await Promise.all([
     db.execute<Row>(sql`
-      select day::text, campaign_id::text, sender_name, country, network, status, error_code, messages from delivery_daily_counts
-       where account_id = ${accountId} and messages <> 0 order by 1, 2, 3, 4, 5, 6, 7`),
+      select month, day::text, campaign_id::text, sender_name, country, network, status, error_code, messages from delivery_daily_counts
+       where account_id = ${accountId} and messages <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8`),
     db.execute<Row>(sql`
-      select day::text, campaign_id::text, network, delivered, bucket, messages from delivery_time_counts
-       where account_id = ${accountId} and messages <> 0 order by 1, 2, 3, 4, 5`),
+      select month, day::text, campaign_id::text, network, delivered, bucket, messages from delivery_time_counts
+       where account_id = ${accountId} and messages <> 0 order by 1, 2, 3, 4, 5, 6`),
     db.execute<Row>(sql`
       select day::text, hour, outcome, messages from delivery_hour_counts where account_id = ${accountId} and messages <> 0 order by 1, 2, 3`),
   ]);
@@ -32,17 +32,20 @@ async function rollups(accountId: number) {
 async function recount(accountId: number) {
   const [zone] = await db.execute<{ tz: string }>(sql`select time_zone as tz from accounts where id = ${accountId}`);
   const local = sql`(created_at at time zone ${zone.tz})`;
+  // Each message counts in its day's row and in its month's (day = the month's first day).
+  const day = sql`case when g.month then date_trunc('month', ${local})::date else ${local}::date end::text`;
+  const both = sql`cross join (values (false), (true)) g(month)`;
   const [daily, times, hours] = await Promise.all([
     db.execute<Row>(sql`
-      select ${local}::date::text as day, campaign_id::text, sender_name, country, network, status, error_code, count(*)::int as messages
-        from messages where account_id = ${accountId} group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`),
+      select g.month, ${day} as day, campaign_id::text, sender_name, country, network, status, error_code, count(*)::int as messages
+        from messages ${both} where account_id = ${accountId} group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8`),
     // Final statuses with both times, bucket by the formula of lib/insights/delivery-time.ts.
     db.execute<Row>(sql`
-      select ${local}::date::text as day, campaign_id::text, network, status = 404 as delivered,
+      select g.month, ${day} as day, campaign_id::text, network, status = 404 as delivered,
              least(127, floor(4 * log(2.0, (extract(epoch from done_at - sent_at) + 1)::numeric)))::int as bucket, count(*)::int as messages
-        from messages
+        from messages ${both}
        where account_id = ${accountId} and status not in (403, 409, 410, 411) and sent_at is not null and done_at >= sent_at
-       group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`),
+       group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`),
     db.execute<Row>(sql`
       select ${local}::date::text as day, extract(hour from ${local})::int as hour,
              case when status = 404 then 0 when status in (401, 402, 405, 406, 407, 408) then 1 when status in (403, 410, 411) then 2 else 3 end as outcome,

@@ -1,5 +1,6 @@
 CREATE TABLE "delivery_daily_counts" (
 	"account_id" integer NOT NULL,
+	"month" boolean NOT NULL,
 	"day" date NOT NULL,
 	"campaign_id" uuid,
 	"sender_name" text NOT NULL,
@@ -8,7 +9,7 @@ CREATE TABLE "delivery_daily_counts" (
 	"status" smallint NOT NULL,
 	"error_code" integer,
 	"messages" integer NOT NULL,
-	CONSTRAINT "delivery_daily_counts_key" UNIQUE NULLS NOT DISTINCT("account_id","day","campaign_id","sender_name","country","network","status","error_code")
+	CONSTRAINT "delivery_daily_counts_key" UNIQUE NULLS NOT DISTINCT("account_id","month","day","campaign_id","sender_name","country","network","status","error_code")
 );
 --> statement-breakpoint
 CREATE TABLE "delivery_hour_counts" (
@@ -22,13 +23,14 @@ CREATE TABLE "delivery_hour_counts" (
 --> statement-breakpoint
 CREATE TABLE "delivery_time_counts" (
 	"account_id" integer NOT NULL,
+	"month" boolean NOT NULL,
 	"day" date NOT NULL,
 	"campaign_id" uuid,
 	"network" text,
 	"delivered" boolean NOT NULL,
 	"bucket" smallint NOT NULL,
 	"messages" integer NOT NULL,
-	CONSTRAINT "delivery_time_counts_key" UNIQUE NULLS NOT DISTINCT("account_id","day","campaign_id","network","delivered","bucket")
+	CONSTRAINT "delivery_time_counts_key" UNIQUE NULLS NOT DISTINCT("account_id","month","day","campaign_id","network","delivered","bucket")
 );
 --> statement-breakpoint
 ALTER TABLE "delivery_report_inbox" ADD COLUMN "network" text;--> statement-breakpoint
@@ -65,16 +67,20 @@ BEGIN
              r.status = 404 AS delivered, delivery_outcome(r.status) AS outcome, r.n
         FROM (SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, 1 AS n FROM new_rows) r JOIN accounts a ON a.id = r.account_id
     ), daily AS (
-      INSERT INTO delivery_daily_counts AS c (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
-      SELECT account_id, local_at::date, campaign_id, sender_name, country, network, status, error_code, sum(n)
-        FROM d GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-      ON CONFLICT (account_id, day, campaign_id, sender_name, country, network, status, error_code)
+      INSERT INTO delivery_daily_counts AS c (account_id, month, day, campaign_id, sender_name, country, network, status, error_code, messages)
+      SELECT account_id, g.month, CASE WHEN g.month THEN date_trunc('month', local_at)::date ELSE local_at::date END,
+             campaign_id, sender_name, country, network, status, error_code, sum(n)
+        FROM d CROSS JOIN (VALUES (false), (true)) g(month)
+       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+      ON CONFLICT (account_id, month, day, campaign_id, sender_name, country, network, status, error_code)
         DO UPDATE SET messages = c.messages + excluded.messages
     ), times AS (
-      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, delivered, bucket, messages)
-      SELECT account_id, local_at::date, campaign_id, network, delivered, bucket, sum(n)
-        FROM d WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (account_id, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
+      INSERT INTO delivery_time_counts AS c (account_id, month, day, campaign_id, network, delivered, bucket, messages)
+      SELECT account_id, g.month, CASE WHEN g.month THEN date_trunc('month', local_at)::date ELSE local_at::date END,
+             campaign_id, network, delivered, bucket, sum(n)
+        FROM d CROSS JOIN (VALUES (false), (true)) g(month)
+       WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (account_id, month, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
     )
     INSERT INTO delivery_hour_counts AS c (account_id, day, hour, outcome, messages)
     SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, outcome, sum(n)
@@ -88,16 +94,20 @@ BEGIN
              r.status = 404 AS delivered, delivery_outcome(r.status) AS outcome, r.n
         FROM (SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, -1 AS n FROM old_rows UNION ALL SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, 1 AS n FROM new_rows) r JOIN accounts a ON a.id = r.account_id
     ), daily AS (
-      INSERT INTO delivery_daily_counts AS c (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
-      SELECT account_id, local_at::date, campaign_id, sender_name, country, network, status, error_code, sum(n)
-        FROM d GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-      ON CONFLICT (account_id, day, campaign_id, sender_name, country, network, status, error_code)
+      INSERT INTO delivery_daily_counts AS c (account_id, month, day, campaign_id, sender_name, country, network, status, error_code, messages)
+      SELECT account_id, g.month, CASE WHEN g.month THEN date_trunc('month', local_at)::date ELSE local_at::date END,
+             campaign_id, sender_name, country, network, status, error_code, sum(n)
+        FROM d CROSS JOIN (VALUES (false), (true)) g(month)
+       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+      ON CONFLICT (account_id, month, day, campaign_id, sender_name, country, network, status, error_code)
         DO UPDATE SET messages = c.messages + excluded.messages
     ), times AS (
-      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, delivered, bucket, messages)
-      SELECT account_id, local_at::date, campaign_id, network, delivered, bucket, sum(n)
-        FROM d WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (account_id, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
+      INSERT INTO delivery_time_counts AS c (account_id, month, day, campaign_id, network, delivered, bucket, messages)
+      SELECT account_id, g.month, CASE WHEN g.month THEN date_trunc('month', local_at)::date ELSE local_at::date END,
+             campaign_id, network, delivered, bucket, sum(n)
+        FROM d CROSS JOIN (VALUES (false), (true)) g(month)
+       WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (account_id, month, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
     )
     INSERT INTO delivery_hour_counts AS c (account_id, day, hour, outcome, messages)
     SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, outcome, sum(n)
@@ -111,16 +121,20 @@ BEGIN
              r.status = 404 AS delivered, delivery_outcome(r.status) AS outcome, r.n
         FROM (SELECT account_id, created_at, campaign_id, sender_name, country, network, status, error_code, sent_at, done_at, -1 AS n FROM old_rows) r JOIN accounts a ON a.id = r.account_id
     ), daily AS (
-      INSERT INTO delivery_daily_counts AS c (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
-      SELECT account_id, local_at::date, campaign_id, sender_name, country, network, status, error_code, sum(n)
-        FROM d GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-      ON CONFLICT (account_id, day, campaign_id, sender_name, country, network, status, error_code)
+      INSERT INTO delivery_daily_counts AS c (account_id, month, day, campaign_id, sender_name, country, network, status, error_code, messages)
+      SELECT account_id, g.month, CASE WHEN g.month THEN date_trunc('month', local_at)::date ELSE local_at::date END,
+             campaign_id, sender_name, country, network, status, error_code, sum(n)
+        FROM d CROSS JOIN (VALUES (false), (true)) g(month)
+       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+      ON CONFLICT (account_id, month, day, campaign_id, sender_name, country, network, status, error_code)
         DO UPDATE SET messages = c.messages + excluded.messages
     ), times AS (
-      INSERT INTO delivery_time_counts AS c (account_id, day, campaign_id, network, delivered, bucket, messages)
-      SELECT account_id, local_at::date, campaign_id, network, delivered, bucket, sum(n)
-        FROM d WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (account_id, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
+      INSERT INTO delivery_time_counts AS c (account_id, month, day, campaign_id, network, delivered, bucket, messages)
+      SELECT account_id, g.month, CASE WHEN g.month THEN date_trunc('month', local_at)::date ELSE local_at::date END,
+             campaign_id, network, delivered, bucket, sum(n)
+        FROM d CROSS JOIN (VALUES (false), (true)) g(month)
+       WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (account_id, month, day, campaign_id, network, delivered, bucket) DO UPDATE SET messages = c.messages + excluded.messages
     )
     INSERT INTO delivery_hour_counts AS c (account_id, day, hour, outcome, messages)
     SELECT account_id, local_at::date, extract(hour FROM local_at)::smallint, outcome, sum(n)
@@ -147,14 +161,18 @@ BEGIN
     DELETE FROM delivery_daily_counts;
     DELETE FROM delivery_time_counts;
     DELETE FROM delivery_hour_counts;
-    INSERT INTO delivery_daily_counts (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.sender_name, m.country, m.network, m.status, m.error_code, count(*)
-      FROM messages m JOIN accounts a ON a.id = m.account_id  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-    INSERT INTO delivery_time_counts (account_id, day, campaign_id, network, delivered, bucket, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.network, m.status = 404, delivery_time_bucket(m.sent_at, m.done_at), count(*)
-      FROM messages m JOIN accounts a ON a.id = m.account_id
+    INSERT INTO delivery_daily_counts (account_id, month, day, campaign_id, sender_name, country, network, status, error_code, messages)
+    SELECT m.account_id, g.month,
+           CASE WHEN g.month THEN date_trunc('month', m.created_at AT TIME ZONE a.time_zone)::date ELSE (m.created_at AT TIME ZONE a.time_zone)::date END,
+           m.campaign_id, m.sender_name, m.country, m.network, m.status, m.error_code, count(*)
+      FROM messages m JOIN accounts a ON a.id = m.account_id CROSS JOIN (VALUES (false), (true)) g(month)  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+    INSERT INTO delivery_time_counts (account_id, month, day, campaign_id, network, delivered, bucket, messages)
+    SELECT m.account_id, g.month,
+           CASE WHEN g.month THEN date_trunc('month', m.created_at AT TIME ZONE a.time_zone)::date ELSE (m.created_at AT TIME ZONE a.time_zone)::date END,
+           m.campaign_id, m.network, m.status = 404, delivery_time_bucket(m.sent_at, m.done_at), count(*)
+      FROM messages m JOIN accounts a ON a.id = m.account_id CROSS JOIN (VALUES (false), (true)) g(month)
      WHERE m.status IN (401, 402, 404, 405, 406, 407, 408, 412) AND delivery_time_bucket(m.sent_at, m.done_at) IS NOT NULL
-     GROUP BY 1, 2, 3, 4, 5, 6;
+     GROUP BY 1, 2, 3, 4, 5, 6, 7;
     INSERT INTO delivery_hour_counts (account_id, day, hour, outcome, messages)
     SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, extract(hour FROM m.created_at AT TIME ZONE a.time_zone)::smallint, delivery_outcome(m.status), count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id  GROUP BY 1, 2, 3, 4;
@@ -162,14 +180,18 @@ BEGIN
     DELETE FROM delivery_daily_counts WHERE account_id = p_account;
     DELETE FROM delivery_time_counts WHERE account_id = p_account;
     DELETE FROM delivery_hour_counts WHERE account_id = p_account;
-    INSERT INTO delivery_daily_counts (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.sender_name, m.country, m.network, m.status, m.error_code, count(*)
-      FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.account_id = p_account GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-    INSERT INTO delivery_time_counts (account_id, day, campaign_id, network, delivered, bucket, messages)
-    SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, m.campaign_id, m.network, m.status = 404, delivery_time_bucket(m.sent_at, m.done_at), count(*)
-      FROM messages m JOIN accounts a ON a.id = m.account_id
+    INSERT INTO delivery_daily_counts (account_id, month, day, campaign_id, sender_name, country, network, status, error_code, messages)
+    SELECT m.account_id, g.month,
+           CASE WHEN g.month THEN date_trunc('month', m.created_at AT TIME ZONE a.time_zone)::date ELSE (m.created_at AT TIME ZONE a.time_zone)::date END,
+           m.campaign_id, m.sender_name, m.country, m.network, m.status, m.error_code, count(*)
+      FROM messages m JOIN accounts a ON a.id = m.account_id CROSS JOIN (VALUES (false), (true)) g(month) WHERE m.account_id = p_account GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+    INSERT INTO delivery_time_counts (account_id, month, day, campaign_id, network, delivered, bucket, messages)
+    SELECT m.account_id, g.month,
+           CASE WHEN g.month THEN date_trunc('month', m.created_at AT TIME ZONE a.time_zone)::date ELSE (m.created_at AT TIME ZONE a.time_zone)::date END,
+           m.campaign_id, m.network, m.status = 404, delivery_time_bucket(m.sent_at, m.done_at), count(*)
+      FROM messages m JOIN accounts a ON a.id = m.account_id CROSS JOIN (VALUES (false), (true)) g(month)
      WHERE m.account_id = p_account AND m.status IN (401, 402, 404, 405, 406, 407, 408, 412) AND delivery_time_bucket(m.sent_at, m.done_at) IS NOT NULL
-     GROUP BY 1, 2, 3, 4, 5, 6;
+     GROUP BY 1, 2, 3, 4, 5, 6, 7;
     INSERT INTO delivery_hour_counts (account_id, day, hour, outcome, messages)
     SELECT m.account_id, (m.created_at AT TIME ZONE a.time_zone)::date, extract(hour FROM m.created_at AT TIME ZONE a.time_zone)::smallint, delivery_outcome(m.status), count(*)
       FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.account_id = p_account GROUP BY 1, 2, 3, 4;

@@ -197,9 +197,12 @@ export async function generateCampaign(
         set messages = c.messages + excluded.messages, parts = c.parts + excluded.parts, points = c.points + excluded.points`;
     // Its deliverability rollups (no network, error or delivery time yet: waiting or just sent).
     await tx`
-      insert into delivery_daily_counts (account_id, day, campaign_id, sender_name, country, network, status, error_code, messages)
-      select m.account_id, (m.created_at at time zone a.time_zone)::date, m.campaign_id, m.sender_name, m.country, null, m.status, null, count(*)
-        from messages m join accounts a on a.id = m.account_id where m.campaign_id = ${campaign.id} group by 1, 2, 3, 4, 5, 7`;
+      insert into delivery_daily_counts as c (account_id, month, day, campaign_id, sender_name, country, network, status, error_code, messages)
+      select m.account_id, g.month,
+             case when g.month then date_trunc('month', m.created_at at time zone a.time_zone)::date else (m.created_at at time zone a.time_zone)::date end,
+             m.campaign_id, m.sender_name, m.country, null, m.status, null, count(*)
+        from messages m join accounts a on a.id = m.account_id cross join (values (false), (true)) g(month)
+       where m.campaign_id = ${campaign.id} group by 1, 2, 3, 4, 5, 6, 8`;
     await tx`
       insert into delivery_hour_counts as c (account_id, day, hour, outcome, messages)
       select m.account_id, (m.created_at at time zone a.time_zone)::date, extract(hour from m.created_at at time zone a.time_zone), delivery_outcome(m.status), count(*)

@@ -20,11 +20,18 @@ export function statusWord(locale: Locale): (name: StatusName) => string {
   return (name) => t(`${name}.label`);
 }
 
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+/** One of our own texts as an SQL literal, for COPY (which takes no bind parameters). */
+export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** A column reference (`m.status`) fit to be written into SQL as it is; throws otherwise. */
+export function columnReference(column: string): string {
+  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(column)) throw new Error(`not a column reference: ${column}`);
+  return column;
+}
 
 /** SQL for the status word of a status code column, for COPY (our own texts, as literals). */
 export function statusWordSql(column: string, locale: Locale): string {
-  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(column)) throw new Error(`not a column reference: ${column}`);
+  columnReference(column);
   const word = statusWord(locale);
   const cases = (Object.keys(STATUS) as StatusName[]).map((name) => `when ${STATUS[name]} then ${literal(word(name))}`);
   return `case ${column} ${cases.join(' ')} end`;

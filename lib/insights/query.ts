@@ -2,6 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { accounts } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import { addDays } from '@/lib/calendar';
 import { resolvePeriod } from '@/lib/reports/periods';
 import { AWAITING_REPORT_STATUSES, FAILED_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { cumulativeShares, percentile, type Histogram } from './delivery-time';
@@ -38,7 +39,7 @@ export type Insights = {
   senders: Breakdown[];
   countries: Breakdown[];
   days: Breakdown[];
-  /** 0..23 in the account's time zone, every hour present; none for a campaign or withoutBulk */
+  /** 0..23 in the account's time zone, every hour present; none for a campaign or withoutBulk (as days) */
   hours: Breakdown[];
   /** failures by status and error code, most first */
   errors: ErrorFigure[];
@@ -54,10 +55,30 @@ export type InsightScope = { accountId: number; campaignId: string } | { account
 const FAILED = new Set<number>(FAILED_STATUSES);
 const AWAITING = new Set<number>(AWAITING_REPORT_STATUSES);
 
+/** The first days of the whole months inside fromDay..toDay: [first, end), empty when first >= end. */
+export function wholeMonths(fromDay: string, toDay: string): { first: string; end: string } {
+  const firstOf = (day: string, monthsAhead: number) => {
+    const [year, month] = day.split('-').map(Number);
+    return new Date(Date.UTC(year, month - 1 + monthsAhead, 1)).toISOString().slice(0, 10);
+  };
+  const first = fromDay.endsWith('-01') ? fromDay : firstOf(fromDay, 1);
+  const end = addDays(toDay, 1).endsWith('-01') ? addDays(toDay, 1) : firstOf(toDay, 0);
+  return { first, end };
+}
+
+/**
+ * The rows of delivery_daily_counts and delivery_time_counts that a scope sums: a campaign's day
+ * rows, or a period's month rows for its whole months and day rows for the rest.
+ */
 function where(scope: InsightScope): SQL {
-  return 'campaignId' in scope
-    ? sql`campaign_id = ${scope.campaignId}::uuid and account_id = ${scope.accountId}`
-    : sql`account_id = ${scope.accountId} and day between ${scope.fromDay}::date and ${scope.toDay}::date${scope.withoutBulk ? sql` and campaign_id is null` : sql``}`;
+  if ('campaignId' in scope) return sql`campaign_id = ${scope.campaignId}::uuid and account_id = ${scope.accountId} and not month`;
+  const { first, end } = wholeMonths(scope.fromDay, scope.toDay);
+  const bulk = scope.withoutBulk ? sql` and campaign_id is null` : sql``;
+  const days = sql`day between ${scope.fromDay}::date and ${scope.toDay}::date`;
+  if (first >= end) return sql`account_id = ${scope.accountId} and not month and ${days}${bulk}`;
+  return sql`account_id = ${scope.accountId}${bulk} and (
+      (month and day >= ${first}::date and day < ${end}::date)
+      or (not month and ${days} and (day < ${first}::date or day >= ${end}::date)))`;
 }
 
 type Tally = { delivered: number; failed: number; awaiting: number; messages: number };
@@ -103,22 +124,24 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
   // delivery_hour_counts has no campaign: the hours are for a whole account's period only.
   const byHour = !('campaignId' in scope) && !scope.withoutBulk;
   const [counts, times, hourRows] = await Promise.all([
-    // One pass over the period's rows, five groupings (set 0: network, 1: sender, 2: country, 3: day, 4: error code).
+    // One pass over the period's rows, four groupings (set 0: network, 1: sender, 2: country, 3: error code).
     executor.execute<CountRow>(sql`
-      select case when grouping(network) = 0 then 0 when grouping(sender_name) = 0 then 1 when grouping(country) = 0 then 2
-                  when grouping(day) = 0 then 3 else 4 end as set,
-             coalesce(network, sender_name, country, day::text) as key, status, error_code, sum(messages)::int as n
+      select case when grouping(network) = 0 then 0 when grouping(sender_name) = 0 then 1 when grouping(country) = 0 then 2 else 3 end as set,
+             coalesce(network, sender_name, country) as key, status, error_code, sum(messages)::int as n
         from delivery_daily_counts where ${filter}
-       group by grouping sets ((network, status), (sender_name, status), (country, status), (day, status), (status, error_code))
+       group by grouping sets ((network, status), (sender_name, status), (country, status), (status, error_code))
       having sum(messages) <> 0`),
     executor.execute<TimeRow>(sql`
       select network, delivered, bucket, sum(messages)::int as n from delivery_time_counts
        where ${filter} group by network, delivered, bucket having sum(messages) <> 0`),
     !byHour
-      ? Promise.resolve([] as { key: string; outcome: number; n: number }[])
-      : executor.execute<{ key: string; outcome: number; n: number }>(sql`
-          select hour::text as key, outcome, sum(messages)::int as n from delivery_hour_counts
-           where ${filter} group by hour, outcome having sum(messages) <> 0`),
+      ? Promise.resolve([] as { set: number; key: string; outcome: number; n: number }[])
+      : // By day and by hour of the day, from the day rows of delivery_hour_counts (set 0: day, 1: hour).
+        executor.execute<{ set: number; key: string; outcome: number; n: number }>(sql`
+          select case when grouping(day) = 0 then 0 else 1 end as set, coalesce(day::text, hour::text) as key, outcome, sum(messages)::int as n
+            from delivery_hour_counts
+           where account_id = ${scope.accountId} and day between ${scope.fromDay}::date and ${scope.toDay}::date
+           group by grouping sets ((day, outcome), (hour, outcome)) having sum(messages) <> 0`),
   ]);
   const rows = [...counts].map((r) => ({ ...r, set: Number(r.set), status: Number(r.status), n: Number(r.n) }));
   const set = (k: number) => rows.filter((r) => r.set === k);
@@ -126,7 +149,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
   const totals = empty();
   const statuses = new Map<number, number>();
   const errors: ErrorFigure[] = [];
-  for (const row of set(4)) {
+  for (const row of set(3)) {
     add(totals, row.status, row.n);
     statuses.set(row.status, (statuses.get(row.status) ?? 0) + row.n);
     const reason = failureReason(row.status, row.error_code === null ? null : Number(row.error_code));
@@ -151,7 +174,9 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
     name: networkName(key),
     p50: percentile(histogram(delivered.filter((r) => r.network === key)), 0.5),
   }));
-  const hours = grouped([...hourRows].map((r) => ({ key: String(r.key), status: OUTCOME_STATUS[Number(r.outcome)], n: Number(r.n) })));
+  const byOutcome = (k: number) =>
+    grouped([...hourRows].filter((r) => Number(r.set) === k).map((r) => ({ key: String(r.key), status: OUTCOME_STATUS[Number(r.outcome)], n: Number(r.n) })));
+  const hours = byOutcome(1);
 
   const stopped = statuses.get(STATUS.STOP) ?? 0;
   const queued = statuses.get(STATUS.QUEUE) ?? 0;
@@ -162,7 +187,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
     networks: networks.sort(byMessages),
     senders: [...grouped(set(1))].map(([key, t]) => breakdown(key, t)).sort(byMessages),
     countries: [...grouped(set(2))].map(([key, t]) => breakdown(key, t)).sort(byMessages),
-    days: [...grouped(set(3))].map(([key, t]) => breakdown(key, t)).sort((a, b) => String(a.key).localeCompare(String(b.key))),
+    days: [...byOutcome(0)].map(([key, t]) => breakdown(key, t)).sort((a, b) => String(a.key).localeCompare(String(b.key))),
     hours: !byHour ? [] : Array.from({ length: 24 }, (_, hour) => breakdown(String(hour), hours.get(String(hour)) ?? empty())),
     errors,
     deliveryTime: { count, p50: percentile(overall, 0.5), p90: percentile(overall, 0.9), p99: percentile(overall, 0.99) },

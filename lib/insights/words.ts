@@ -1,5 +1,6 @@
 // use-intl/core rather than next-intl: the PDF worker and the job worker load this too.
 import { createTranslator } from 'use-intl/core';
+import { columnReference, literal } from '@/lib/i18n/csv-words';
 import type { Locale } from '@/lib/i18n/locale';
 import { MESSAGES } from '@/lib/i18n/messages';
 import type insightsEn from '@/lib/i18n/messages/insights.en.json';
@@ -22,15 +23,13 @@ export function failureWords(locale: Locale): (status: number, errorCode: number
   };
 }
 
-const COLUMN = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
 /**
  * SQL for the meaning or the next step of a failed message, for COPY (our own texts, as literals):
  * by error code when the table has it, else by status, as failureWords; null when delivered or pending.
  */
 export function failureWordsSql(statusColumn: string, errorColumn: string, locale: Locale, part: 'meaning' | 'next'): string {
-  if (!COLUMN.test(statusColumn) || !COLUMN.test(errorColumn)) throw new Error('not a column reference');
+  columnReference(statusColumn);
+  columnReference(errorColumn);
   const words = failureWords(locale);
   const failed = (Object.keys(STATUS) as StatusName[]).filter((name) => failureReason(STATUS[name], null));
   const byCode = Object.keys(ERROR_CODES).map((code) => `when ${errorColumn} = ${Number(code)} then ${literal(words(STATUS.UNDELIVERED, Number(code))![part])}`);
