@@ -171,6 +171,9 @@ describe('deliverability rollups', () => {
           .values({ accountId, userId, senderName: 'Shop', content: 'Bulk', encoding: 'gsm7', parts: 1, status: 'sending', recipients: 0, points: 0 })
           .returning();
         campaignId = campaign.id;
+        // Every run starts with a single message sent and delivered, so that each rollup has rows to compare.
+        await run({ kind: 'send', count: 1, bulk: false, hoursAgo: 1, sender: 'Shop', country: 'BG' });
+        await run({ kind: 'reports', reports: [{ pick: 0, status: STATUS.DELIVERED, network: '28401', errorCode: null, afterSeconds: 5 }], duplicate: false });
         for (const s of steps) await run(s);
         const kept = await rollups(accountId);
         const counted = await recount(accountId);
@@ -183,8 +186,8 @@ describe('deliverability rollups', () => {
       }),
       { numRuns: 40 },
     );
-    expect(compared.daily).toBeGreaterThan(40);
-    expect(compared.times).toBeGreaterThan(10);
-    expect(compared.hours).toBeGreaterThan(40);
+    expect(compared.daily).toBeGreaterThanOrEqual(40);
+    expect(compared.times).toBeGreaterThanOrEqual(40);
+    expect(compared.hours).toBeGreaterThanOrEqual(40);
   });
 });
