@@ -139,9 +139,15 @@ function validInput(operation: Operation): fc.Arbitrary<Record<string, unknown>>
   const seeded = seeds();
   const properties = Object.keys(schema.properties as Record<string, unknown>);
   const example = (Object.values(operation.spec.requestBody?.content ?? {})[0]?.example ?? {}) as Record<string, unknown>;
+  // `from` is a sender name, except in a period (GET /api/insights: from and to are days).
+  const period = /\\d\{4\}-/.test(String((schema.properties as Record<string, { pattern?: string }>).from?.pattern ?? ''));
+  const day = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Sofia' }).format(new Date(Date.now() + n * 86_400_000));
+  const sender = period
+    ? fc.record({ from: fc.constantFrom(day(-30), day(-365), day(-2)), to: fc.constantFrom(day(-1), day(-2)) })
+    : fc.constant('from' in (schema.properties as object) ? { from: SENDER } : {});
   const realistic = fc
-    .record(Object.fromEntries(properties.filter((name) => seeded[name]).map((name) => [name, seeded[name]])), { requiredKeys: [] })
-    .map((values) => ({ ...example, ...('from' in (schema.properties as object) ? { from: SENDER } : {}), ...values }));
+    .tuple(fc.record(Object.fromEntries(properties.filter((name) => seeded[name]).map((name) => [name, seeded[name]])), { requiredKeys: [] }), sender)
+    .map(([values, fixed]) => ({ ...example, ...fixed, ...values }));
   return fc.oneof(realistic, drawn, fc.tuple(drawn, realistic).map(([a, b]) => ({ ...a, ...b })));
 }
 

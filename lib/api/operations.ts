@@ -259,4 +259,5 @@ export const controlCampaign = {
   example: { params: { id: EXAMPLE_CAMPAIGN, action: 'pause' }, input: {} },
 } satisfies Operation;
 
-export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign, ...INSIGHT_OPERATIONS, ...CONTACT_OPERATIONS];
+// New operations go last: the fuzz test seeds each operation by its place in this list.
+export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign, ...CONTACT_OPERATIONS, ...INSIGHT_OPERATIONS];
