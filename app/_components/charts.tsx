@@ -1,4 +1,4 @@
-import type { BarChart, LineChart } from '@/lib/insights/charts';
+import { MARGIN, type BarChart, type LineChart } from '@/lib/insights/charts';
 
 /**
  * SVG charts drawn on the server from the geometry of lib/insights/charts.ts (d3). Each is an
@@ -11,14 +11,14 @@ function Axes({ chart, children }: { chart: { width: number; height: number; yTi
     <>
       {chart.yTicks.map((tick) => (
         <g key={tick.label}>
-          <line x1={40} x2={chart.width - 8} y1={tick.at} y2={tick.at} stroke="#e2e8f0" strokeWidth={1} />
-          <text x={36} y={tick.at} dy="0.32em" textAnchor="end" fontSize={10} fill="#475569">
+          <line x1={MARGIN.left} x2={chart.width - MARGIN.right} y1={tick.at} y2={tick.at} stroke="#e2e8f0" strokeWidth={1} />
+          <text x={MARGIN.left - 4} y={tick.at} dy="0.32em" textAnchor="end" fontSize={10} fill="#475569">
             {tick.label}
           </text>
         </g>
       ))}
       {children}
-      <line x1={40} x2={chart.width - 8} y1={chart.baseline} y2={chart.baseline} stroke="#94a3b8" strokeWidth={1} />
+      <line x1={MARGIN.left} x2={chart.width - MARGIN.right} y1={chart.baseline} y2={chart.baseline} stroke="#94a3b8" strokeWidth={1} />
     </>
   );
 }

@@ -159,7 +159,7 @@ export async function loadInsights(scope: InsightScope, executor: Executor = db)
   }
   errors.sort((a, b) => b.messages - a.messages || a.status - b.status || (a.errorCode ?? -1) - (b.errorCode ?? -1));
 
-  const timeRows = [...times].map((r) => ({ network: r.network, delivered: r.delivered === true || String(r.delivered) === 't', bucket: Number(r.bucket), n: Number(r.n) }));
+  const timeRows = [...times].map((r) => ({ network: r.network, delivered: r.delivered, bucket: Number(r.bucket), n: Number(r.n) }));
   const delivered = timeRows.filter((r) => r.delivered);
   const histogram = (list: TimeRow[]): Histogram => {
     const map = new Map<number, number>();

@@ -37,6 +37,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const progress = await getCampaignProgress(user.account.id, id);
   if (!progress) notFound();
   const times = progress;
+  const summary = campaignJson(progress).progress;
   const [t, format, locale, latest, th, tr, ta, trail, insights] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
@@ -46,11 +47,11 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     getTranslations('deliveryReport'),
     getTranslations('audit.activity'),
     listTargetTrail(user.account.id, { type: 'campaign', id: progress.id }),
-    loadInsights({ accountId: user.account.id, campaignId: progress.id }),
+    // Nothing to show before a message has gone out (the page polls while sending).
+    summary.sent > 0 ? loadInsights({ accountId: user.account.id, campaignId: progress.id }) : null,
   ]);
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
 
-  const summary = campaignJson(progress).progress;
   const total = progress.recipients;
   const status = campaignState(progress.status);
   const statusWord = status ? t(`status.${status}`) : progress.status;
@@ -163,7 +164,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           </Table>
         </Section>
 
-        {summary.sent > 0 ? <InsightsPanels insights={insights} parts={['summary', 'networks', 'errors', 'arrival']} idPrefix="campaign-" /> : null}
+        {insights ? <InsightsPanels insights={insights} parts={['summary', 'networks', 'errors', 'arrival']} idPrefix="campaign-" /> : null}
 
         <Section id="downloads" title={tr('downloads')}>
           {/* Plain links, never next/link: a prefetch would start an export. */}
