@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -67,11 +68,14 @@ export const accounts = pgTable(
     // crossing: lowBalanceWarnedAt is set then and cleared when the balance is back above it.
     lowBalanceThreshold: units(),
     lowBalanceWarnedAt: timestamp({ withTimezone: true }),
+    // A number is suppressed after this many permanent failures in a row (null: never).
+    suppressAfter: smallint().default(3),
     createdAt: createdAt(),
   },
   (t) => [
     check('accounts_low_balance_threshold_positive', sql`${t.lowBalanceThreshold} is null or ${t.lowBalanceThreshold} > 0`),
     check('accounts_balance_non_negative', sql`${t.balance} >= 0`),
+    check('accounts_suppress_after_range', sql`${t.suppressAfter} between 1 and 20`),
     check('accounts_country_iso', sql`${t.country} ~ '^[A-Z]{2}$'`),
   ],
 );
@@ -228,6 +232,32 @@ export const contactFields = pgTable(
 
 // Numbers the account must never send to (the provider's blacklist), whether or not they are
 // contacts: when, why and how each got here.
+// Numbers whose delivery reports said permanent failure (the number does not exist, is not in
+// service, is barred): the run of such reports in a row, reset by any other final report. Once it
+// reaches the account's suppressAfter the number is suppressed: a send skips it like an opt-out
+// until someone releases it (which deletes the row).
+export const numberFailures = pgTable(
+  'number_failures',
+  {
+    accountId: integer()
+      .notNull()
+      .references(() => accounts.id),
+    // E.164 with the leading '+'
+    phone: text().notNull(),
+    failures: integer().notNull(),
+    // the last report's error code and message
+    errorCode: integer(),
+    status: smallint().notNull(),
+    lastMessageId: bigint({ mode: 'number' }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    suppressedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.phone] }),
+    index('number_failures_suppressed_idx').on(t.accountId, t.suppressedAt.desc().nullsFirst(), t.phone).where(sql`${t.suppressedAt} is not null`),
+  ],
+);
+
 export const optOuts = pgTable(
   'opt_outs',
   {
@@ -361,6 +391,19 @@ export const campaigns = pgTable(
     pointsRefunded: units().notNull().default(0),
     // Recipients left out because their numbers are opted out: never sent, never charged.
     skippedOptedOut: integer().notNull().default(0),
+    // Recipients left out because their numbers are suppressed (number_failures): never sent, never charged.
+    skippedSuppressed: integer().notNull().default(0),
+    // A follow-up made by "resend to the undelivered" names the campaign it resends (one per origin).
+    followsCampaignId: uuid().references((): AnyPgColumn => campaigns.id),
+    // The failure guard: pause when more than this per cent of the last guardWindow final reports
+    // failed (null: off). guardRecent holds those outcomes, oldest first ('1' failed, '0' not).
+    guardFailurePercent: smallint().default(20),
+    guardWindow: smallint().notNull().default(200),
+    guardRecent: text().notNull().default(''),
+    // When the guard paused the campaign and what it saw then (failed of reports).
+    guardTrippedAt: timestamp({ withTimezone: true }),
+    guardFailed: integer(),
+    guardReports: integer(),
     scheduledAt: timestamp({ withTimezone: true }),
     startedAt: timestamp({ withTimezone: true }),
     // Last batch handed to the gateway: a sending campaign quiet for too long has lost its job.
@@ -374,6 +417,9 @@ export const campaigns = pgTable(
     index('campaigns_stopped_idx').on(t.finishedAt).where(sql`${t.status} = 'stopped'`),
     index('campaigns_account_created_idx').on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     check('campaigns_rate_positive', sql`${t.rate} > 0`),
+    uniqueIndex('campaigns_follows_key').on(t.followsCampaignId).where(sql`${t.followsCampaignId} is not null`),
+    check('campaigns_guard_percent_range', sql`${t.guardFailurePercent} between 1 and 99`),
+    check('campaigns_guard_window_range', sql`${t.guardWindow} between 20 and 10000`),
   ],
 );
 

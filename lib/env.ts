@@ -36,6 +36,11 @@ const schema = z.object({
   DLR_SECRET: optionalText,
   SIMULATOR_DELAY_SCALE: z.coerce.number().min(0).max(1000).default(1),
   SIMULATOR_LOG: optionalText,
+  // MCC+MNC codes, comma-separated, whose messages the simulator fails (network failure, error 6).
+  SIMULATOR_FAILING_NETWORKS: z
+    .string()
+    .regex(/^\d{5,6}(,\d{5,6})*$/)
+    .optional(),
   MESSAGE_VALIDITY_SECONDS: whole(1, 30 * 86_400, 48 * 3600),
   APP_URL: url.optional(),
   REPORT_LINK_KEYS: optionalText,

@@ -14,6 +14,7 @@ import {
   MAX_SENDER_LENGTH,
 } from '@/lib/messaging/limits';
 import { SEND_REFUSALS } from '@/lib/messaging/send';
+import { GUARD_LIMITS } from '@/lib/campaigns/guard';
 import { STATUS, type StatusName } from '@/lib/messaging/statuses';
 import { idSchema, optionalTextSchema } from '@/lib/validation';
 import { CONTACT_OPERATIONS } from './contact-operations';
@@ -90,7 +91,7 @@ export const invalidNumbers = z.array(
 );
 
 /** The opted-out numbers a send left out (never sent, never charged), in the same style. */
-export const skippedNumbers = z.array(z.object({ submitted_number: z.string(), number: z.string(), message: z.literal('opted_out') }));
+export const skippedNumbers = z.array(z.object({ submitted_number: z.string(), number: z.string(), message: z.enum(['opted_out', 'suppressed']) }));
 
 const unixTime = z.int().nullable();
 const STATUS_NAMES = Object.keys(STATUS) as [StatusName, ...StatusName[]];
@@ -144,6 +145,13 @@ export const campaignReply = z.object({
   rate: z.int(),
   recipients: z.int(),
   skipped_opted_out: z.int(),
+  skipped_suppressed: z.int(),
+  /** the campaign this one resends to, if it is a follow-up */
+  follows_campaign_id: z.uuid().nullable(),
+  /** the failure guard: pause when more than failure_percent of the last `window` final reports failed (null: off) */
+  guard: z.object({ failure_percent: z.int(), window: z.int() }).nullable(),
+  /** when the guard paused the campaign and what it saw then */
+  guard_paused: z.object({ at: z.iso.datetime(), failed: z.int(), reports: z.int() }).nullable(),
   created_at: z.iso.datetime(),
   progress: z.object({
     pending: z.int(),
@@ -224,6 +232,10 @@ export const createCampaign = {
       rate: z.int().min(CAMPAIGN_RATE.min).max(CAMPAIGN_RATE.max).optional(),
       name: optionalTextSchema(MAX_CAMPAIGN_NAME_LENGTH),
       date: schedule.optional(),
+      // The failure guard: on with the defaults unless told; false turns it off.
+      guard: flag.optional(),
+      guard_failure_percent: z.int().min(GUARD_LIMITS.percent.min).max(GUARD_LIMITS.percent.max).optional(),
+      guard_window: z.int().min(GUARD_LIMITS.window.min).max(GUARD_LIMITS.window.max).optional(),
     })
     .refine((v) => v.to?.length || v.group, { error: 'campaign_recipients_required' }),
   bodyTypes: ['application/json'],

@@ -28,6 +28,18 @@ export function describeDetails(action: string, details: Record<string, unknown>
     case 'campaign.stop':
       if (count(d.refunded)) return { key: 'refund', values: { points: formatPoints(d.refunded, locale) } };
       break;
+    case 'campaign.guard_pause':
+      if (count(d.failed) && count(d.reports) && count(d.threshold)) return { key: 'guard', values: { failed: d.failed, reports: d.reports, threshold: d.threshold } };
+      break;
+    case 'campaign.resend':
+      if (count(d.recipients) && count(d.points)) return { key: 'resend', values: { recipients: d.recipients, points: formatPoints(d.points, locale) } };
+      break;
+    case 'number.release':
+      if (text(d.phone)) return { key: 'phone', values: { phone: d.phone } };
+      break;
+    case 'account.suppression':
+      if ('after' in d) return { key: 'suppressAfter', values: { after: d.after === null ? 'off' : String(d.after) } };
+      break;
     case 'report.generate':
       if (text(d.name) && text(d.from) && text(d.to)) return { key: 'period', values: { name: d.name, from: d.from, to: d.to } };
       break;

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'campaign.pause',
   'campaign.resume',
   'campaign.stop',
+  'campaign.guard_pause',
+  'campaign.resend',
   'report.create',
   'report.generate',
   'report.download',
@@ -34,6 +36,8 @@ export const AUDIT_ACTIONS = [
   'user.language',
   'account.time_zone',
   'account.low_balance_threshold',
+  'account.suppression',
+  'number.release',
   'view.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

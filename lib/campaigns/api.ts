@@ -6,7 +6,21 @@ import type { CampaignProgress } from './index';
 /** What the API shows of a campaign (a campaign just created has no more). */
 type CampaignSummary = Pick<
   CampaignProgress,
-  'id' | 'name' | 'status' | 'sender' | 'rate' | 'recipients' | 'createdAt' | 'counts' | 'points' | 'pointsRefunded' | 'skippedOptedOut'
+  | 'id'
+  | 'name'
+  | 'status'
+  | 'sender'
+  | 'rate'
+  | 'recipients'
+  | 'createdAt'
+  | 'counts'
+  | 'points'
+  | 'pointsRefunded'
+  | 'skippedOptedOut'
+  | 'skippedSuppressed'
+  | 'followsCampaignId'
+  | 'guard'
+  | 'guardTrip'
 >;
 
 /** A campaign as the API shows it: state, counts per status and the sent/delivered/failed/pending summary. */
@@ -21,6 +35,11 @@ export function campaignJson(progress: CampaignSummary) {
     recipients: progress.recipients,
     // opted-out numbers left out at submit: never sent, never charged
     skipped_opted_out: progress.skippedOptedOut,
+    // suppressed (dead) numbers left out at submit, likewise
+    skipped_suppressed: progress.skippedSuppressed,
+    follows_campaign_id: progress.followsCampaignId,
+    guard: progress.guard ? { failure_percent: progress.guard.failurePercent, window: progress.guard.window } : null,
+    guard_paused: progress.guardTrip ? { at: progress.guardTrip.at.toISOString(), failed: progress.guardTrip.failed, reports: progress.guardTrip.reports } : null,
     created_at: progress.createdAt.toISOString(),
     progress: {
       pending: count([STATUS.QUEUE]),

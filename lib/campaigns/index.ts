@@ -56,6 +56,8 @@ export async function resumeCampaign(accountId: number, campaignId: string, user
       .set({
         status: sql`case when ${campaigns.scheduledAt} > now() then 'scheduled' else 'sending' end::campaign_status`,
         startedAt: sql`case when ${campaigns.scheduledAt} > now() then null else coalesce(${campaigns.startedAt}, now()) end`,
+        // The failure guard judges the resumed sending afresh (lib/campaigns/guard.ts).
+        guardRecent: '',
       })
       .where(and(eq(campaigns.id, campaignId), eq(campaigns.accountId, accountId), eq(campaigns.status, 'paused')))
       .returning({ status: campaigns.status, scheduledAt: campaigns.scheduledAt });
@@ -143,6 +145,14 @@ export type CampaignProgress = {
   recipients: number;
   /** recipients left out because their numbers are opted out */
   skippedOptedOut: number;
+  /** recipients left out because their numbers are suppressed as dead */
+  skippedSuppressed: number;
+  /** the campaign this one resends to (a follow-up), if any */
+  followsCampaignId: string | null;
+  /** the failure guard's threshold (null: off) */
+  guard: { failurePercent: number; window: number } | null;
+  /** when the failure guard paused the campaign, and what it saw */
+  guardTrip: { at: Date; failed: number; reports: number } | null;
   rate: number;
   points: number;
   pointsRefunded: number;
@@ -153,8 +163,15 @@ export type CampaignProgress = {
   refundableUnits: number;
 };
 
-/** A campaign's progress and its times, for its page. */
-export type CampaignDetails = CampaignProgress & { scheduledAt: Date | null; startedAt: Date | null; finishedAt: Date | null };
+/** A campaign's progress and its times, for its page; its follow-up, if one was made. */
+export type CampaignDetails = CampaignProgress & {
+  scheduledAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  content: string;
+  followUp: { id: string; name: string; status: string; recipients: number } | null;
+  origin: { id: string; name: string } | null;
+};
 
 export async function getCampaignProgress(accountId: number, campaignId: string): Promise<CampaignDetails | null> {
   if (!isUuid(campaignId)) return null;
@@ -168,13 +185,30 @@ export async function getCampaignProgress(accountId: number, campaignId: string)
     .select({ status: campaignStatusCounts.status, n: campaignStatusCounts.messages, points: campaignStatusCounts.points })
     .from(campaignStatusCounts)
     .where(eq(campaignStatusCounts.campaignId, campaignId));
+  const [followUp] = await db
+    .select({ id: campaigns.id, name: campaigns.name, status: campaigns.status, recipients: campaigns.recipients })
+    .from(campaigns)
+    .where(and(eq(campaigns.followsCampaignId, campaign.id), eq(campaigns.accountId, accountId)));
+  const [origin] = campaign.followsCampaignId
+    ? await db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(and(eq(campaigns.id, campaign.followsCampaignId), eq(campaigns.accountId, accountId)))
+    : [];
   return {
     id: campaign.id,
     name: campaign.name,
     status: campaign.status,
     sender: campaign.senderName,
+    content: campaign.content,
     recipients: campaign.recipients,
     skippedOptedOut: campaign.skippedOptedOut,
+    skippedSuppressed: campaign.skippedSuppressed,
+    followsCampaignId: campaign.followsCampaignId,
+    followUp: followUp ?? null,
+    origin: origin ?? null,
+    guard: campaign.guardFailurePercent === null ? null : { failurePercent: campaign.guardFailurePercent, window: campaign.guardWindow },
+    guardTrip:
+      campaign.guardTrippedAt && campaign.guardFailed !== null && campaign.guardReports !== null
+        ? { at: campaign.guardTrippedAt, failed: campaign.guardFailed, reports: campaign.guardReports }
+        : null,
     rate: campaign.rate,
     points: campaign.points,
     pointsRefunded: campaign.pointsRefunded,

@@ -30,6 +30,13 @@ type Row = {
   source: 'api' | 'portal';
   recipients: number;
   skipped_opted_out: number;
+  skipped_suppressed: number;
+  follows_campaign_id: string | null;
+  guard_failure_percent: number | null;
+  guard_window: number;
+  guard_tripped_iso: string | null;
+  guard_failed: number | null;
+  guard_reports: number | null;
   rate: number;
   points: string;
   points_refunded: string;
@@ -50,7 +57,9 @@ export async function listCampaigns(accountId: number, options: { before?: strin
   const limit = CAMPAIGN_PAGE_SIZE + 1;
   const rows = await db.execute<Row>(sql`
     select * from (
-      select c.id, c.name, c.status::text, c.sender_name, c.content, c.source::text, c.recipients, c.skipped_opted_out, c.rate,
+      select c.id, c.name, c.status::text, c.sender_name, c.content, c.source::text, c.recipients, c.skipped_opted_out, c.skipped_suppressed,
+             c.follows_campaign_id, c.guard_failure_percent, c.guard_window, c.guard_failed, c.guard_reports,
+             to_char(c.guard_tripped_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as guard_tripped_iso, c.rate,
              c.points::text, c.points_refunded::text, c.created_at,
              to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso,
              coalesce((select jsonb_object_agg(s.status, s.messages) from campaign_status_counts s where s.campaign_id = c.id), '{}') as counts
@@ -72,6 +81,13 @@ export async function listCampaigns(accountId: number, options: { before?: strin
     source: r.source,
     recipients: r.recipients,
     skippedOptedOut: r.skipped_opted_out,
+    skippedSuppressed: r.skipped_suppressed,
+    followsCampaignId: r.follows_campaign_id,
+    guard: r.guard_failure_percent === null ? null : { failurePercent: r.guard_failure_percent, window: r.guard_window },
+    guardTrip:
+      r.guard_tripped_iso && r.guard_failed !== null && r.guard_reports !== null
+        ? { at: new Date(r.guard_tripped_iso), failed: r.guard_failed, reports: r.guard_reports }
+        : null,
     rate: r.rate,
     points: Number(r.points),
     pointsRefunded: Number(r.points_refunded),

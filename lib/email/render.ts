@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { CampaignGuardProps } from '@/emails/campaign-guard';
 import type { LowBalanceProps } from '@/emails/low-balance';
 import type { ReportReadyProps } from '@/emails/report-ready';
 
@@ -38,6 +39,10 @@ function renderInWorker(module: string, exportName: string, props: unknown): Pro
 
 export function renderReportReadyEmail(props: ReportReadyProps): Promise<RenderedEmail> {
   return renderInWorker(new URL('../../emails/report-ready.tsx', import.meta.url).href, 'renderReportReady', props);
+}
+
+export function renderCampaignGuardEmail(props: CampaignGuardProps): Promise<RenderedEmail> {
+  return renderInWorker(new URL('../../emails/campaign-guard.tsx', import.meta.url).href, 'renderCampaignGuard', props);
 }
 
 export function renderLowBalanceEmail(props: LowBalanceProps): Promise<RenderedEmail> {

@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { db, type Executor, type Transaction } from '@/db';
+import { applyGuard } from '@/lib/campaigns/guard';
+import { recordNumberOutcomes, type AppliedReport } from '@/lib/contacts/suppressions';
 import { enqueue } from '@/lib/jobs';
 import { postEntry } from '@/lib/ledger';
 import { AWAITING_REPORT_STATUSES, PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import type { DeliveryReport, SendOutcome } from './types';
 
-const FINAL_CODES = sql.raw(`(${[401, 402, 404, 405, 406, 407, 408, 412].join(',')})`);
+const FINAL = new Set([401, 402, 404, 405, 406, 407, 408, 412]);
+const FINAL_CODES = sql.raw(`(${[...FINAL].join(',')})`);
 // Sent and not yet final: the predicate of messages_awaiting_report_idx, written the same way.
 const AWAITING_REPORT_CODES = sql.raw(`(${AWAITING_REPORT_STATUSES.join(', ')})`);
 
@@ -97,7 +100,7 @@ type StoredReport = {
 export async function applyStoredReports(): Promise<number> {
   let taken = 0;
   for (;;) {
-    const count = await db.transaction(async (tx) => {
+    const { count, finals } = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK}, 0)`);
       const rows = await tx.execute<StoredReport>(sql`
         delete from delivery_report_inbox
@@ -113,9 +116,10 @@ export async function applyStoredReports(): Promise<number> {
           errorCode: r.error_code,
           network: r.network,
         }));
-      await applyInRounds(tx, reports);
-      return rows.length;
+      const applied = await applyInRounds(tx, reports);
+      return { count: rows.length, finals: applied.finals };
     });
+    await applyGuard(finals);
     taken += count;
     if (count < APPLY_BATCH) return taken;
   }
@@ -129,20 +133,35 @@ export async function applyStoredReports(): Promise<number> {
  * messages changed.
  */
 export async function applyDeliveryReports(reports: DeliveryReport[]): Promise<number> {
-  return db.transaction(async (tx) => {
+  const applied = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK}, 0)`);
     return applyInRounds(tx, reports);
   });
+  await applyGuard(applied.finals);
+  return applied.changed;
 }
 
 type Targeted = DeliveryReport & { messageId: number };
 
+type AppliedRow = { id: string; account_id: number; campaign_id: string | null; recipient: string; status: number; error_code: number | null };
+
+const appliedReport = (row: AppliedRow): AppliedReport => ({
+  messageId: Number(row.id),
+  accountId: row.account_id,
+  campaignId: row.campaign_id,
+  phone: row.recipient,
+  status: row.status,
+  errorCode: row.error_code,
+});
+
 /**
  * One statement per round, round k holding the k-th report of each message, so that a message's
  * reports apply in their order whatever else the batch holds (mostly one round, two when the
- * operator's "accepted" and the final report come together).
+ * operator's "accepted" and the final report come together). The final reports applied go on to
+ * the numbers' failure runs (in this transaction) and are returned for the campaigns' failure
+ * guard (after it).
  */
-async function applyInRounds(tx: Transaction, reports: DeliveryReport[]): Promise<number> {
+async function applyInRounds(tx: Transaction, reports: DeliveryReport[]): Promise<{ changed: number; finals: AppliedReport[] }> {
   const rounds: Targeted[][] = [];
   const seen = new Map<number, { rounds: number; status: number }>();
   for (const report of await withMessageIds(tx, reports)) {
@@ -155,10 +174,11 @@ async function applyInRounds(tx: Transaction, reports: DeliveryReport[]): Promis
     seen.set(report.messageId, { rounds: round + 1, status: report.status });
   }
   const changed = new Set<number>();
+  const finals: AppliedReport[] = [];
   for (const round of rounds) {
     // In id order, so that concurrent writers lock the messages in the same order.
     round.sort((a, b) => a.messageId - b.messageId);
-    const rows = await tx.execute<{ id: string }>(sql`
+    const rows = await tx.execute<AppliedRow>(sql`
       update messages m
       set status = r.status,
           done_at = case when r.status in ${FINAL_CODES} then r.done_at else m.done_at end,
@@ -171,10 +191,14 @@ async function applyInRounds(tx: Transaction, reports: DeliveryReport[]): Promis
         and (m.status not in ${FINAL_CODES} or (m.status = ${STATUS.UNKNOWN} and r.status in ${FINAL_CODES} and r.status <> ${STATUS.STOP}))
         and m.status <> ${STATUS.QUEUE}
         and m.status <> r.status
-      returning m.id`);
-    for (const row of rows) changed.add(Number(row.id));
+      returning m.id, m.account_id, m.campaign_id, m.recipient, m.status, m.error_code`);
+    for (const row of rows) {
+      changed.add(Number(row.id));
+      if (FINAL.has(row.status)) finals.push(appliedReport(row));
+    }
   }
-  return changed.size;
+  await recordNumberOutcomes(tx, finals);
+  return { changed: changed.size, finals };
 }
 
 /** Reports that name only the gateway's id get ours (those naming no message we know are dropped). */
@@ -211,13 +235,20 @@ function toRecord(r: DeliveryReport) {
  * gateway's id for one arrives with its delivery reports (applyInRounds keeps it).
  */
 export async function applySendOutcomes(outcomes: SendOutcome[]): Promise<void> {
+  const finals: AppliedReport[] = [];
   for (const refused of outcomes.filter((o) => !o.accepted)) {
     await db.transaction(async (tx) => {
-      const [message] = await tx.execute<{ account_id: number; points: string; campaign_id: string | null }>(sql`
+      // A refusal at submit is a final report too: the number's run and the campaign's guard count
+      // it. The appliers' lock first, before any row, as the appliers take it.
+      await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK}, 0)`);
+      const [message] = await tx.execute<AppliedRow & { points: string }>(sql`
         update messages set status = ${refused.status}, error_code = ${refused.errorCode}, done_at = now()
         where id = ${refused.id} and status in ${sql.raw(`(${PENDING_STATUSES.join(',')})`)}
-        returning account_id, points, campaign_id`);
-      if (!message || Number(message.points) === 0) return;
+        returning id, account_id, points, campaign_id, recipient, status, error_code`);
+      if (!message) return;
+      await recordNumberOutcomes(tx, [appliedReport(message)]);
+      finals.push(appliedReport(message));
+      if (Number(message.points) === 0) return;
       await postEntry(tx, {
         accountId: message.account_id,
         kind: 'refund',
@@ -227,6 +258,7 @@ export async function applySendOutcomes(outcomes: SendOutcome[]): Promise<void> 
       });
     });
   }
+  await applyGuard(finals);
 }
 
 /** Messages expired per statement. */

@@ -62,10 +62,12 @@ function profileOf(recipient: string, h: number): Profile {
  * subscriber, number not in service), expired or rejected; a few never reported (they end
  * UNKNOWN after the validity period). Error codes as lib/insights/errors.ts explains them.
  */
-export function simulatedFate(recipient: string, delayScale = 1): SimulatedFate {
+export function simulatedFate(recipient: string, delayScale = 1, failing: ReadonlySet<string> = new Set()): SimulatedFate {
   const h = numberHash(recipient);
   const bucket = h % 1000;
   const profile = profileOf(recipient, h);
+  // A network in an outage (SIMULATOR_FAILING_NETWORKS) fails every message: network failure.
+  if (profile.network && failing.has(profile.network)) Object.assign(profile, { delivered: 0, absent: 0, invalid: 0, expired: 0, rejected: [0, 0] });
   let edge = profile.delivered;
   const [final, errorCode]: [StatusCode | null, number | null] =
     bucket < edge ? [STATUS.DELIVERED, null]
@@ -73,6 +75,7 @@ export function simulatedFate(recipient: string, delayScale = 1): SimulatedFate 
     : bucket < (edge += profile.invalid) ? [STATUS.UNDELIVERED, 2]
     : bucket < (edge += profile.expired) ? [STATUS.EXPIRED, 10]
     : bucket < (edge += profile.rejected[0]) ? [STATUS.REJECTED, profile.rejected[1]]
+    : profile.network && failing.has(profile.network) ? [STATUS.UNDELIVERED, 6]
     : [null, null];
   const acceptedAfterMs = Math.round((300 + (h % 700)) * delayScale);
   // Within 30 s: at home most in the first seconds with a long tail, abroad spread evenly (slower).
@@ -98,8 +101,9 @@ export class SimulatorGateway implements Gateway {
       list.push({ ...report, doneAt: new Date(now + afterMs) });
       due.set(at, list);
     };
+    const failing = new Set(env().SIMULATOR_FAILING_NETWORKS?.split(',') ?? []);
     for (const message of messages) {
-      const fate = simulatedFate(message.recipient, this.delayScale);
+      const fate = simulatedFate(message.recipient, this.delayScale, failing);
       const ids = { messageId: message.id, gatewayMessageId: gatewayId(message.id) };
       add(fate.acceptedAfterMs, { ...ids, status: STATUS.ACCEPTED });
       if (fate.final) add(fate.finalAfterMs, { ...ids, status: fate.final, errorCode: fate.errorCode, network: fate.network });

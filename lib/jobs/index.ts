@@ -18,7 +18,8 @@ export type JobName =
   | 'contacts:import'
   | 'contacts:drop-field'
   | 'contacts:prune-imports'
-  | 'points:low-balance';
+  | 'points:low-balance'
+  | 'campaign:guard-mail';
 
 export type EnqueueOptions = {
   runAt?: Date | null;

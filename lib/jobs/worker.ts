@@ -7,6 +7,7 @@ import { dropFieldValues } from '@/lib/contacts/fields';
 import { runImport } from '@/lib/contacts/import/run';
 import { pruneImports } from '@/lib/contacts/import/upload';
 import { mailLowBalance } from '@/lib/points/low-balance-mail';
+import { mailGuardTrip } from '@/lib/campaigns/guard-mail';
 import { env } from '@/lib/env';
 import { getGateway } from '@/lib/gateway';
 import { applyStoredReports, expireUnreported, storeDeliveryReports } from '@/lib/gateway/reports';
@@ -100,6 +101,11 @@ export const tasks: TaskList = {
   'points:low-balance': async (payload) => {
     const { accountId, warnedAt } = z.object({ accountId: z.number().int().positive(), warnedAt: z.string().min(1).max(40) }).parse(payload);
     await mailLowBalance(accountId, warnedAt);
+  },
+  // The owners' e-mail of one trip of a campaign's failure guard (queued with the pause).
+  'campaign:guard-mail': async (payload) => {
+    const { campaignId, trippedAt } = z.object({ campaignId: z.uuid(), trippedAt: z.string().min(1).max(40) }).parse(payload);
+    await mailGuardTrip(campaignId, trippedAt);
   },
   ...emailTasks,
 };

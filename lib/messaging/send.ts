@@ -1,10 +1,13 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { accounts, campaigns, messages, prices } from '@/db/schema';
 import { isApprovedSender } from '@/lib/accounts';
 import { recordAudit } from '@/lib/audit/record';
+import { audienceQuery, type Audience } from '@/lib/campaigns/audiences';
 import { optedOutAmong } from '@/lib/contacts/opt-outs';
+import { suppressedAmong } from '@/lib/contacts/suppressions';
 import { AppError, type ErrorCode, type ErrorParams } from '@/lib/errors';
+import { GUARD_DEFAULTS } from '@/lib/campaigns/guard';
 import { enqueue } from '@/lib/jobs';
 import { InsufficientBalanceError, postEntry } from '@/lib/ledger';
 import { normalizeNumber, type CountryCode } from './phone';
@@ -21,6 +24,7 @@ export const SEND_REFUSALS = [
   'idx_too_long',
   'no_valid_numbers',
   'all_opted_out',
+  'all_suppressed',
   'duplicate_idx',
   'insufficient_points',
 ] as const satisfies readonly ErrorCode[];
@@ -65,6 +69,8 @@ export type SendInput = {
   recipients: string[];
   /** contacts of these groups are added to the recipients */
   groupIds?: string[];
+  /** recipients of an earlier campaign chosen by its results (lib/campaigns/audiences.ts) are added */
+  audiences?: Audience[];
   /** one IDX for every message, or one per entry of `recipients` */
   idx?: string | string[] | null;
   /** refuse an IDX already used by this account in the last 24 hours (API check_idx) */
@@ -72,13 +78,23 @@ export type SendInput = {
   scheduledAt?: Date | null;
   maxParts?: number;
   /** a bulk campaign (with pause, resume, stop) rather than individual messages */
-  campaign?: { name?: string; rate?: number } | null;
+  campaign?: {
+    name?: string;
+    rate?: number;
+    /** the failure guard (lib/campaigns/guard.ts): null turns it off; absent, the defaults */
+    guard?: { failurePercent: number; window: number } | null;
+    /** the campaign this one resends to (lib/campaigns/resend.ts) */
+    followsCampaignId?: string;
+  } | null;
 };
 
 export type InvalidRecipient = { input: string; reason: 'empty' | 'invalid' | 'too_long' | 'unsupported_country' };
 
-/** A valid number left out of a send: opted out (lib/contacts/opt-outs.ts), so never sent and never priced. */
-export type SkippedRecipient = { input: string; recipient: string; reason: 'opted_out' };
+/**
+ * A valid number left out of a send: opted out (lib/contacts/opt-outs.ts) or suppressed as dead
+ * (lib/contacts/suppressions.ts), so never sent and never priced.
+ */
+export type SkippedRecipient = { input: string; recipient: string; reason: 'opted_out' | 'suppressed' };
 
 export type PlannedMessage = { recipient: string; input: string; country: string; points: number; idx: string | null };
 
@@ -130,8 +146,8 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
   const seen = new Set<string>();
   const planned: PlannedMessage[] = [];
   const invalid: InvalidRecipient[] = [];
-  // Group members whose numbers are opted out (found with them below).
-  const optedOutMembers = new Set<string>();
+  // Group members and audience numbers that are opted out or suppressed (found with them below).
+  const blockedMembers = new Map<string, SkippedRecipient['reason']>();
   let duplicates = 0;
   const consider = (raw: string, idx: string | null) => {
     const result = normalizeNumber(raw, account.country as CountryCode);
@@ -144,24 +160,40 @@ export async function planSend(input: SendInput, executor: Executor = db): Promi
   };
   input.recipients.forEach((raw, i) => consider(raw, idxList ? idxList[i] || null : (input.idx as string | null | undefined) || null));
   const typed = planned.length;
+  const addMembers = async (numbers: SQL) => {
+    const members = await executor.execute<{ phone: string; opted_out: boolean; suppressed: boolean }>(sql`
+      select n.phone, exists (select 1 from opt_outs o where o.account_id = ${input.accountId} and o.phone = n.phone) as opted_out,
+             exists (select 1 from number_failures f where f.account_id = ${input.accountId} and f.phone = n.phone and f.suppressed_at is not null) as suppressed
+        from (${numbers}) n`);
+    for (const member of members) {
+      if (member.opted_out || member.suppressed) blockedMembers.set(member.phone, member.opted_out ? 'opted_out' : 'suppressed');
+      consider(member.phone, typeof input.idx === 'string' ? input.idx : null);
+    }
+  };
   if (input.groupIds?.length) {
-    const members = await executor.execute<{ phone: string; opted_out: boolean }>(sql`
-      select distinct c.phone, exists (select 1 from opt_outs o where o.account_id = c.account_id and o.phone = c.phone) as opted_out
+    await addMembers(sql`
+      select distinct c.phone
         from contact_group_members gm
         join contact_groups g on g.id = gm.group_id
         join contacts c on c.id = gm.contact_id
        where g.account_id = ${input.accountId} and g.id = any(${`{${input.groupIds.join(',')}}`}::uuid[])`);
-    for (const member of members) {
-      if (member.opted_out) optedOutMembers.add(member.phone);
-      consider(member.phone, typeof input.idx === 'string' ? input.idx : null);
-    }
   }
-  // An opted-out number is never sent to and never priced: it moves to `skipped`.
-  const optedOut = await optedOutAmong(input.accountId, planned.slice(0, typed).map((m) => m.recipient), executor);
-  for (const phone of optedOutMembers) optedOut.add(phone);
-  const valid = planned.filter((m) => !optedOut.has(m.recipient));
-  const skipped: SkippedRecipient[] = planned.filter((m) => optedOut.has(m.recipient)).map((m) => ({ input: m.input, recipient: m.recipient, reason: 'opted_out' }));
-  if (valid.length === 0 && skipped.length) throw new SendError('all_opted_out', { params: { count: skipped.length }, invalid, skipped });
+  for (const audience of input.audiences ?? []) await addMembers(audienceQuery(input.accountId, audience));
+  // An opted-out or suppressed number is never sent to and never priced: it moves to `skipped`.
+  const typedNumbers = planned.slice(0, typed).map((m) => m.recipient);
+  const optedOut = await optedOutAmong(input.accountId, typedNumbers, executor);
+  const suppressed = await suppressedAmong(input.accountId, typedNumbers, executor);
+  const blocked = new Map(blockedMembers);
+  for (const phone of suppressed) blocked.set(phone, 'suppressed');
+  for (const phone of optedOut) blocked.set(phone, 'opted_out');
+  const valid = planned.filter((m) => !blocked.has(m.recipient));
+  const skipped: SkippedRecipient[] = planned
+    .filter((m) => blocked.has(m.recipient))
+    .map((m) => ({ input: m.input, recipient: m.recipient, reason: blocked.get(m.recipient)! }));
+  if (valid.length === 0 && skipped.length) {
+    const code = skipped.every((m) => m.reason === 'opted_out') ? 'all_opted_out' : 'all_suppressed';
+    throw new SendError(code, { params: { count: skipped.length }, invalid, skipped });
+  }
   if (valid.length === 0) throw new SendError('no_valid_numbers', { invalid });
 
   if (input.checkIdx) {
@@ -226,7 +258,12 @@ async function storeSend(tx: Executor, plan: SendPlan): Promise<SendResult> {
         rate: input.campaign.rate ?? 100,
         recipients: plan.valid.length,
         points: plan.totalPoints,
-        skippedOptedOut: plan.skipped.length,
+        skippedOptedOut: plan.skipped.filter((m) => m.reason === 'opted_out').length,
+        skippedSuppressed: plan.skipped.filter((m) => m.reason === 'suppressed').length,
+        followsCampaignId: input.campaign.followsCampaignId ?? null,
+        ...(input.campaign.guard === undefined
+          ? {}
+          : { guardFailurePercent: input.campaign.guard?.failurePercent ?? null, guardWindow: input.campaign.guard?.window ?? GUARD_DEFAULTS.window }),
         scheduledAt,
         startedAt: scheduledAt ? null : sql`now()`,
       })

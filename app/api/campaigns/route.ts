@@ -1,6 +1,7 @@
 import { invalidNumbersJson, skippedNumbersJson } from '@/lib/api/errors';
 import { createCampaign } from '@/lib/api/operations';
 import { campaignJson } from '@/lib/campaigns/api';
+import { guardSettings } from '@/lib/campaigns/guard';
 import { clientIp } from '@/lib/auth/client-ip';
 import { withApiToken } from '@/lib/gates/api';
 import { groupIdsByName, toPoints } from '@/lib/messaging/api';
@@ -9,6 +10,7 @@ import { STATUS } from '@/lib/messaging/statuses';
 
 // POST /api/campaigns: a bulk campaign, sent in the background at `rate` messages per second.
 export const POST = withApiToken(createCampaign, async ({ principal, input, request, tx }) => {
+  const guard = guardSettings(input.guard, input.guard_failure_percent, input.guard_window);
   const groups = input.group === undefined ? [] : Array.isArray(input.group) ? input.group : [input.group];
   const plan = await planSend(
     {
@@ -22,7 +24,7 @@ export const POST = withApiToken(createCampaign, async ({ principal, input, requ
       groupIds: await groupIdsByName(principal.accountId, groups, tx),
       idx: input.idx ?? null,
       scheduledAt: input.date ?? null,
-      campaign: { name: input.name, rate: input.rate },
+      campaign: { name: input.name, rate: input.rate, guard },
     },
     tx,
   );
@@ -39,7 +41,11 @@ export const POST = withApiToken(createCampaign, async ({ principal, input, requ
     pointsRefunded: 0,
     createdAt: result.createdAt,
     counts: { [STATUS.QUEUE]: plan.valid.length },
-    skippedOptedOut: plan.skipped.length,
+    skippedOptedOut: plan.skipped.filter((s) => s.reason === 'opted_out').length,
+    skippedSuppressed: plan.skipped.filter((s) => s.reason === 'suppressed').length,
+    followsCampaignId: null,
+    guard,
+    guardTrip: null,
   });
   return {
     ...body,
