@@ -271,5 +271,41 @@ export const controlCampaign = {
   example: { params: { id: EXAMPLE_CAMPAIGN, action: 'pause' }, input: {} },
 } satisfies Operation;
 
+export const resendCampaign = {
+  id: 'resendCampaign',
+  method: 'POST',
+  path: '/api/campaigns/{id}/resend',
+  tag: 'Campaigns',
+  params: z.strictObject({ id: idSchema }),
+  input: z.strictObject({ preview: flag.optional(), from: sender.optional(), message: content.optional() }),
+  bodyTypes: ['application/json'],
+  idempotent: true,
+  refusals: ['campaign_not_found', 'resend_not_finished', 'nothing_to_resend', ...SEND_REFUSALS],
+  answer: {
+    status: 200,
+    schema: z.object({
+      preview: z.boolean(),
+      /** the follow-up: made by this call, made before, or (preview) null when none exists yet */
+      follow_up_id: z.uuid().nullable(),
+      created: z.boolean(),
+      recipients: z.int(),
+      points: z.number(),
+      breakdown: z
+        .object({ resendable: z.int(), delivered: z.int(), permanent: z.int(), awaiting: z.int(), stopped: z.int(), opted_out: z.int(), suppressed: z.int() })
+        .nullable(),
+    }),
+  },
+  example: { params: { id: EXAMPLE_CAMPAIGN }, input: { preview: 1 } },
+} satisfies Operation;
+
 // New operations go last: the fuzz test seeds each operation by its place in this list.
-export const OPERATIONS: readonly Operation[] = [sendSms, getStatuses, createCampaign, getCampaign, controlCampaign, ...CONTACT_OPERATIONS, ...INSIGHT_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [
+  sendSms,
+  getStatuses,
+  createCampaign,
+  getCampaign,
+  controlCampaign,
+  ...CONTACT_OPERATIONS,
+  ...INSIGHT_OPERATIONS,
+  resendCampaign,
+];

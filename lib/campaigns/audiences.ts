@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { ERROR_CODES } from '@/lib/insights/errors';
-import { FAILED_STATUSES, STATUS, statusName } from '@/lib/messaging/statuses';
+import { FAILED_STATUSES, STATUS } from '@/lib/messaging/statuses';
 
 /**
  * Audiences made from a campaign's results: its recipients who clicked its short link, who got
@@ -13,6 +13,9 @@ import { FAILED_STATUSES, STATUS, statusName } from '@/lib/messaging/statuses';
 export const AUDIENCE_SEGMENTS = ['clicked', 'not_clicked', 'delivered', 'not_delivered', 'resend'] as const;
 export type AudienceSegment = (typeof AUDIENCE_SEGMENTS)[number];
 export type Audience = { campaignId: string; segment: AudienceSegment };
+
+/** An audience as a link carries it: "campaign-id:segment". */
+export const AUDIENCE_PATTERN = new RegExp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:(${AUDIENCE_SEGMENTS.join('|')})$`);
 
 const list = (values: readonly number[]) => sql.raw(values.join(', '));
 
@@ -84,6 +87,3 @@ export async function resendBreakdown(accountId: number, campaignId: string, exe
      where m.campaign_id = ${campaignId} and m.account_id = ${accountId}`);
   return row;
 }
-
-/** The status names a resend takes, for the page's explanation. */
-export const RESENDABLE_STATUS_NAMES = TEMPORARY_STATUSES.map((code) => statusName(code)!);

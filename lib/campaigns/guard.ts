@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { enqueue } from '@/lib/jobs';
 import { FAILED_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import type { AppliedReport } from '@/lib/contacts/suppressions';
+import { GUARD_DEFAULTS, GUARD_LIMITS } from './guard-limits';
 
 /**
  * The failure guard: a campaign carries a threshold (default: more than 20 % failed among its
@@ -14,8 +15,7 @@ import type { AppliedReport } from '@/lib/contacts/suppressions';
  * Resume clears the window, so the guard judges the resumed sending afresh; stop works as ever.
  */
 
-export const GUARD_DEFAULTS = { failurePercent: 20, window: 200 } as const;
-export const GUARD_LIMITS = { percent: { min: 1, max: 99 }, window: { min: 20, max: 10_000 } } as const;
+export { GUARD_DEFAULTS, GUARD_LIMITS };
 
 export type GuardSettings = { failurePercent: number; window: number } | null;
 

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Executor } from '@/db';
 import { contactGroupMembers, contactGroups, contacts } from '@/db/schema';
+import { audienceQuery, type Audience } from '@/lib/campaigns/audiences';
 import { AppError } from '@/lib/errors';
 import { MAX_CONTACT_GROUPS, MAX_NAME_LENGTH } from './limits';
 import { checkGroupName } from './values';
@@ -125,4 +126,32 @@ export async function removeFromGroup(accountId: number, groupId: string, contac
     .where(and(eq(contactGroupMembers.groupId, groupId), inArray(contactGroupMembers.contactId, [...contactIds])))
     .returning({ contactId: contactGroupMembers.contactId });
   return rows.length;
+}
+
+/**
+ * A new group of an earlier campaign's recipients chosen by its results (lib/campaigns/audiences.ts):
+ * numbers that are not contacts yet become contacts (number only), then all join the group, in one
+ * transaction. Returns the group with its member count.
+ */
+export async function createGroupFromAudience(accountId: number, audience: Audience, rawName: string): Promise<ContactGroup> {
+  const name = groupName(rawName);
+  return db
+    .transaction(async (tx) => {
+      await reserveGroups(tx, accountId, 1);
+      const [group] = await tx.insert(contactGroups).values({ accountId, name }).returning({ id: contactGroups.id });
+      await tx.execute(sql`
+        insert into contacts (account_id, phone)
+        select ${accountId}, a.phone from (${audienceQuery(accountId, audience)}) a
+        on conflict do nothing`);
+      await tx.execute(sql`
+        insert into contact_group_members (group_id, contact_id)
+        select ${group.id}::uuid, c.id from (${audienceQuery(accountId, audience)}) a
+          join contacts c on c.account_id = ${accountId} and c.phone = a.phone
+        on conflict do nothing`);
+      return (await getContactGroup(accountId, group.id, tx))!;
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new AppError('group_name_taken', { field: 'name', params: { name } });
+      throw error;
+    });
 }

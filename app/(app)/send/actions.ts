@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { requestIp } from '@/lib/audit/request-ip';
 import type { SessionUser } from '@/lib/auth';
 import { ISO_WITH_OFFSET } from '@/lib/calendar';
+import { getCampaignProgress } from '@/lib/campaigns';
+import { AUDIENCE_PATTERN, type Audience } from '@/lib/campaigns/audiences';
+import { GUARD_LIMITS } from '@/lib/campaigns/guard';
 import { ownsContactGroups } from '@/lib/contacts';
 import { AppError } from '@/lib/errors';
 import { userAction } from '@/lib/gates/action';
@@ -43,6 +46,20 @@ const sendSchema = z.strictObject({
   idx: optionalTextSchema(MAX_IDX_LENGTH),
   scheduledAt: z.string().regex(ISO_WITH_OFFSET, { error: 'bad_date' }).optional(),
   campaignName: optionalTextSchema(MAX_CAMPAIGN_NAME_LENGTH),
+  // An earlier campaign's recipients by result (the campaign page's "Send a message"): "ID:segment".
+  audience: z
+    .string()
+    .regex(AUDIENCE_PATTERN, { error: 'invalid_value' })
+    .transform((value): Audience => ({ campaignId: value.slice(0, 36), segment: value.slice(37) as Audience['segment'] }))
+    .optional(),
+  // The failure guard of a campaign: null turns it off; absent, the defaults.
+  guard: z
+    .strictObject({
+      failurePercent: z.int().min(GUARD_LIMITS.percent.min).max(GUARD_LIMITS.percent.max),
+      window: z.int().min(GUARD_LIMITS.window.min).max(GUARD_LIMITS.window.max),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type SendFormInput = z.input<typeof sendSchema>;
@@ -66,6 +83,7 @@ function skippedSample(skipped: readonly SkippedRecipient[]): SkippedSample {
 /** The schedule and the groups: what the plan does not check itself. */
 async function checkSchedule(user: SessionUser, input: SendForm): Promise<Date | null> {
   if (!(await ownsContactGroups(user.account.id, input.groupIds))) throw new AppError('unknown_group', { field: 'groupIds' });
+  if (input.audience && !(await getCampaignProgress(user.account.id, input.audience.campaignId))) throw new AppError('campaign_not_found', { field: 'audience' });
   if (!input.scheduledAt) return null;
   const schedule = new Date(input.scheduledAt);
   if (Number.isNaN(schedule.getTime())) throw new AppError('bad_date', { field: 'scheduledAt' });
@@ -85,6 +103,7 @@ async function plan(user: SessionUser, input: SendForm, scheduledAt: Date | null
     content: input.content,
     recipients: input.recipients,
     groupIds: [...new Set(input.groupIds)],
+    audiences: input.audience ? [input.audience] : [],
     idx: input.idx ?? null,
     scheduledAt,
     // The form refuses longer messages; the server agrees with it.
@@ -138,7 +157,7 @@ export const sendNow = userAction(sendSchema, async (input, user) => {
   const scheduledAt = await checkSchedule(user, input);
   const result = await plan(user, input, scheduledAt);
   // No name typed: the campaign pages show one made from its figures, in the reader's language.
-  const campaign = result.valid.length > 1 ? { rate: CAMPAIGN_RATE.default, name: input.campaignName ?? '' } : null;
+  const campaign = result.valid.length > 1 ? { rate: CAMPAIGN_RATE.default, name: input.campaignName ?? '', guard: input.guard } : null;
   const sent = await submitSend({ ...result, input: { ...result.input, campaign, ip: await requestIp() } });
   // The balance in the header changed.
   revalidatePath('/', 'layout');

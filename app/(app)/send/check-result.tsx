@@ -37,7 +37,7 @@ function InvalidList({ entries, total, skipped }: { entries: (InvalidEntry | Ski
               <td className="max-w-40 truncate py-1 pr-3 font-mono text-xs" title={entry.input}>
                 {entry.input}
               </td>
-              <td className="py-1 text-xs text-slate-700">{entry.reason === 'opted_out' ? t('skippedReasons.opted_out') : t(`reasons.${entry.reason}`)}</td>
+              <td className="py-1 text-xs text-slate-700">{entry.reason === 'opted_out' || entry.reason === 'suppressed' ? t(`skippedReasons.${entry.reason}`) : t(`reasons.${entry.reason}`)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,9 @@ import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listSenderNames } from '@/lib/accounts';
 import { requireUser } from '@/lib/auth';
+import { getCampaignProgress } from '@/lib/campaigns';
+import { AUDIENCE_PATTERN } from '@/lib/campaigns/audiences';
+import { FAILED_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { canWrite } from '@/lib/auth/roles';
 import { listContactGroups } from '@/lib/contacts';
 import { listPrices } from '@/lib/messaging/price-list';
@@ -23,8 +26,9 @@ function callingCodeOf(country: string): string {
   }
 }
 
-export default async function SendPage() {
+export default async function SendPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
+  const requested = (await searchParams).audience;
   if (!canWrite(user)) {
     return (
       <>
@@ -43,6 +47,25 @@ export default async function SendPage() {
     listPrices(),
   ]);
   const country = user.account.country;
+  // "Send a message" from a campaign's audiences: its recipients in one result segment.
+  const audienceValue = typeof requested === 'string' && AUDIENCE_PATTERN.test(requested) ? requested : null;
+  const origin = audienceValue ? await getCampaignProgress(accountId, audienceValue.slice(0, 36)) : null;
+  const ta = await getTranslations('campaign');
+  const audience =
+    audienceValue && origin
+      ? {
+          value: audienceValue,
+          label: t('recipients.audience', {
+            campaign: origin.name || ta('untitled', { count: origin.recipients }),
+            segment: ta(`audiences.${audienceValue.slice(37)}` as 'audiences.delivered'),
+          }),
+          count: audienceValue.endsWith(':delivered')
+            ? (origin.counts[STATUS.DELIVERED] ?? 0)
+            : audienceValue.endsWith(':not_delivered')
+              ? FAILED_STATUSES.reduce((sum, code) => sum + (origin.counts[code] ?? 0), 0)
+              : null,
+        }
+      : null;
   const unitPrice = priceList.find((p) => p.country === country)?.unitsPerPart ?? null;
   const countryNames = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
   const countryName = (code: string) => {
@@ -65,6 +88,7 @@ export default async function SendPage() {
         callingCode={callingCodeOf(country)}
         balance={user.account.balance}
         timeZone={user.account.timeZone}
+        audience={audience}
       />
       <details className="mt-6 rounded-lg border border-slate-200 bg-white text-sm">
         <summary className="cursor-pointer px-5 py-3 font-medium text-slate-700">{t('prices.title')}</summary>

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { GUARD_DEFAULTS, GUARD_LIMITS } from '@/lib/campaigns/guard-limits';
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { useDeferredValue, useMemo, useRef, useState, useTransition } from 'react';
 import { estimateRecipients, MAX_FORM_RECIPIENTS, splitRecipientText } from '@/lib/messaging/csv-numbers';
@@ -28,6 +29,8 @@ export type SendFormProps = {
   callingCode: string;
   balance: number;
   timeZone: string;
+  /** an earlier campaign's recipients by result, from its page ("ID:segment"), and how to name them */
+  audience?: { value: string; label: string; count: number | null } | null;
 };
 
 type Problem = 'noSender' | 'noRecipients' | 'tooManyRecipients' | 'emptyMessage' | 'tooLong' | 'scheduleInvalid' | 'csvBusy';
@@ -51,7 +54,9 @@ function sameInput(a: SendFormInput, b: SendFormInput): boolean {
     a.content === b.content &&
     a.idx === b.idx &&
     a.scheduledAt === b.scheduledAt &&
-    a.campaignName === b.campaignName
+    a.campaignName === b.campaignName &&
+    a.audience === b.audience &&
+    JSON.stringify(a.guard) === JSON.stringify(b.guard)
   );
 }
 
@@ -68,7 +73,7 @@ function unicodeCulprits(text: string): string[] {
   return [...found].map((c) => (c.trim() === '' ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : c));
 }
 
-export function SendForm({ senders, groups, unitPrice, country, countryName, callingCode, balance, timeZone }: SendFormProps) {
+export function SendForm({ senders, groups, unitPrice, country, countryName, callingCode, balance, timeZone, audience }: SendFormProps) {
   const t = useTranslations('send');
   const format = useFormatter();
   const locale = useLocale();
@@ -82,6 +87,10 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
   const [content, setContent] = useState('');
   const [idx, setIdx] = useState('');
   const [campaignName, setCampaignName] = useState('');
+  const [audienceOn, setAudienceOn] = useState(Boolean(audience));
+  const [guardOn, setGuardOn] = useState(true);
+  const [guardPercent, setGuardPercent] = useState(String(GUARD_DEFAULTS.failurePercent));
+  const [guardWindow, setGuardWindow] = useState(String(GUARD_DEFAULTS.window));
   const [scheduleOn, setScheduleOn] = useState(false);
   const [scheduleLocal, setScheduleLocal] = useState('');
   const [scheduleMin, setScheduleMin] = useState('');
@@ -114,8 +123,10 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
       idx: idx.trim() || undefined,
       scheduledAt: scheduledAt ?? undefined,
       campaignName: campaignName.trim() || undefined,
+      audience: audience && audienceOn ? audience.value : undefined,
+      guard: guardOn ? { failurePercent: Number(guardPercent), window: Number(guardWindow) } : null,
     }),
-    [sender, recipientsText, groupIds, content, idx, scheduledAt, campaignName],
+    [sender, recipientsText, groupIds, content, idx, scheduledAt, campaignName, audience, audienceOn, guardOn, guardPercent, guardWindow],
   );
   const current = checked && sameInput(checked.input, input) ? checked.result : null;
   const exact = current?.ok ? current : null;
@@ -128,7 +139,7 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
   function findProblems(entryCount: number): Problem[] {
     const found: Problem[] = [];
     if (!sender) found.push('noSender');
-    if (entryCount === 0 && groupIds.length === 0) found.push('noRecipients');
+    if (entryCount === 0 && groupIds.length === 0 && !(audience && audienceOn)) found.push('noRecipients');
     if (entryCount > MAX_FORM_RECIPIENTS) found.push('tooManyRecipients');
     if (csvBusy) found.push('csvBusy');
     if (content.trim() === '') found.push('emptyMessage');
@@ -371,6 +382,14 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
               )}
             </div>
 
+            {audience ? (
+              <label className="flex items-center gap-3 rounded-md border border-slate-200 px-3 py-2 text-sm" data-testid="send-audience">
+                <input type="checkbox" checked={audienceOn} onChange={(e) => setAudienceOn(e.target.checked)} className="size-4 rounded border-slate-300" />
+                <span className="min-w-0 flex-1 wrap-anywhere">{audience.label}</span>
+                {audience.count !== null ? <span className="tabular text-right text-slate-600">{t('recipients.members', { count: audience.count })}</span> : null}
+              </label>
+            ) : null}
+
             <dl className="grid grid-cols-[1fr_max-content] gap-x-6 gap-y-1 rounded-md bg-slate-50 px-3 py-2 text-sm sm:max-w-sm">
               <dt className="text-slate-600">{t('recipients.entries')}</dt>
               <dd className="tabular text-right">{format.number(entries.length)}</dd>
@@ -470,6 +489,51 @@ export function SendForm({ senders, groups, unitPrice, country, countryName, cal
                   {t('options.campaignNameHelp')}
                 </p>
               </div>
+            </div>
+            <div className="space-y-2">
+              <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
+                <input type="checkbox" checked={guardOn} onChange={(e) => setGuardOn(e.target.checked)} className="size-4 rounded border-slate-300" data-testid="guard-on" />
+                {t('options.guard')}
+              </label>
+              <p id="guard-help" className="text-xs text-slate-500">
+                {t('options.guardHelp')}
+              </p>
+              {guardOn ? (
+                <div className="grid gap-3 pl-6 sm:max-w-md sm:grid-cols-2">
+                  <div className="space-y-1">
+                    <label htmlFor="guard-percent" className={labelClass}>
+                      {t('options.guardPercent')}
+                    </label>
+                    <input
+                      id="guard-percent"
+                      type="number"
+                      inputMode="numeric"
+                      min={GUARD_LIMITS.percent.min}
+                      max={GUARD_LIMITS.percent.max}
+                      value={guardPercent}
+                      onChange={(e) => setGuardPercent(e.target.value)}
+                      aria-describedby="guard-help"
+                      className={inputClass}
+                    />
+                  </div>
+                  <div className="space-y-1">
+                    <label htmlFor="guard-window" className={labelClass}>
+                      {t('options.guardWindow')}
+                    </label>
+                    <input
+                      id="guard-window"
+                      type="number"
+                      inputMode="numeric"
+                      min={GUARD_LIMITS.window.min}
+                      max={GUARD_LIMITS.window.max}
+                      value={guardWindow}
+                      onChange={(e) => setGuardWindow(e.target.value)}
+                      aria-describedby="guard-help"
+                      className={inputClass}
+                    />
+                  </div>
+                </div>
+              ) : null}
             </div>
             <div className="space-y-2">
               <label className="flex items-center gap-2 text-sm font-medium text-slate-700">

@@ -23,7 +23,11 @@ import { listTargetTrail } from '@/lib/audit/list';
 import { AuditTable } from '../../../_components/audit-table';
 import { InsightsPanels } from '../../../_components/insights-panels';
 import { loadInsights } from '@/lib/insights/query';
+import { listSenderNames } from '@/lib/accounts';
+import { Alert } from '../../../_components/ui/alert';
+import { AudiencePanel } from './audience-panel';
 import { CampaignControls } from './campaign-controls';
+import { ResendPanel } from './resend-panel';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations('campaign'))('metaTitle') };
@@ -38,7 +42,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   if (!progress) notFound();
   const times = progress;
   const summary = campaignJson(progress).progress;
-  const [t, format, locale, latest, th, tr, ta, trail, insights] = await Promise.all([
+  const [t, format, locale, latest, th, tr, ta, trail, insights, senders] = await Promise.all([
     getTranslations('campaign'),
     getFormatter(),
     getLocale(),
@@ -49,7 +53,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
     listTargetTrail(user.account.id, { type: 'campaign', id: progress.id }),
     // Nothing to show before a message has gone out (the page polls while sending).
     summary.sent > 0 ? loadInsights({ accountId: user.account.id, campaignId: progress.id }) : null,
+    canWrite(user) ? listSenderNames(user.account.id) : [],
   ]);
+  const finished = FINAL.includes(progress.status);
+  const trip = progress.guardTrip;
   const when = (date: Date) => format.dateTime(date, DATE_TIME);
 
   const total = progress.recipients;
@@ -74,6 +81,24 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       </PageHeader>
 
       <div className="space-y-6">
+        {trip && progress.status === 'paused' ? (
+          <Alert tone="warning" title={t('guard.pausedTitle')} data-testid="guard-paused">
+            <p>
+              {t('guard.paused', {
+                time: when(trip.at),
+                failed: trip.failed,
+                reports: trip.reports,
+                share: share(trip.failed / trip.reports),
+                percent: progress.guard?.failurePercent ?? 0,
+              })}
+            </p>
+            <p className="mt-1">{t('guard.next')}</p>
+          </Alert>
+        ) : trip ? (
+          <p className="text-sm text-slate-600" data-testid="guard-earlier">
+            {t('guard.earlier', { time: when(trip.at), failed: trip.failed, reports: trip.reports })}
+          </p>
+        ) : null}
         <Section
           id="overview"
           title={t('overview')}
@@ -113,6 +138,36 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <dd className="tabular" data-testid="skipped-opted-out" title={t('skippedOptedOutHelp')}>
               {format.number(progress.skippedOptedOut)}
             </dd>
+            {progress.skippedSuppressed ? (
+              <>
+                <dt className="text-slate-600">{t('skippedSuppressed')}</dt>
+                <dd className="tabular" data-testid="skipped-suppressed" title={t('skippedSuppressedHelp')}>
+                  {format.number(progress.skippedSuppressed)}
+                </dd>
+              </>
+            ) : null}
+            {progress.origin ? (
+              <>
+                <dt className="text-slate-600">{t('followsUp')}</dt>
+                <dd className="wrap-anywhere">
+                  <Link href={`/bulk/${progress.origin.id}`} className={buttonClass({ variant: 'link', size: 'inline' })} data-testid="origin-link">
+                    {progress.origin.name || t('untitled', { count: total })}
+                  </Link>
+                </dd>
+              </>
+            ) : null}
+            {progress.followUp ? (
+              <>
+                <dt className="text-slate-600">{t('followUp')}</dt>
+                <dd className="wrap-anywhere">
+                  <Link href={`/bulk/${progress.followUp.id}`} className={buttonClass({ variant: 'link', size: 'inline' })} data-testid="follow-up-link">
+                    {t('followUpValue', { name: progress.followUp.name || t('untitled', { count: progress.followUp.recipients }), count: progress.followUp.recipients })}
+                  </Link>
+                </dd>
+              </>
+            ) : null}
+            <dt className="text-slate-600">{t('guardSetting')}</dt>
+            <dd>{progress.guard ? t('guardValue', { percent: progress.guard.failurePercent, window: progress.guard.window }) : t('guardOff')}</dd>
             <dt className="text-slate-600">{t('rate')}</dt>
             <dd className="tabular">{t('rateValue', { rate: progress.rate })}</dd>
             <dt className="text-slate-600">{t('pointsSpent')}</dt>
@@ -182,6 +237,29 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         {canWrite(user) ? (
           <Section id="controls" title={t('controls.title')} help={FINAL.includes(progress.status) ? t('controls.final') : t(`controls.help.${status ?? 'sending'}`)}>
             <CampaignControls id={progress.id} status={progress.status} pendingCount={summary.pending} refundableUnits={progress.refundableUnits} />
+          </Section>
+        ) : null}
+        {canWrite(user) && !progress.followUp ? (
+          <Section id="resend" title={t('resend.title')} help={t('resend.help')}>
+            {finished ? (
+              <ResendPanel id={progress.id} sender={progress.sender} content={progress.content} senders={senders.map((s) => s.name)} />
+            ) : (
+              <p className="text-sm text-slate-600">{t('resend.notYet')}</p>
+            )}
+          </Section>
+        ) : null}
+        {canWrite(user) && summary.sent > 0 ? (
+          <Section id="audiences" title={t('audiences.title')} help={t('audiences.help')}>
+            <AudiencePanel
+              id={progress.id}
+              campaignName={progress.name || t('untitled', { count: total })}
+              segments={[
+                { segment: 'clicked', count: null },
+                { segment: 'not_clicked', count: null },
+                { segment: 'delivered', count: summary.delivered },
+                { segment: 'not_delivered', count: summary.failed },
+              ]}
+            />
           </Section>
         ) : null}
         <section aria-labelledby="messages-title" className="space-y-3">
