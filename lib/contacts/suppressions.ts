@@ -8,6 +8,7 @@ import { likePrefix } from '@/lib/history/filters';
 import { failureReason } from '@/lib/insights/errors';
 import { decodeKeysetCursor, encodeKeysetCursor } from '@/lib/keyset-cursor';
 import { STATUS } from '@/lib/messaging/statuses';
+import { SUPPRESS_AFTER } from './suppression-limits';
 
 /**
  * Suppression of dead numbers: a number whose last `suppressAfter` delivery reports (the
@@ -16,7 +17,7 @@ import { STATUS } from '@/lib/messaging/statuses';
  * for it, as for an opt-out (lib/messaging/send.ts), until someone releases it by hand.
  */
 
-export const SUPPRESS_AFTER = { min: 1, max: 20, default: 3 } as const;
+export { SUPPRESS_AFTER };
 
 /** A final report as it was applied to a message (lib/gateway/reports.ts). */
 export type AppliedReport = { messageId: number; accountId: number; campaignId: string | null; phone: string; status: number; errorCode: number | null };

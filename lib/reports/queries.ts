@@ -250,10 +250,15 @@ export async function rebuildMessageRollup(accountId?: number, executor: Executo
  * Points spent are net of the refund, which stands beside them; a stopped campaign's unsent
  * messages are "stopped", not "undelivered".
  */
+/** A campaign's origin, when it is a follow-up (lib/campaigns/resend.ts): the group report lists follow-ups under it. */
+export const FOLLOW_UP_ORIGIN = 'left join campaigns o on o.id = c.follows_campaign_id and o.account_id = c.account_id';
+export const FOLLOW_UP_ORDER = 'coalesce(o.created_at, c.created_at), coalesce(o.id, c.id), c.follows_campaign_id is not null, c.created_at, c.id';
+
 export function groupQuery(p: ReportQueryParams): ReportQuery {
   const pending = PENDING_STATUSES.join(', ');
   const c = new Columns(csvHeader(p.locale ?? DEFAULT_LOCALE))
     .col('campaignId', 'c.id')
+    .col('followsUp', 'c.follows_campaign_id')
     .textCol('campaign', 't.title')
     .phoneCol('sender', 'c.sender_name')
     .col('created', `to_char(c.created_at, ${ISO_LOCAL})`)
@@ -276,9 +281,10 @@ export function groupQuery(p: ReportQueryParams): ReportQuery {
                             sum(k.messages) filter (where k.status in (${pending})) as pending,
                             sum(k.messages) filter (where k.status = ${STATUS.STOP}) as stopped
                        from campaign_status_counts k where k.campaign_id = c.id) s on true
+  ${FOLLOW_UP_ORIGIN}
  where c.account_id = ${accountLiteral(p.accountId)}
    and c.created_at >= ${instantLiteral(p.period.start)} and c.created_at < ${instantLiteral(p.period.end)}
- order by c.created_at, c.id`,
+ order by ${FOLLOW_UP_ORDER}`,
     forceQuote: c.forceQuote,
     header: c.header,
     settings: {},

@@ -15,6 +15,7 @@ import { PENDING_STATUSES, STATUS } from '@/lib/messaging/statuses';
 import { insightPdf, type InsightPdf } from '@/lib/insights/pdf';
 import { loadInsights, type Insights } from '@/lib/insights/query';
 import type { Period } from './periods';
+import { FOLLOW_UP_ORDER, FOLLOW_UP_ORIGIN } from './queries';
 
 /**
  * PDF summaries of the short and group reports (product.md §3): facts, a stacked bar chart of
@@ -111,13 +112,14 @@ async function loadGroup(p: LoadParams): Promise<Extract<ReportPdfData, { type: 
                     and c.created_at < ${p.period.end.toISOString()}::timestamptz`;
   const [rows, days] = await Promise.all([
     db.execute<Record<string, string | number | Date | null>>(sql`
-      select c.id, coalesce(nullif(btrim(c.name), ''), left(c.content, ${TITLE_CHARS})) as title, c.sender_name as sender,
+      select c.id, (case when c.follows_campaign_id is not null then '↳ ' else '' end) || coalesce(nullif(btrim(c.name), ''), left(c.content, ${TITLE_CHARS})) as title,
+             c.sender_name as sender,
              c.created_at, c.status::text as state, c.recipients, c.points - c.points_refunded as points, c.points_refunded,
              coalesce(s.delivered, 0)::bigint as delivered, coalesce(s.undelivered, 0)::bigint as undelivered, coalesce(s.pending, 0)::bigint as pending,
              coalesce(s.stopped, 0)::bigint as stopped
-        from campaigns c ${CAMPAIGN_COUNTS}
+        from campaigns c ${CAMPAIGN_COUNTS} ${sql.raw(FOLLOW_UP_ORIGIN)}
        where ${where}
-       order by c.created_at, c.id
+       order by ${sql.raw(FOLLOW_UP_ORDER)}
        limit ${GROUP_PDF_MAX_ROWS}`),
     db.execute<Record<string, string | number | null>>(sql`
       with per_day as (

@@ -7,6 +7,7 @@ const TABS = [
   { key: 'groups', href: '/contacts/groups' },
   { key: 'fields', href: '/contacts/fields' },
   { key: 'optOuts', href: '/contacts/opt-outs' },
+  { key: 'suppressed', href: '/contacts/suppressed' },
   { key: 'import', href: '/contacts/import' },
 ] as const;
 
