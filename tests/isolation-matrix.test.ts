@@ -122,6 +122,8 @@ type Fixture = {
   contactId: string;
   fieldId: string;
   optOutId: number;
+  /** a number of A suppressed after permanent failures */
+  suppressedPhone: string;
   /** an import of A waiting for its columns, and one done with bad lines */
   importId: string;
   doneImportId: string;
@@ -192,6 +194,10 @@ const RECIPES: Record<string, Recipe> = {
   'route app/api/insights/route.ts GET': {
     args: (who) => [new Request(url('/api/insights?from=2026-03-01&to=2026-04-04'), { headers: bearer(who) })],
     self: true,
+  },
+  'route app/api/campaigns/[id]/resend/route.ts POST': {
+    args: (who) => [apiJson(who, 'POST', `/api/campaigns/${fx.campaignId}/resend`, { preview: 1 }), params({ id: fx.campaignId })],
+    more: (who) => [[apiJson(who, 'POST', `/api/campaigns/${fx.campaignId}/resend`, {}), params({ id: fx.campaignId })]],
   },
   'route app/api/campaigns/[id]/[action]/route.ts POST': {
     args: (who) => campaignApiCall(who, fx.campaignId, 'stop'),
@@ -294,6 +300,7 @@ const RECIPES: Record<string, Recipe> = {
   'page app/(app)/contacts/groups/page.tsx': { args: () => [], self: true },
   'page app/(app)/contacts/fields/page.tsx': { args: () => [], self: true },
   'page app/(app)/contacts/opt-outs/page.tsx': { args: () => [pageProps()], self: true },
+  'page app/(app)/contacts/suppressed/page.tsx': { args: () => [pageProps()], self: true },
   'page app/(app)/contacts/import/page.tsx': { args: () => [], self: true },
   'page app/(app)/contacts/import/[id]/page.tsx': {
     args: () => [{ params: Promise.resolve({ id: fx.importId }), searchParams: Promise.resolve({}) }],
@@ -335,6 +342,24 @@ const RECIPES: Record<string, Recipe> = {
     more: () => [[{ id: fx.campaignId, action: 'pause' }], [{ id: fx.pausedCampaignId, action: 'resume' }], [{ id: fx.pausedCampaignId, action: 'stop' }]],
     rejected: returned((v) => v.ok === false),
   },
+  'action app/(app)/bulk/[id]/actions.ts previewCampaignResend': {
+    args: () => [{ id: fx.campaignId, sender: 'IsoA', content: 'again' }],
+    rejected: returned((v) => v.ok === false),
+  },
+  'action app/(app)/bulk/[id]/actions.ts resendToUndelivered': {
+    args: () => [{ id: fx.campaignId, sender: 'IsoA', content: 'again' }],
+    rejected: returned((v) => v.ok === false),
+  },
+  'action app/(app)/bulk/[id]/actions.ts saveAudienceAsGroup': {
+    args: () => [{ id: fx.campaignId, segment: 'delivered', name: 'Iso audience' }],
+    rejected: returned((v) => v.ok === false),
+  },
+  'action app/(app)/contacts/suppressed/actions.ts releaseNumber': {
+    args: () => [{ phone: fx.suppressedPhone }],
+    rejected: returned((v) => v.ok === false && v.code === 'suppressed_not_found'),
+  },
+  // B sets B's own rule; a viewer (and a member) is refused: owners only.
+  'action app/(app)/contacts/suppressed/actions.ts changeSuppressAfter': { args: () => [{}, form({ after: '5' })], self: true },
   'action app/(app)/settings/actions.ts saveLanguage': { args: () => [{}, form({ language: 'bg' })], self: true, viewer: { allowed: 'their own language' } },
   // A saved view is the user's own (B saves B's); B cannot delete A's, nor the viewer the owner's.
   'action app/(app)/history/actions.ts saveCurrentView': {
@@ -488,6 +513,7 @@ beforeAll(async () => {
   const field = await createContactField(A.account.id, { name: 'Iso A field', type: 'text' });
   await optOutNumbers(A.account.id, ['+359888200008'], { reason: 'iso', source: 'portal', userId: A.id });
   const [optOut] = await db.select({ id: optOuts.id }).from(optOuts).where(eq(optOuts.accountId, A.account.id));
+  await db.execute(sql`insert into number_failures (account_id, phone, failures, status, error_code, suppressed_at) values (${A.account.id}, '+359888200005', 3, 405, 2, now())`);
   const file = Buffer.from('phone\n0888200007\n');
   const importId = await startImport(A.account.id, A.id, { name: 'iso.csv', size: file.length });
   await appendImportChunk(A.account.id, importId, 0, file);
@@ -522,6 +548,7 @@ beforeAll(async () => {
     contactId: contact.id,
     fieldId: field.id,
     optOutId: optOut.id,
+    suppressedPhone: '+359888200005',
     importId,
     doneImportId,
     viewIdA: view.id,

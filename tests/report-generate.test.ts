@@ -232,8 +232,8 @@ describe('group report', () => {
     const { rows } = parseCsv(await fileOf(runId));
     expect(rows).toEqual([
       // Points spent net of the refund, which stands beside them.
-      ['Campaign ID', 'Campaign', 'Sender', 'Created', 'State', 'Recipients', 'Skipped opted out', 'Parts per message', 'Points spent', 'Points refunded', 'Delivered', 'Undelivered', 'Pending', 'Stopped'],
-      [campaignId, 'Пролет', 'RepA', '2026-03-29T13:00:00+03:00', 'completed', '2', '0', '1', '0.0650', '0.0650', '1', '0', '1', '0'],
+      ['Campaign ID', 'Follow-up of campaign', 'Campaign', 'Sender', 'Created', 'State', 'Recipients', 'Skipped opted out', 'Parts per message', 'Points spent', 'Points refunded', 'Delivered', 'Undelivered', 'Pending', 'Stopped'],
+      [campaignId, '', 'Пролет', 'RepA', '2026-03-29T13:00:00+03:00', 'completed', '2', '0', '1', '0.0650', '0.0650', '1', '0', '1', '0'],
     ]);
     // B has no campaigns: header only.
     const empty = parseCsv(await fileOf(await makeAndGenerate(B, base('group')))).rows;

@@ -31,8 +31,11 @@ const KNOWN_CODES = Object.keys(ERROR_CODES).map(Number);
  * content's, never a stop, never one delivered or still awaiting its report. Mirrors
  * lib/insights/errors.ts failureReason(...).kind === 'temporary'.
  */
-export const RESENDABLE = sql`(m.error_code in (${list(TEMPORARY_CODES)})
-  or ((m.error_code is null or m.error_code not in (${list(KNOWN_CODES)})) and m.status in (${list(TEMPORARY_STATUSES)})))`;
+// Only a final failure: a code may come with any report (the provider's callback passes `err` on
+// whatever status), and a delivered message, or one still awaiting its report, is never resent.
+// True or false, never null (a null code takes the else branch), so `not RESENDABLE` counts too.
+export const RESENDABLE = sql`(m.status in (${list(FAILED_STATUSES)}) and case when m.error_code in (${list(KNOWN_CODES)})
+  then m.error_code in (${list(TEMPORARY_CODES)}) else m.status in (${list(TEMPORARY_STATUSES)}) end)`;
 
 const CLICKED = sql`exists (select 1 from short_links l join short_link_clicks k on k.short_link_id = l.id where l.message_id = m.id and l.account_id = m.account_id)`;
 const HAS_LINK = sql`exists (select 1 from short_links l where l.message_id = m.id and l.account_id = m.account_id)`;

@@ -79,6 +79,12 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
                   <Link href={`/bulk/${campaign.id}`} className="text-brand-700 underline-offset-2 hover:underline">
                     {campaign.name || t('untitled', { count: campaign.recipients })}
                   </Link>
+                  {campaign.followsCampaignId ? (
+                    <span className="ml-2 rounded bg-brand-50 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-brand-700">{t('followUp')}</span>
+                  ) : null}
+                  {campaign.guardTrip && campaign.status === 'paused' ? (
+                    <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-amber-900">{t('guardPaused')}</span>
+                  ) : null}
                   {campaign.source === 'api' ? (
                     <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-slate-700">{t('viaApi')}</span>
                   ) : null}
