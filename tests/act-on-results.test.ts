@@ -46,8 +46,6 @@ type Fate =
 
 const accepted = (m: OutgoingMessage): SendOutcome => ({ id: m.id, accepted: true, gatewayMessageId: `g${m.id}` });
 
-const acceptAll: Gateway = { name: 'simulator', send: async (batch) => batch.map(accepted) };
-
 /** A gateway that refuses what the fates say and accepts the rest. */
 function fatedGateway(fates: Map<string, Fate>): Gateway {
   return {
