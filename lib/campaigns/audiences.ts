@@ -85,8 +85,10 @@ export async function resendBreakdown(accountId: number, campaignId: string, exe
            count(*) filter (where ${RESENDABLE} and o.blocked)::int as "optedOut",
            count(*) filter (where ${RESENDABLE} and not o.blocked and s.blocked)::int as suppressed
       from messages m
-      cross join lateral (select exists (select 1 from opt_outs x where x.account_id = m.account_id and x.phone = m.recipient) as blocked) o
-      cross join lateral (select exists (select 1 from number_failures x where x.account_id = m.account_id and x.phone = m.recipient and x.suppressed_at is not null) as blocked) s
+      -- Only a resendable message's number is looked up in the opt-outs and suppressions.
+      cross join lateral (select ${RESENDABLE} as resendable) r
+      cross join lateral (select r.resendable and exists (select 1 from opt_outs x where x.account_id = m.account_id and x.phone = m.recipient) as blocked) o
+      cross join lateral (select r.resendable and exists (select 1 from number_failures x where x.account_id = m.account_id and x.phone = m.recipient and x.suppressed_at is not null) as blocked) s
      where m.campaign_id = ${campaignId} and m.account_id = ${accountId}`);
   return row;
 }
