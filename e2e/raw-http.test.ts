@@ -417,10 +417,11 @@ describe('a signed-in user’s session, used from another origin', () => {
         expect(response.status, describeResponse(response)).toBe(401);
         expect(JSON.parse(response.body)).toMatchObject({ error: 101 });
       },
-      // The contacts and blacklist API: Bearer token only, like the rest of the API.
+      // Resend, the contacts and blacklist API: Bearer token only, like the rest of the API.
       ...Object.fromEntries(
         (
           [
+            ['route app/api/campaigns/[id]/resend/route.ts POST', 'POST', `/api/campaigns/${campaignId}/resend`, {}],
             ['route app/api/contacts/route.ts POST', 'POST', '/api/contacts', { phone_number: '+359888100020' }],
             ['route app/api/contacts/[id]/route.ts PUT', 'PUT', `/api/contacts/${campaignId}`, { first_name: 'cookie' }],
             ['route app/api/contacts/[id]/route.ts DELETE', 'DELETE', `/api/contacts/${campaignId}`, null],
