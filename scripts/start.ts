@@ -190,6 +190,22 @@ function stopChild(child: ChildProcess): Promise<void> {
  */
 function compressResponses(req: http.IncomingMessage, res: http.ServerResponse) {
   compress(req, res, () => {});
+  // Next.js flushes the compressor after every chunk it writes (so that a streamed page's parts
+  // go out as they are ready): dozens of small deflate blocks and socket writes per page. One
+  // flush per turn of the event loop sends the same parts as early, in one write.
+  const flushable = res as http.ServerResponse & { flush?: () => void };
+  const flush = flushable.flush;
+  if (flush) {
+    let queued = false;
+    flushable.flush = () => {
+      if (queued) return;
+      queued = true;
+      setImmediate(() => {
+        queued = false;
+        if (!res.writableEnded) flush.call(res);
+      });
+    };
+  }
   // On a client disconnect the middleware never ends its zlib stream, which then leaks (as
   // Next.js does it for its own compression).
   res.once('close', () => {

@@ -148,7 +148,6 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
               query={historyFilterQuery(values)}
               defaultName={`${pages('history')} ${today}`}
               timeZone={account.timeZone}
-              zones={Intl.supportedValuesOf('timeZone')}
             />
           ) : null}
         </div>

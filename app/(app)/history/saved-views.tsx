@@ -8,6 +8,7 @@ import { Button, buttonClass } from '../../_components/ui/button';
 import { Field } from '../../_components/ui/field';
 import { Input } from '../../_components/ui/input';
 import { Popover, PopoverTrigger } from '../../_components/ui/popover';
+import { TimeZoneOptions } from '../../_components/ui/time-zone-options';
 import { Select } from '../../_components/ui/select';
 import { deleteSavedView, exportCurrentView, saveCurrentView } from './actions';
 
@@ -101,7 +102,7 @@ export function SavedViews({ page, path, query, views }: { page: ViewPage; path:
 }
 
 /** "Export this view" of History: a one-off report of exactly these filters, made in the background. */
-export function ExportView({ query, defaultName, timeZone, zones }: { query: string; defaultName: string; timeZone: string; zones: string[] }) {
+export function ExportView({ query, defaultName, timeZone }: { query: string; defaultName: string; timeZone: string }) {
   const t = useTranslations('views.export');
   const close = useTranslations('views')('close');
   const [state, run, pending] = useActionState(exportCurrentView, null);
@@ -120,11 +121,7 @@ export function ExportView({ query, defaultName, timeZone, zones }: { query: str
           <Field id="export-zone" label={t('timeZone')} errors={problemsOf(state, 'timeZone')}>
             {(control) => (
               <Select {...control} name="timeZone" defaultValue={timeZone}>
-                {zones.map((zone) => (
-                  <option key={zone} value={zone}>
-                    {zone}
-                  </option>
-                ))}
+                <TimeZoneOptions current={timeZone} />
               </Select>
             )}
           </Field>

@@ -48,7 +48,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           <LanguageForm current={user.language} />
         </Section>
         <Section id="tz" title={t('timeZone.title')}>
-          <TimeZoneForm current={user.account.timeZone} zones={Intl.supportedValuesOf('timeZone')} canEdit={user.role === 'owner'} />
+          <TimeZoneForm current={user.account.timeZone} canEdit={user.role === 'owner'} />
         </Section>
         {user.role === 'owner' ? (
           <Section id="team" title={team('title')}>

@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../../_components/ui/dialog';
 import { Field } from '../../_components/ui/field';
 import { Input } from '../../_components/ui/input';
 import { Select } from '../../_components/ui/select';
+import { TimeZoneOptions } from '../../_components/ui/time-zone-options';
 import { createToken, deleteToken, revokeToken, saveLanguage, saveTimeZone } from './actions';
 
 function Status({ state }: { state: ActionResult | null }) {
@@ -44,7 +45,7 @@ export function LanguageForm({ current }: { current: 'en' | 'bg' | null }) {
   );
 }
 
-export function TimeZoneForm({ current, zones, canEdit }: { current: string; zones: string[]; canEdit: boolean }) {
+export function TimeZoneForm({ current, canEdit }: { current: string; canEdit: boolean }) {
   const t = useTranslations('settings.timeZone');
   const [state, action, pending] = useActionState(saveTimeZone, null);
   return (
@@ -52,11 +53,7 @@ export function TimeZoneForm({ current, zones, canEdit }: { current: string; zon
       <Field id="timeZone" label={t('label')} help={canEdit ? t('help') : t('ownerOnly')}>
         {(control) => (
           <Select {...control} name="timeZone" defaultValue={current} disabled={!canEdit} className="sm:max-w-xs">
-            {zones.map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
+            <TimeZoneOptions current={current} />
           </Select>
         )}
       </Field>
