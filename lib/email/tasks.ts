@@ -1,5 +1,6 @@
 import type { TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { processMetrics } from '@/lib/ops/metrics';
 import { sendQueuedEmail } from './index';
 
 /**
@@ -10,6 +11,10 @@ import { sendQueuedEmail } from './index';
 export const emailTasks: TaskList = {
   'email:send': async (payload) => {
     const { outboxId } = z.object({ outboxId: z.uuid() }).parse(payload);
-    await sendQueuedEmail(outboxId);
+    const outcome = await sendQueuedEmail(outboxId).catch((error: unknown) => {
+      processMetrics().emails.inc({ outcome: 'retry' });
+      throw error;
+    });
+    processMetrics().emails.inc({ outcome });
   },
 };

@@ -1,4 +1,4 @@
-import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { Logger, run, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import { STOP_BATCH, stopWaitingMessages } from '@/lib/campaigns';
@@ -18,6 +18,9 @@ import { cleanupExpiredRuns, generateRun, recoverStalledRuns } from '@/lib/repor
 import { mailReadyRun } from '@/lib/reports/mail';
 import { db, isConnectionError, SOCKET_ERROR_CODES } from '@/db';
 import { pgPool } from '@/db/pg';
+import { opsContext } from '@/lib/ops/context';
+import { log } from '@/lib/ops/log';
+import { processMetrics } from '@/lib/ops/metrics';
 import { enqueue } from './index';
 import { pruneExpiredRecords } from './maintenance';
 
@@ -33,10 +36,15 @@ const reportSchema = z.object({
 const STALL_SECONDS = () => env().WORKER_STALL_SECONDS;
 export const MESSAGE_VALIDITY_SECONDS = () => env().MESSAGE_VALIDITY_SECONDS;
 
+// Aborted when the worker begins to stop: a campaign's dispatch ends after the batch in hand and
+// queues its next run (another worker's, or this one's after a restart), instead of holding the
+// shutdown for the rest of its 5 s slice.
+let stopping = new AbortController();
+
 export const tasks: TaskList = {
   'campaign:dispatch': async (payload) => {
     const { campaignId } = z.object({ campaignId: z.uuid() }).parse(payload);
-    const outcome = await dispatchCampaign(campaignId, await getGateway());
+    const outcome = await dispatchCampaign(campaignId, await getGateway(), undefined, stopping.signal);
     if (outcome === 'more') {
       await enqueue(db, 'campaign:dispatch', { campaignId }, { jobKey: `campaign:${campaignId}` });
     }
@@ -60,7 +68,7 @@ export const tasks: TaskList = {
     });
   },
   'gateway:apply-reports': async () => {
-    await applyStoredReports();
+    processMetrics().reportsApplied.inc(await applyStoredReports());
   },
   'messages:expire': async () => {
     await expireUnreported(MESSAGE_VALIDITY_SECONDS());
@@ -70,7 +78,12 @@ export const tasks: TaskList = {
   },
   'report:generate': async (payload) => {
     const { runId } = z.object({ runId: z.uuid() }).parse(payload);
-    await generateRun(runId);
+    const started = performance.now();
+    const outcome = await generateRun(runId).catch((error: unknown) => {
+      processMetrics().reportDuration.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
+      throw error;
+    });
+    processMetrics().reportDuration.observe({ outcome }, (performance.now() - started) / 1000);
     // Also after a retry that found the run ready already: the mail is queued once whatever happens.
     await mailReadyRun(runId);
   },
@@ -111,8 +124,34 @@ export const tasks: TaskList = {
 };
 
 const logger = new Logger((scope) => (level, message) => {
-  if (level === 'error' || level === 'warning' || env().DEBUG_JOBS) console.error(`[jobs ${level}] ${scope.label ?? ''} ${message}`);
+  if (level === 'error' || level === 'warning' || env().DEBUG_JOBS) {
+    log()[level === 'warning' ? 'warn' : level === 'error' ? 'error' : 'info']({ jobs: scope.label }, message);
+  }
 });
+
+/**
+ * A task run inside the context of the request (or job) that queued it, so that its log lines,
+ * and the jobs it queues in turn, carry that request's id; timed, and logged when it fails.
+ */
+function observed(task: string, run: Task): Task {
+  return async (payload, helpers) => {
+    const requestId = (payload as { requestId?: unknown } | null)?.requestId;
+    const context = { requestId: typeof requestId === 'string' ? requestId : undefined, jobId: helpers.job.id, task };
+    return opsContext.run(context, async () => {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        await run(payload, helpers);
+        processMetrics().jobDuration.observe({ task, outcome: 'done' }, seconds());
+        log().debug({ ms: Math.round(seconds() * 1000) }, 'job done');
+      } catch (error) {
+        processMetrics().jobDuration.observe({ task, outcome: 'error' }, seconds());
+        log().warn({ err: error, attempt: helpers.job.attempts, ms: Math.round(seconds() * 1000) }, 'job failed');
+        throw error;
+      }
+    });
+  };
+}
 
 /** How long the workers wait for PostgreSQL to come back (a restart, a failover) before giving up. */
 const DATABASE_WAIT_MS = () => env().WORKER_DATABASE_WAIT_SECONDS * 1000;
@@ -204,15 +243,23 @@ export async function startWorker(concurrency = env().WORKER_CONCURRENCY): Promi
   await requeueStalledWork(STALL_SECONDS());
   await recoverStalledRuns();
   await enqueue(db, 'gateway:apply-reports', {}, { jobKey: 'gateway:apply-reports' });
-  return run({
+  stopping = new AbortController();
+  const runner = await run({
     pgPool: patientPool(pgPool()),
     concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
-    taskList: tasks,
+    taskList: Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, observed(name, task!)])),
     logger,
     crontab: SCHEDULE.map(([when, task]) => `${when} ${task} ?max=1`).join('\n'),
   });
+  const stop = runner.stop.bind(runner);
+  // graphile-worker's stop takes no new jobs and waits for the ones running; ours end early.
+  runner.stop = (reason?: string) => {
+    stopping.abort();
+    return stop(reason);
+  };
+  return runner;
 }
 
 /**
