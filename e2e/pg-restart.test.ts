@@ -271,11 +271,12 @@ describe('PostgreSQL restarted under the running app', () => {
     } finally {
       await stored.end();
     }
-    // Every connection of the pool works again: more requests at once than it has connections.
+    // Every connection of the pool works again: more requests at once than it has connections, all
+    // answered (a dead connection kept in the pool would answer 503). Their time is printed, not
+    // asserted: it is the machine's, and CI shares it with other suites.
     const burst = await Promise.all(Array.from({ length: 30 }, () => apiStatus()));
     console.log(`send: burst of 30 after restart, slowest ${Math.max(...burst.map((r) => r.ms))} ms`);
     expect(burst.map((r) => r.status)).toEqual(burst.map(() => 200));
-    expect(Math.max(...burst.map((r) => r.ms))).toBeLessThan(5_000);
   }, 120_000);
 
   it('a CSV download in flight when it stops ends in an error, not a hang or a cut file; after the restart the same download is whole', async () => {
