@@ -10,7 +10,8 @@ export default defineConfig({
     },
   },
   test: {
-    reporters: ['default', ['json', { outputFile: 'test-results/unit.json' }]],
+    // The same suite on a second PostgreSQL (npm run test:unit:pg15) reports into a file of its own.
+    reporters: ['default', ['json', { outputFile: process.env.TEST_POSTGRES_BIN ? 'test-results/unit-pg15.json' : 'test-results/unit.json' }]],
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
     setupFiles: ['tests/setup.ts'],

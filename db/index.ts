@@ -72,9 +72,10 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
-/** Ends both of the process's pools: postgres.js's and pg's (db/pg.ts). */
+/** Ends the process's pools: postgres.js's, pg's (db/pg.ts) and the replica's (db/replica.ts). */
 export async function closeDb(): Promise<void> {
   const conn = globalForDb.smsPortalDb;
   globalForDb.smsPortalDb = undefined;
-  await Promise.all([conn?.client.end({ timeout: 5 }), closePgPool()]);
+  const { closeReplica } = await import('./replica');
+  await Promise.all([conn?.client.end({ timeout: 5 }), closePgPool(), closeReplica()]);
 }

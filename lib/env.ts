@@ -26,6 +26,8 @@ const schema = z.object({
   TRUST_PROXY_HOPS: whole(0, 10, 0),
   SEED_DEMO: flag('1'),
   DB_POOL_MAX: whole(1, 1000, 10),
+  DATABASE_REPLICA_URL: optionalText,
+  DATABASE_REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).max(3_600).default(5),
   WORKER: flag('1'),
   WORKER_CONCURRENCY: whole(1, 100, 4),
   WORKER_STALL_SECONDS: whole(1, 86_400, 60),

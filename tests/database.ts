@@ -4,15 +4,22 @@ import fs from 'node:fs/promises';
 import postgres from 'postgres';
 import { startEmbeddedPostgres, type DatabaseHandle } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
+import { startCluster } from './postgres-cluster';
 
 export const TEMPLATE_DATABASE = 'sms_portal_test_template';
 
-/** TEST_DATABASE_URL's server, or a throwaway embedded cluster; with a migrated template database. */
+/**
+ * TEST_DATABASE_URL's server; or a throwaway cluster from TEST_POSTGRES_BIN's binaries (the suite on
+ * a second PostgreSQL version); or a throwaway embedded cluster. With a migrated template database.
+ */
 export async function startTestServer(): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
   let handle: DatabaseHandle;
   let dir: string | undefined;
   if (process.env.TEST_DATABASE_URL) {
     handle = { url: process.env.TEST_DATABASE_URL, owned: false, stop: async () => {} };
+  } else if (process.env.TEST_POSTGRES_BIN) {
+    const cluster = await startCluster(process.env.TEST_POSTGRES_BIN);
+    handle = { url: cluster.url, owned: true, stop: cluster.stop };
   } else {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sms-portal-test-'));
     await fs.chmod(dir, 0o755);

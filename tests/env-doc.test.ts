@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { env, ENV_NAMES } from '@/lib/env';
 
 // Read by the test harness and the browser tests only, not by the app.
-const TEST_ONLY = ['TEST_DATABASE_URL', 'CHROMIUM_PATH'];
+const TEST_ONLY = ['TEST_DATABASE_URL', 'TEST_POSTGRES_BIN', 'CHROMIUM_PATH'];
 
 /** The variables the README's Environment table names in its first column. */
 function documented(): string[] {

@@ -65,6 +65,13 @@ CREATE TABLE "opt_outs" (
 );
 --> statement-breakpoint
 DROP INDEX "contacts_account_phone_key";--> statement-breakpoint
+-- uuidv7() is built into PostgreSQL 18; on an older server the same (RFC 9562: 48-bit Unix ms, version 7, random rest).
+DO $$ BEGIN
+  IF current_setting('server_version_num')::int < 180000 AND to_regprocedure('uuidv7()') IS NULL THEN
+    CREATE FUNCTION public.uuidv7() RETURNS uuid LANGUAGE sql VOLATILE PARALLEL SAFE AS
+      'SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), ''hex'')::uuid';
+  END IF;
+END $$;--> statement-breakpoint
 ALTER TABLE "contacts" ALTER COLUMN "id" SET DEFAULT uuidv7();--> statement-breakpoint
 ALTER TABLE "campaigns" ADD COLUMN "skipped_opted_out" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "contact_groups" ADD COLUMN "members" integer DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -214,6 +214,8 @@ export type CopyCsvOptions = {
   onProgress?: (progress: { rows: number; bytes: number }) => void;
   /** Where failures go (the stream is errored too). Default: console.error. */
   onError?: (error: unknown) => void;
+  /** The pool to read from: the primary's (default) or a replica's (db/replica.ts). */
+  pool?: pg.Pool;
 };
 
 /**
@@ -294,7 +296,7 @@ export function copyCsv(query: string, options: CopyCsvOptions = {}): ReadableSt
           { chunkBytes: options.chunkBytes, bom: options.bom, crlf: options.crlf },
         );
         try {
-          const connection = await pgPool().connect();
+          const connection = await (options.pool ?? pgPool()).connect();
           if (released) return connection.release(); // cancelled while it waited for a connection
           client = connection;
           for (const [name, value] of settings) {

@@ -7,6 +7,7 @@ import { requireUser, type SessionUser } from '@/lib/auth';
 import { EVERY_ROLE, WRITERS, type Role } from '@/lib/auth/roles';
 import { AppError, problemText, type ErrorCode } from '@/lib/errors';
 import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locale';
+import { rememberOwnWrite } from './own-writes';
 
 /**
  * The gate of every server action (model: saas-starter's validatedActionWithUser): the
@@ -14,7 +15,8 @@ import { isLocale, DEFAULT_LOCALE } from '@/lib/i18n/locale';
  * action's zod schema, the user's role checked (owners and members unless the action names its
  * roles), and every refusal returned as a translated
  * state: the domain throws AppError, the gate turns its codes into text beside their fields.
- * An action body holds no auth preamble and no try/catch of its own.
+ * An action body holds no auth preamble and no try/catch of its own. After it succeeds, the user's
+ * next reads wait for what it wrote if a replica serves them (own-writes.ts).
  */
 
 export type ActionProblem = { code: ErrorCode; field?: string; message: string };
@@ -47,9 +49,16 @@ async function run<S extends z.ZodType, T extends object>(schema: S, raw: unknow
     if (!(options.roles ?? WRITERS).includes(user.role)) throw new AppError(user.role === 'viewer' ? 'read_only' : 'forbidden');
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw AppError.fromZod(parsed.error);
-    return { ok: true, ...(await body(parsed.data, user)) };
+    const result = await body(parsed.data, user);
+    await rememberOwnWrite();
+    return { ok: true, ...result };
   } catch (error) {
-    unstable_rethrow(error); // redirect() and notFound() are answers, not failures
+    try {
+      unstable_rethrow(error); // redirect() and notFound() are answers, not failures
+    } catch (answer) {
+      await rememberOwnWrite(); // an action that redirects has done its work
+      throw answer;
+    }
     return failure(error);
   }
 }

@@ -40,19 +40,22 @@ export async function postEntry(tx: Executor, entry: LedgerEntryInput): Promise<
   }
   let updated: { balance: string; warned_at: string | null }[];
   try {
-    // RETURNING old/new (PostgreSQL 18): this statement's own crossing, under the row's lock.
+    // This statement's own crossing, under the row's lock: the CTE locks the row and reads the
+    // stamp the UPDATE replaces (FOR UPDATE reads the latest version, as the UPDATE then does).
     updated = await tx.execute<{ balance: string; warned_at: string | null }>(sql`
-      update accounts
-         set balance = balance + ${entry.amount}::bigint,
+      with locked as (select id, low_balance_warned_at as was_warned_at from accounts where id = ${entry.accountId} for update)
+      update accounts a
+         set balance = a.balance + ${entry.amount}::bigint,
              low_balance_warned_at = case
-               when low_balance_threshold is null then low_balance_warned_at
-               when balance + ${entry.amount}::bigint >= low_balance_threshold then null
-               when ${entry.amount}::bigint < 0 and low_balance_warned_at is null then now()
-               else low_balance_warned_at end
-       where id = ${entry.accountId}
-      returning new.balance::text as balance,
-                case when old.low_balance_warned_at is null and new.low_balance_warned_at is not null
-                     then to_char(new.low_balance_warned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as warned_at`);
+               when a.low_balance_threshold is null then a.low_balance_warned_at
+               when a.balance + ${entry.amount}::bigint >= a.low_balance_threshold then null
+               when ${entry.amount}::bigint < 0 and a.low_balance_warned_at is null then now()
+               else a.low_balance_warned_at end
+        from locked
+       where a.id = locked.id
+      returning a.balance::text as balance,
+                case when locked.was_warned_at is null and a.low_balance_warned_at is not null
+                     then to_char(a.low_balance_warned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as warned_at`);
   } catch (error) {
     if (isCheckViolation(error, 'accounts_balance_non_negative')) throw new InsufficientBalanceError();
     throw error;

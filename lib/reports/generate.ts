@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { db, sqlClient } from '@/db';
+import { readerAsOfNow } from '@/db/replica';
 import { accounts, reportDefinitions, reportFileChunks, reportRuns, users } from '@/db/schema';
 import { localDay, safeTimeZone } from '@/lib/calendar';
 import { copyCsv, CSV_CONTENT_TYPE } from '@/lib/files/csv';
@@ -103,8 +104,11 @@ async function generateLocked(runId: string, hooks: GenerateHooks): Promise<Gene
     const estimate = await estimateReportRows(input, 10_000_000);
     await db.update(reportRuns).set({ rowsEstimated: estimate.rows }).where(isGenerating);
     const query = reportQuery(input);
+    // The rows from a replica that has everything committed by now, if one is set.
+    const { pool } = await readerAsOfNow();
     let rows = 0;
     const chunks = copyCsv(query.sql, {
+      pool,
       forceQuote: query.forceQuote,
       settings: { ...query.settings, TimeZone: timeZone },
       chunkBytes,

@@ -19,6 +19,7 @@ import {
   type FilterValues,
   type HistoryFilters,
 } from '@/lib/history/filters';
+import { ownReader } from '@/lib/gates/own-writes';
 import { listHistorySenders, listMessages, type HistoryPage } from '@/lib/history/query';
 import { isFinalStatus, STATUS, STATUS_CODES, type StatusName } from '@/lib/messaging/statuses';
 import { statusLabel } from '../../_components/message-details';
@@ -70,9 +71,11 @@ function hrefFor(values: FilterValues, cursor?: { cursor: string; dir: 'older' |
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const account = user.account;
+  // A replica's when one has what this user wrote (db/replica.ts), else the primary's.
+  const reader = await ownReader();
   const [params, senders, views, t, st, pages, format] = await Promise.all([
     searchParams,
-    listHistorySenders(account.id),
+    listHistorySenders(account.id, reader.db),
     listViews(viewOwner(user), 'history'),
     getTranslations('history'),
     getTranslations('statuses'),
@@ -81,7 +84,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   ]);
   const parsed = parseHistoryFilters(params, { country: account.country, timeZone: account.timeZone, senderNames: senders });
   const filters: HistoryFilters | null = parsed.ok ? parsed.filters : null;
-  const page: HistoryPage | null = filters ? await listMessages(account.id, filters) : null;
+  const page: HistoryPage | null = filters ? await listMessages(account.id, filters, reader.db) : null;
   const values = parsed.values;
 
   const label = (code: number) => statusLabel((key) => st(key), code);

@@ -98,7 +98,7 @@ export const CAMPAIGN_CSV_PLAN: Readonly<Record<string, string>> = { enable_sort
  */
 export function campaignCsvStream(
   params: { campaignId: string; accountId: number; timeZone: string; locale?: Locale },
-  options: Pick<CopyCsvOptions, 'onProgress' | 'onError' | 'chunkBytes'> = {},
+  options: Pick<CopyCsvOptions, 'onProgress' | 'onError' | 'chunkBytes' | 'pool'> = {},
 ): ReadableStream<Uint8Array> {
   return copyCsv(campaignCsvQuery(params), {
     ...options,

@@ -2,6 +2,7 @@ import { auditDownload } from '@/lib/audit/record';
 import { localDay, safeTimeZone } from '@/lib/calendar';
 import { getCampaignProgress } from '@/lib/campaigns';
 import { AppError } from '@/lib/errors';
+import { ownReader } from '@/lib/gates/own-writes';
 import { CSV_CONTENT_TYPE } from '@/lib/files/csv';
 import { downloadHeaders, setFileLength } from '@/lib/files/download';
 import { resolveLocale } from '@/lib/i18n/locale';
@@ -37,7 +38,9 @@ export async function campaignCsvResponse(
   // The header in the language the user sees the portal in.
   const locale = resolveLocale(user.language, request.acceptLanguage ?? null);
   // A failure before the first byte (busy, no connection) is an error answer, not a cut-off file.
-  const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone, locale }));
+  // Rows from a replica when one has what this user wrote (db/replica.ts).
+  const { pool } = await ownReader();
+  const body = await primed(campaignCsvStream({ campaignId: campaign.id, accountId: user.account.id, timeZone: user.account.timeZone, locale }, { pool }));
   const headers = downloadHeaders(CSV_CONTENT_TYPE, campaignFileBase(campaign, user.account.timeZone), 'csv');
   return new Response(body, { headers });
 }
