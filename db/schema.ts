@@ -436,7 +436,9 @@ export const messages = pgTable(
     // E.164 with the leading '+'
     recipient: text().notNull(),
     country: text().notNull(),
-    content: text().notNull(),
+    // A campaign's text is stored once, on the campaign: its messages have null here (read
+    // coalesce(m.content, c.content)). A single message has its own.
+    content: text(),
     encoding: messageEncoding().notNull(),
     parts: smallint().notNull(),
     points: units().notNull(),

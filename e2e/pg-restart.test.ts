@@ -256,7 +256,7 @@ describe('PostgreSQL restarted under the running app', () => {
 
     await pg.start();
     const stored = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    const count = async () => (await stored<{ n: number }[]>`select count(*)::int as n from messages where content = 'in flight'`)[0].n;
+    const count = async () => (await stored<{ n: number }[]>`select count(*)::int as n from messages m left join campaigns c on c.id = m.campaign_id where coalesce(m.content, c.content) = 'in flight'`)[0].n;
     try {
       expect(await count()).toBe(0); // rolled back whole: no message, no debit
       const retried = await pollUntil(bigSend, (r) => r.status < 500, 20_000);

@@ -113,7 +113,9 @@ export async function generateMessages(sql: postgres.Sql | postgres.TransactionS
           || lpad(floor(random() * 10000000)::int::text, 7, '0')
       end,
       'BG',
-      replace(tcontent, '{link}', 'https://sms.li/' || substr(md5(random()::text), 1, 10)),
+      -- A campaign's text is the campaign's (stored once), unless each message has a link of its own.
+      case when ${campaign ? sql`true` : sql`false`} and tcontent not like '%{link}%' then null
+           else replace(tcontent, '{link}', 'https://sms.li/' || substr(md5(random()::text), 1, 10)) end,
       encoding::message_encoding,
       parts,
       parts * ${options.unitsPerPart}::bigint,

@@ -41,7 +41,7 @@ export function claimQuery(campaignId: string, limit: number) {
         order by id limit ${limit})
       and m.status = ${STATUS.QUEUE}
       and exists (select 1 from campaigns c where c.id = ${campaignId} and c.status = 'sending' for share)
-    returning m.id, m.sender_name, m.recipient, m.content, m.parts, m.idx`;
+    returning m.id, m.sender_name, m.recipient, coalesce(m.content, (select c.content from campaigns c where c.id = ${campaignId})) as content, m.parts, m.idx`;
 }
 
 export type DispatchOutcome = 'completed' | 'not_sending' | 'more';

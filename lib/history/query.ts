@@ -158,15 +158,16 @@ export function buildHistoryQuery(accountId: number, filters: HistoryFilters): S
     select ${ROW_COLUMNS}
     from (${sql.join(branches, sql` union all `)}) w
     left join users u on u.id = w.user_id
+    left join campaigns c on c.id = w.campaign_id
     order by w.created_at ${dir}, w.id ${dir}
     limit ${sql.raw(String(limit))}`;
 }
 
-/** A RawRow of messages `w` and the sender's user `u`. */
+/** A RawRow of messages `w`, the sender's user `u` and the campaign `c` (whose text its messages share). */
 const ROW_COLUMNS = sql.raw(`
       w.id::text as id, w.sender_name, w.recipient,
       to_char(w.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_iso,
-      w.status, w.parts, w.source, w.points::text as points, w.idx, w.error_code, w.content,
+      w.status, w.parts, w.source, w.points::text as points, w.idx, w.error_code, coalesce(w.content, c.content) as content,
       u.email as login,
       to_char(w.done_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as done_iso,
       w.campaign_id::text as campaign_id`);
@@ -218,7 +219,7 @@ export async function getMessage(accountId: number, id: number, executor: Execut
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const [raw] = await executor.execute<RawRow>(sql`
     select ${ROW_COLUMNS}
-    from messages w left join users u on u.id = w.user_id
+    from messages w left join users u on u.id = w.user_id left join campaigns c on c.id = w.campaign_id
     where w.account_id = ${accountId} and w.id = ${id}`);
   return raw ? toRow(raw) : null;
 }

@@ -279,11 +279,12 @@ async function storeSend(tx: Executor, plan: SendPlan): Promise<SendResult> {
     userId: input.userId,
     note: campaignId ? `Campaign of ${plan.valid.length} messages` : `${plan.valid.length} message(s) via ${input.source}`,
   });
+  // A campaign's text is the campaign's: stored once, not per recipient.
   const rows = await tx.execute<{ id: string; created_at: string }>(sql`
     insert into messages (account_id, campaign_id, user_id, sender_name, recipient, country, content, encoding, parts,
                           points, status, source, idx, scheduled_at)
     select ${input.accountId}, ${campaignId}::uuid, ${input.userId}::int, ${input.sender}, r.recipient, r.country,
-           ${input.content}, ${plan.encoding}::message_encoding, ${plan.parts}, r.points, ${STATUS.QUEUE},
+           ${campaignId ? null : input.content}::text, ${plan.encoding}::message_encoding, ${plan.parts}, r.points, ${STATUS.QUEUE},
            ${input.source}::message_source, r.idx, ${scheduledAt?.toISOString() ?? null}::timestamptz
     from unnest(${pgArray(plan.valid.map((m) => m.recipient))}::text[], ${pgArray(plan.valid.map((m) => m.country))}::text[],
                 ${pgArray(plan.valid.map((m) => String(m.points)))}::bigint[], ${pgArray(plan.valid.map((m) => m.idx))}::text[])

@@ -134,7 +134,11 @@ export function detailedQuery(p: ReportQueryParams): ReportQuery {
     .col('source', sourceWordSql('m.source::text', locale))
     .textCol('login', 'u.email');
   const joins = ['left join users u on u.id = m.user_id'];
-  if (o.includeContent) c.textCol('content', 'm.content');
+  if (o.includeContent) {
+    // A campaign's messages share its text (stored once, on the campaign).
+    c.textCol('content', 'mt.content');
+    joins.push('left join campaigns mc on mc.id = m.campaign_id', 'cross join lateral (select coalesce(m.content, mc.content) as content) mt');
+  }
   if (o.idx) c.textCol('idx', 'm.idx');
   if (o.contacts) {
     c.textCol('firstName', 'ct.first_name').textCol('lastName', 'ct.last_name').textCol('email', 'ct.email').textCol('groups', 'cg.names');

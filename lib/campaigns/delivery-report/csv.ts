@@ -68,13 +68,14 @@ export function campaignCsvQuery(params: { campaignId: string; accountId: number
        case when m.status = ${STATUS.DELIVERED} then to_char(m.done_at, ${ISO_LOCAL}) end as ${deliveredAt},
        ${csvSafeSql('u.email')} as ${login},
        ${csvSafeSql('m.idx')} as ${idx},
-       ${csvSafeSql('m.content')} as ${content},
+       ${csvSafeSql('mt.content')} as ${content},
        m.network as ${network},
        m.error_code as ${errorCode},
        ${failureWordsSql('m.status', 'm.error_code', locale, 'meaning')} as ${meaning},
        ${failureWordsSql('m.status', 'm.error_code', locale, 'next')} as ${next}
   from messages m
   left join users u on u.id = m.user_id
+  cross join lateral (select coalesce(m.content, (select c.content from campaigns c where c.id = '${campaignId.toLowerCase()}'::uuid)) as content) mt
  where m.campaign_id = '${campaignId.toLowerCase()}'::uuid and m.account_id = ${accountId}
  order by m.id`;
 }

@@ -158,7 +158,7 @@ export async function ensureCampaign(accountId: number, userId: number, name: st
     await tx`
       insert into messages (account_id, campaign_id, user_id, sender_name, recipient, country, content, encoding, parts,
                             points, status, source, idx, created_at, sent_at, done_at)
-      select ${accountId}, ${campaign.id}::uuid, ${userId}, ${sender.name}, '+35988' || (1000000 + g), 'BG', ${content}, 'ucs2', 1,
+      select ${accountId}, ${campaign.id}::uuid, ${userId}, ${sender.name}, '+35988' || (1000000 + g), 'BG', null, 'ucs2', 1,
              650, s.status, 'portal',
              case when g % 3 = 0 then 'order-' || g when g % 1000 = 1 then '=HYPERLINK("http://x","y")' end,
              now() - interval '2 hours',
