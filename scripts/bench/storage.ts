@@ -8,10 +8,20 @@ import { seedLargeTable } from './support/large-table';
 // The tables kept beside messages for it (counts, rollups, the delivery-report inbox) are listed
 // with their own totals.
 //
+// The seeded rows were written once, as they are; a real message is written three times: stored
+// waiting (a campaign's, its text on the campaign), claimed and handed over (SENT), then its final
+// delivery report (DELIVERED, with the gateway's id and network). The status is indexed, so both
+// updates write a new version into every index. `lifecycle`: BENCH_STORAGE_LIFECYCLE messages
+// (default 1,000,000) taken through those three writes by the app's own statements (claimQuery,
+// applyDeliveryReports) on the same table, then vacuumed: the bytes each one added, per relation.
+// The seeded table's free space is what the new versions may reuse, as on a live table; removed again
+// afterwards (removeBenchMessages).
+//
 // Runs on the bench runner's kept large database (scripts/bench.ts).
 
 export const keptDatabase = true;
 const TARGET_BYTES_PER_MESSAGE = 500;
+const LIFECYCLE = Number(process.env.BENCH_STORAGE_LIFECYCLE ?? 1_000_000);
 
 export default async function benchStorage() {
   const { sqlClient } = await import('../../db');
@@ -68,5 +78,59 @@ export default async function benchStorage() {
     },
     beside_messages_mb: Object.fromEntries(beside.map((t) => [t.name, Number((t.bytes / 2 ** 20).toFixed(1))])),
     total_gb: Number((sizes.total / 2 ** 30).toFixed(2)),
+    lifecycle: await lifecycle(),
   };
+}
+
+/** Bytes a message adds to messages' heap and each index as it goes through its three writes. */
+async function lifecycle() {
+  const { sqlClient, db } = await import('../../db');
+  const { generateCampaign } = await import('../../db/seed/messages');
+  const { claimQuery, MAX_BATCH } = await import('../../lib/campaigns/dispatch');
+  const { applyDeliveryReports, APPLY_BATCH } = await import('../../lib/gateway/reports');
+  const { STATUS } = await import('../../lib/messaging/statuses');
+  const { benchAccount, removeBenchMessages } = await import('./support/bench-account');
+  const client = sqlClient();
+  const relationSizes = async () =>
+    new Map(
+      (
+        await client<{ name: string; bytes: number }[]>`
+          select c.relname as name, pg_relation_size(c.oid)::float8 as bytes from pg_class c
+           where c.oid = 'messages'::regclass or c.oid in (select indexrelid from pg_index where indrelid = 'messages'::regclass)`
+      ).map((r) => [r.name, r.bytes]),
+    );
+
+  const bench = await benchAccount('Bench storage');
+  try {
+    const before = await relationSizes();
+    const started = performance.now();
+    const campaignId = await generateCampaign(client, { ...bench, count: LIFECYCLE, status: 409, rate: 1_000_000 });
+    const ids: number[] = [];
+    for (let batch = MAX_BATCH; batch === MAX_BATCH; ) {
+      const claimed = await db.execute<{ id: string }>(claimQuery(campaignId, MAX_BATCH));
+      for (const row of claimed) ids.push(Number(row.id));
+      batch = claimed.length;
+    }
+    for (let i = 0; i < ids.length; i += APPLY_BATCH) {
+      const doneAt = new Date();
+      await applyDeliveryReports(
+        ids.slice(i, i + APPLY_BATCH).map((id) => ({ messageId: id, gatewayMessageId: `bench-${id}`, status: STATUS.DELIVERED, doneAt, network: '28401' })),
+      );
+    }
+    const written = (performance.now() - started) / 1000;
+    await client`vacuum messages`;
+    const after = await relationSizes();
+    const added = [...after].map(([name, bytes]) => [name, Number(((bytes - (before.get(name) ?? 0)) / LIFECYCLE).toFixed(1))] as const);
+    return {
+      messages: LIFECYCLE,
+      delivered: ids.length,
+      seconds: Number(written.toFixed(1)),
+      bytes_per_message_added: {
+        total: Number(added.reduce((sum, [, bytes]) => sum + bytes, 0).toFixed(1)),
+        ...Object.fromEntries(added.filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1])),
+      },
+    };
+  } finally {
+    await removeBenchMessages(bench.accountId);
+  }
 }
