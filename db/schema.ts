@@ -470,14 +470,11 @@ export const messages = pgTable(
       t.id.desc().nullsFirst(),
     ),
     index('messages_account_sender_idx').on(t.accountId, t.senderName, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    // Messages still awaiting a delivery report stay in the default history window for 4 days.
-    index('messages_account_pending_idx')
-      .on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
-      .where(sql`${t.status} in (403, 409, 410, 411)`),
-    index('messages_campaign_idx').on(t.campaignId, t.id).where(sql`${t.campaignId} is not null`),
-    // History filtered by status (a rare final status over a long range would scan the range).
+    // History filtered by status (a rare final status over a long range would scan the range), and
+    // the default window's messages still awaiting a delivery report (one branch per such status).
     index('messages_account_status_idx').on(t.accountId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    // A campaign's messages in history order, for the bulk campaign page.
+    // A campaign's messages in history order, for the bulk campaign page; read backwards, in the
+    // order they were stored, for its CSV.
     index('messages_campaign_created_idx')
       .on(t.campaignId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.campaignId} is not null`),

@@ -11,17 +11,19 @@ import { seedLargeTable } from './support/large-table';
 // The seeded rows were written once, as they are; a real message is written three times: stored
 // waiting (a campaign's, its text on the campaign), claimed and handed over (SENT), then its final
 // delivery report (DELIVERED, with the gateway's id and network). The status is indexed, so both
-// updates write a new version into every index. `lifecycle`: BENCH_STORAGE_LIFECYCLE messages
-// (default 1,000,000) taken through those three writes by the app's own statements (claimQuery,
-// applyDeliveryReports) on the same table, then vacuumed: the bytes each one added, per relation.
-// The seeded table's free space is what the new versions may reuse, as on a live table; removed again
-// afterwards (removeBenchMessages).
+// updates write a new version into every index. `lifecycle`: two rounds of BENCH_STORAGE_LIFECYCLE
+// messages (default 500,000) taken through those three writes by the app's own statements
+// (claimQuery, applyDeliveryReports) on the same table, each round vacuumed after: the bytes each
+// message added, per relation. The first round finds no free space (the seed left none); the
+// second reuses what vacuum freed after the first, as every round does on a live table, so it is
+// the steady cost. Removed again afterwards (removeBenchMessages).
 //
 // Runs on the bench runner's kept large database (scripts/bench.ts).
 
 export const keptDatabase = true;
 const TARGET_BYTES_PER_MESSAGE = 500;
-const LIFECYCLE = Number(process.env.BENCH_STORAGE_LIFECYCLE ?? 1_000_000);
+const LIFECYCLE = Number(process.env.BENCH_STORAGE_LIFECYCLE ?? 500_000);
+const LIFECYCLE_ROUNDS = 2;
 
 export default async function benchStorage() {
   const { sqlClient } = await import('../../db');
@@ -101,7 +103,7 @@ async function lifecycle() {
     );
 
   const bench = await benchAccount('Bench storage');
-  try {
+  const round = async () => {
     const before = await relationSizes();
     const started = performance.now();
     const campaignId = await generateCampaign(client, { ...bench, count: LIFECYCLE, status: 409, rate: 1_000_000 });
@@ -130,6 +132,11 @@ async function lifecycle() {
         ...Object.fromEntries(added.filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1])),
       },
     };
+  };
+  try {
+    const rounds = [];
+    for (let i = 0; i < LIFECYCLE_ROUNDS; i++) rounds.push(await round());
+    return { rounds, steady_bytes_per_message: rounds[rounds.length - 1].bytes_per_message_added.total, target: TARGET_BYTES_PER_MESSAGE };
   } finally {
     await removeBenchMessages(bench.accountId);
   }
