@@ -72,10 +72,18 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
-/** Ends the process's pools: postgres.js's, pg's (db/pg.ts) and the replica's (db/replica.ts). */
+const globalForClosers = globalThis as unknown as { smsPortalDbClosers?: Set<() => Promise<void>> };
+
+/** A pool made beside the primary's (the replica's, db/replica.ts) is ended by closeDb() too. */
+export function endWithDb(close: () => Promise<void>): void {
+  (globalForClosers.smsPortalDbClosers ??= new Set()).add(close);
+}
+
+/** Ends the process's pools: postgres.js's, pg's (db/pg.ts) and those given to endWithDb(). */
 export async function closeDb(): Promise<void> {
   const conn = globalForDb.smsPortalDb;
   globalForDb.smsPortalDb = undefined;
-  const { closeReplica } = await import('./replica');
-  await Promise.all([conn?.client.end({ timeout: 5 }), closePgPool(), closeReplica()]);
+  const others = [...(globalForClosers.smsPortalDbClosers ?? [])];
+  globalForClosers.smsPortalDbClosers?.clear();
+  await Promise.all([conn?.client.end({ timeout: 5 }), closePgPool(), ...others.map((close) => close())]);
 }

@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { clientOptions, db, type Database } from './index';
+import { clientOptions, db, endWithDb, type Database } from './index';
 import { pgPool } from './pg';
 import * as schema from './schema';
 
@@ -50,6 +50,7 @@ function replica(): Replica | null {
   pool.on('connect', (connection) => connection.on('error', () => {}));
   const created: Replica = { client, db: drizzle({ client, schema, casing: 'snake_case' }), pool, state: null, checkedAt: 0 };
   globalForReplica.smsPortalReplica = created;
+  endWithDb(closeReplica);
   return created;
 }
 

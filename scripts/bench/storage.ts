@@ -136,7 +136,14 @@ async function lifecycle() {
   try {
     const rounds = [];
     for (let i = 0; i < LIFECYCLE_ROUNDS; i++) rounds.push(await round());
-    return { rounds, steady_bytes_per_message: rounds[rounds.length - 1].bytes_per_message_added.total, target: TARGET_BYTES_PER_MESSAGE };
+    const [table] = await client<{ rows: number; bytes: number }[]>`
+      select (select count(*) from messages)::float8 as rows, pg_total_relation_size('messages')::float8 as bytes`;
+    return {
+      rounds,
+      steady_bytes_per_message: rounds[rounds.length - 1].bytes_per_message_added.total,
+      table_after: { messages: table.rows, bytes_per_message: Number((table.bytes / table.rows).toFixed(1)) },
+      target: TARGET_BYTES_PER_MESSAGE,
+    };
   } finally {
     await removeBenchMessages(bench.accountId);
   }
