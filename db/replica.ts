@@ -22,11 +22,12 @@ import * as schema from './schema';
  */
 
 export type Reader = { target: 'replica' | 'primary'; db: Database; pool: pg.Pool };
-/** replayLsn null: not a standby (promoted, or the primary itself), so it trails nothing. */
-type ReplicaState = { replayLsn: bigint | null; lagSeconds: number } | null;
-type Replica = { client: postgres.Sql; db: Database; pool: pg.Pool; state: ReplicaState; checkedAt: number };
+type ReplicaState = { replayLsn: bigint; lagSeconds: number } | null;
+type Replica = { client: postgres.Sql; db: Database; pool: pg.Pool; state: ReplicaState; checkedAt: number; checking: Promise<ReplicaState> | null };
 
 const STATE_TTL_MS = 250;
+// A replica that failed to answer is not asked again for this long: a page never waits on it twice.
+const DOWN_TTL_MS = 5_000;
 const WAIT_STEP_MS = 100;
 const globalForReplica = globalThis as unknown as { smsPortalReplica?: Replica | null };
 
@@ -48,7 +49,7 @@ function replica(): Replica | null {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'sms-portal-replica', connectionTimeoutMillis: 2_000 });
   pool.on('error', (error) => console.warn(`[db] idle replica connection lost: ${error.message}`));
   pool.on('connect', (connection) => connection.on('error', () => {}));
-  const created: Replica = { client, db: drizzle({ client, schema, casing: 'snake_case' }), pool, state: null, checkedAt: 0 };
+  const created: Replica = { client, db: drizzle({ client, schema, casing: 'snake_case' }), pool, state: null, checkedAt: 0, checking: null };
   globalForReplica.smsPortalReplica = created;
   endWithDb(closeReplica);
   return created;
@@ -60,29 +61,39 @@ export function parseLsn(text: string | null | undefined): bigint | null {
   return match ? (BigInt(`0x${match[1]}`) << 32n) + BigInt(`0x${match[2]}`) : null;
 }
 
+/**
+ * The replica's position and lag; null when it is not usable: down, not a standby (promoted: it
+ * no longer receives the primary's writes), or not receiving. pg_stat_wal_receiver shows its
+ * status only to pg_read_all_stats members (a plain role sees the row, status null): a row there
+ * means a WAL receiver runs.
+ */
 async function readState(r: Replica): Promise<ReplicaState> {
   try {
-    const [row] = await r.client<{ replay: string | null; lag: number | null; streaming: boolean; standby: boolean }[]>`
+    const [row] = await r.client<{ replay: string | null; lag: number | null; receiving: boolean; standby: boolean }[]>`
       select pg_is_in_recovery() as standby,
              pg_last_wal_replay_lsn()::text as replay,
-             exists (select 1 from pg_stat_wal_receiver where status = 'streaming') as streaming,
+             exists (select 1 from pg_stat_wal_receiver where status is null or status = 'streaming') as receiving,
              case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
                   else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as lag`;
-    if (!row.standby) return { replayLsn: null, lagSeconds: 0 };
     const replayLsn = parseLsn(row.replay);
-    if (!row.streaming || replayLsn === null) return null;
+    if (!row.standby || !row.receiving || replayLsn === null) return null;
     return { replayLsn, lagSeconds: row.lag ?? Number.POSITIVE_INFINITY };
   } catch {
     return null;
   }
 }
 
+/** The cached state, read again once it is older than its TTL; concurrent readers share one check. */
 async function currentState(r: Replica, fresh: boolean): Promise<ReplicaState> {
-  if (fresh || Date.now() - r.checkedAt > STATE_TTL_MS) {
-    r.state = await readState(r);
+  const ttl = r.state === null && r.checkedAt > 0 ? DOWN_TTL_MS : STATE_TTL_MS;
+  if (!(fresh || Date.now() - r.checkedAt > ttl)) return r.state;
+  r.checking ??= readState(r).then((state) => {
+    r.state = state;
     r.checkedAt = Date.now();
-  }
-  return r.state;
+    r.checking = null;
+    return state;
+  });
+  return r.checking;
 }
 
 const primary = (): Reader => ({ target: 'primary', db, pool: pgPool() });
@@ -99,7 +110,7 @@ export async function readerFor(options: { after?: string | null; waitSeconds?: 
   for (let fresh = false; ; fresh = true) {
     const state = await currentState(r, fresh);
     if (!state || state.lagSeconds > maxReplicaLagSeconds()) return primary();
-    if (after === null || state.replayLsn === null || state.replayLsn >= after) return { target: 'replica', db: r.db, pool: r.pool };
+    if (after === null || state.replayLsn >= after) return { target: 'replica', db: r.db, pool: r.pool };
     // Behind `after`: the cached state may be old; look again, then wait while allowed.
     if (fresh) {
       if (Date.now() >= deadline) return primary();
@@ -108,9 +119,13 @@ export async function readerFor(options: { after?: string | null; waitSeconds?: 
   }
 }
 
-/** The primary's WAL position now: a read after it on the replica sees every write committed before. */
+/**
+ * The primary's WAL position now: a read after it on the replica sees every write committed
+ * before. The insert position, at or past every commit record (with synchronous_commit off, the
+ * write position may not be yet).
+ */
 export async function primaryLsn(): Promise<string> {
-  const [row] = await db.execute<{ lsn: string }>(sql`select pg_current_wal_lsn()::text as lsn`);
+  const [row] = await db.execute<{ lsn: string }>(sql`select pg_current_wal_insert_lsn()::text as lsn`);
   return row.lsn;
 }
 

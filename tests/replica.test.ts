@@ -66,9 +66,17 @@ beforeAll(async () => {
   replica = await startReplica(POSTGRES_15_BIN, primary);
   await closeDb();
   process.env.DATABASE_URL = primary.url;
-  process.env.DATABASE_REPLICA_URL = replica.url;
   process.env.DATABASE_REPLICA_MAX_LAG_SECONDS = String(MAX_LAG_SECONDS);
   await runMigrations(primary.url);
+  // The replica is read as a plain role that may only read (as an operator would set it up): no
+  // superuser's view of the WAL receiver's status.
+  const admin = postgres(primary.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create role portal_reader login; grant usage on schema public to portal_reader; grant select on all tables in schema public to portal_reader`);
+  await admin.end();
+  const readerUrl = new URL(replica.url);
+  readerUrl.username = 'portal_reader';
+  readerUrl.password = '';
+  process.env.DATABASE_REPLICA_URL = readerUrl.toString();
   standby = postgres(replica.url, { max: 1, onnotice: () => {} });
   const made = await makeAccount('ReplicaCo', 1000);
   user = (await loadSessionUser(made.user.id, await startSession(made.user.id)))!;
@@ -142,7 +150,7 @@ describe('a streaming replica behind DATABASE_REPLICA_URL', () => {
     expect(await generateRun(big.runId)).toBe('ready');
     const [run] = await db.execute<{ status: string; rows_done: number }>(sql`select status, rows_done::int from report_runs where id = ${big.runId}`);
     expect(run).toEqual({ status: 'ready', rows_done: 2_000 });
-    const replicaCopies = await standby<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where application_name = 'sms-portal-replica'`;
+    const replicaCopies = await standby<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where application_name = 'sms-portal-replica' and usename = 'portal_reader'`;
     expect(replicaCopies[0].n).toBeGreaterThan(0); // the COPY ran on the replica's pool
 
     // Paused: a report asked for now waits for the replica (up to the lag allowed), then reads the primary.

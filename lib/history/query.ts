@@ -146,7 +146,7 @@ export function historyViewCondition(accountId: number, filters: HistoryFilters,
 /**
  * The page's SQL. Keyset pagination on (created_at, id), newest first, never OFFSET and never a
  * count. Each alternative of historyAlternatives is a UNION ALL branch, an ordered, limited index
- * scan, and the outer query merges at most 2 × (pageSize + 1) rows. now() is the same instant in
+ * scan, and the outer query merges at most 5 × (pageSize + 1) rows (recent, and one per status awaiting a report). now() is the same instant in
  * both.
  */
 export function buildHistoryQuery(accountId: number, filters: HistoryFilters): SQL {

@@ -41,14 +41,15 @@ export function campaignCsvColumns(locale: Locale = DEFAULT_LOCALE): { header: s
 const ISO_LOCAL = `'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'`;
 
 /**
- * The detailed CSV's query: one row per message of the campaign, in message order (the
- * partial index on (campaign_id, id) gives that order without a sort). A stopped message's
+ * The detailed CSV's query: one row per message of the campaign, in the order they were stored
+ * (messages_campaign_created_idx read backwards gives it without a sort). A stopped message's
  * points are 0 (the stop refunded them), so the rows add up to what the campaign cost.
  *
  * COPY takes no bind parameters, so the two values are literals, validated here first: the
  * campaign id must match the uuid regex (then it has only hex digits and dashes) and the
- * account id must be a positive safe integer. The account id is in the filter as well as in the
- * caller's ownership check, so the query alone can never return another account's messages.
+ * account id must be a positive safe integer. The account is checked in the query (the campaign
+ * must be the account's) as well as by the caller, so the query alone returns no other account's
+ * campaign; a campaign's messages are its account's (storeSend writes both from one plan).
  * Times are formatted in the session's TimeZone, which copyCsv sets with set_config().
  */
 export function campaignCsvQuery(params: { campaignId: string; accountId: number; locale?: Locale }): string {
