@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { db } from '@/db';
+import { db, sqlClient } from '@/db';
 import { accounts, ledgerEntries } from '@/db/schema';
 import { addPoints, InsufficientBalanceError, ledgerTotals, postEntry } from '@/lib/ledger';
 import { POINT_UNITS } from '@/lib/messaging';
@@ -35,6 +35,25 @@ describe('ledger', () => {
     await expect(db.delete(ledgerEntries).where(eq(ledgerEntries.accountId, account.id))).rejects.toThrow();
     await expect(db.execute(sql`truncate ledger_entries`)).rejects.toThrow();
     expect((await ledgerTotals(account.id)).ledgerSum).toBe(5 * POINT_UNITS);
+  });
+
+  it('does not wait for a transaction that only references the account (two sends at once cannot deadlock)', async () => {
+    const { account } = await makeAccount('Ledger key share', 10);
+    // An open transaction holding what a foreign key check takes: KEY SHARE on the account's row.
+    const holder = await sqlClient().reserve();
+    try {
+      await holder`begin`;
+      await holder`select 1 from accounts where id = ${account.id} for key share`;
+      const posted = await Promise.race([
+        addPoints({ accountId: account.id, amount: POINT_UNITS }).then(() => 'posted'),
+        new Promise((resolve) => setTimeout(() => resolve('waited'), 3_000)),
+      ]);
+      expect(posted).toBe('posted'); // not still waiting for the holder
+    } finally {
+      await holder`rollback`;
+      holder.release();
+    }
+    expect(await ledgerTotals(account.id)).toEqual({ balance: 11 * POINT_UNITS, ledgerSum: 11 * POINT_UNITS });
   });
 
   it('keeps balance == sum of entries under concurrent debits, never below zero', async () => {

@@ -41,9 +41,12 @@ export async function postEntry(tx: Executor, entry: LedgerEntryInput): Promise<
   let updated: { balance: string; warned_at: string | null }[];
   try {
     // This statement's own crossing, under the row's lock: the CTE locks the row and reads the
-    // stamp the UPDATE replaces (FOR UPDATE reads the latest version, as the UPDATE then does).
+    // stamp the UPDATE replaces (the lock reads the latest version, as the UPDATE then does). FOR
+    // NO KEY UPDATE, the UPDATE's own lock: FOR UPDATE would also wait for every transaction that
+    // inserted a row referencing the account (their KEY SHARE), and two sends of one account
+    // deadlock that way.
     updated = await tx.execute<{ balance: string; warned_at: string | null }>(sql`
-      with locked as (select id, low_balance_warned_at as was_warned_at from accounts where id = ${entry.accountId} for update)
+      with locked as (select id, low_balance_warned_at as was_warned_at from accounts where id = ${entry.accountId} for no key update)
       update accounts a
          set balance = a.balance + ${entry.amount}::bigint,
              low_balance_warned_at = case
