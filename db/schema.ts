@@ -148,7 +148,7 @@ export const senderNames = pgTable(
 export const contacts = pgTable(
   'contacts',
   {
-    // Time-ordered (PostgreSQL 18's uuidv7): a million imported contacts go into the id indexes in
+    // Time-ordered (uuidv7: PostgreSQL 18's, or migration 0014's own on an older server): a million imported contacts go into the id indexes in
     // order, not at random pages.
     id: uuid()
       .primaryKey()
