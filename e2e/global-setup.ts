@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '@/db/embedded';
 import { createTestDatabase, startTestServer } from '@/tests/database';
+import { startAppProcess } from './app-process';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,29 +14,17 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const pg = await startTestServer();
   const databaseUrl = await createTestDatabase(pg.serverUrl, `e2e_${randomBytes(4).toString('hex')}`);
-  const port = await freePort();
-  const root = path.resolve(import.meta.dirname, '..');
-  const app = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AUTH_SECRET: randomBytes(32).toString('base64url'),
+  let output = '';
+  const { app, baseUrl } = await startAppProcess(
+    databaseUrl,
+    {
       // Lets a test stand for different client addresses via X-Forwarded-For.
       TRUST_PROXY_HOPS: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
       // The simulated operator answers within about a second.
       SIMULATOR_DELAY_SCALE: '0.05',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  app.stdout.on('data', (chunk) => (output += chunk));
-  app.stderr.on('data', (chunk) => (output += chunk));
-  const baseUrl = `http://127.0.0.1:${port}`;
+    (chunk) => (output += chunk),
+  );
   await waitForServer(baseUrl, app, () => output);
   project.provide('baseUrl', baseUrl);
   project.provide('databaseUrl', databaseUrl);
@@ -48,7 +35,7 @@ export default async function setup(project: TestProject) {
   };
 }
 
-async function waitForServer(baseUrl: string, app: ReturnType<typeof spawn>, output: () => string) {
+async function waitForServer(baseUrl: string, app: ChildProcess, output: () => string) {
   const deadline = Date.now() + 8 * 60_000;
   while (Date.now() < deadline) {
     if (app.exitCode !== null) throw new Error(`The app exited (${app.exitCode}):\n${output()}`);

@@ -1,12 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@/db/embedded';
 import { RestartablePostgres } from '@/tests/restartable-postgres';
+import { startAppProcess } from './app-process';
 import { launchBrowser, signIn } from './browser';
 
 // PostgreSQL restarted under the production server (scripts/start.ts, WORKER=0): its own
@@ -57,25 +57,7 @@ beforeAll(async () => {
     await sql.end();
   }
 
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  app = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AUTH_SECRET: randomBytes(32).toString('base64url'),
-      WORKER: '0',
-      SEED_DEMO: '0',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  app.stdout!.on('data', (chunk) => (output += chunk));
-  app.stderr!.on('data', (chunk) => (output += chunk));
+  ({ app, baseUrl } = await startAppProcess(databaseUrl, { WORKER: '0', SEED_DEMO: '0' }, (chunk) => (output += chunk)));
   const deadline = Date.now() + 8 * 60_000;
   for (;;) {
     if (app.exitCode !== null) throw new Error(`The app exited (${app.exitCode}):\n${output}`);

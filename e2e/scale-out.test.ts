@@ -6,8 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '@/db/embedded';
 import { createTestDatabase, withDatabase } from '@/tests/database';
+import { startAppProcess } from './app-process';
 
 // Many machines on one PostgreSQL, on one machine: `npm start` with 2 web processes and no job
 // workers, and 3 `npm run worker` processes, on a database of their own. A 100,000-recipient
@@ -69,28 +69,12 @@ beforeAll(async () => {
   await admin('sender:add', '--account', 'ScaleCo', '--name', 'ScaleCo');
   token = (await admin('token:create', '--email', USER.email)).token;
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  web = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
-    cwd: root,
-    detached: true,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AUTH_SECRET: randomBytes(32).toString('base64url'),
-      SEED_DEMO: '0',
-      WORKER: '0',
-      WEB_PROCESSES: '2',
-      LOG_FORMAT: 'json',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  web.stdout!.on('data', (chunk) => (webOutput += chunk));
-  web.stderr!.on('data', (chunk) => (webOutput += chunk));
+  ({ app: web, baseUrl: base } = await startAppProcess(
+    databaseUrl,
+    { SEED_DEMO: '0', WORKER: '0', WEB_PROCESSES: '2', LOG_FORMAT: 'json' },
+    (chunk) => (webOutput += chunk),
+    { detached: true },
+  ));
   for (let n = 1; n <= 3; n++) startWorker(n);
   await until('the app listens', async () => (webOutput.includes('(2 web processes)') ? true : undefined), 300);
   await until('the 3 workers run', async () => (workers.every((w) => w.output.includes('Worker running')) ? true : undefined), 120);

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '@/db/embedded';
 import { createTestDatabase, withDatabase } from '@/tests/database';
+import { startAppProcess } from './app-process';
 
 // `npm start` with WEB_PROCESSES=2 (scripts/start.ts), on a database of its own: two web
 // processes listen on the one port and answer, only one of them runs the job workers, one that
@@ -15,7 +14,6 @@ import { createTestDatabase, withDatabase } from '@/tests/database';
 // Their health, readiness and metrics (all processes' in one answer), and a request id on every
 // answer and in its log line.
 
-const root = path.resolve(import.meta.dirname, '..');
 let databaseUrl: string;
 let sql: postgres.Sql;
 let app: ChildProcess;
@@ -108,28 +106,12 @@ const logLines = () =>
 beforeAll(async () => {
   databaseUrl = await createTestDatabase(withDatabase(inject('databaseUrl'), 'postgres'), `e2e_web_${randomBytes(4).toString('hex')}`);
   sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  port = await freePort();
-  app = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
-    cwd: root,
-    detached: true,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AUTH_SECRET: randomBytes(32).toString('base64url'),
-      SEED_DEMO: '0',
-      WORKER: '1',
-      WEB_PROCESSES: '2',
-      METRICS_TOKEN,
-      LOG_FORMAT: 'json',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  app.stdout!.on('data', (chunk) => (output += chunk));
-  app.stderr!.on('data', (chunk) => (output += chunk));
+  ({ app, port } = await startAppProcess(
+    databaseUrl,
+    { SEED_DEMO: '0', WORKER: '1', WEB_PROCESSES: '2', METRICS_TOKEN, LOG_FORMAT: 'json' },
+    (chunk) => (output += chunk),
+    { detached: true },
+  ));
   await until('the app says it listens', () => (output.includes(`on http://localhost:${port} (2 web processes)`) ? true : undefined), 300);
 }, 360_000);
 
